@@ -1,0 +1,90 @@
+"""What every cluster exposes, on every cloud: the small "core data" bundle downstream uses.
+
+Add-ons and workloads take a `ClusterHandle`, never a cloud-specific cluster, so they run
+unchanged on EKS, GKE, AKS and an existing cluster.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from .profiles import Cloud, CloudProfile
+
+
+@dataclass(frozen=True)
+class IdentityBinding:
+    """What a ServiceAccount and its pods carry to get cloud credentials."""
+
+    service_account_annotations: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    pod_labels: Mapping[str, str] = field(default_factory=dict)
+
+
+class IdentityBinder(Protocol):
+    def bind(
+        self,
+        name: str,
+        *,
+        namespace: str,
+        service_account: str,
+        roles: Sequence[str],
+        parent: pulumi.Resource,
+    ) -> IdentityBinding:
+        """Creates the cloud identity for `namespace/service_account` with `roles` (this cloud's
+        role or policy identifiers) and returns what the ServiceAccount must carry."""
+        ...
+
+
+class NoCloudIdentity:
+    """An existing cluster has no cloud identity to federate with: nothing is bound."""
+
+    def bind(
+        self,
+        name: str,
+        *,
+        namespace: str,
+        service_account: str,
+        roles: Sequence[str],
+        parent: pulumi.Resource,
+    ) -> IdentityBinding:
+        return IdentityBinding()
+
+
+@dataclass(frozen=True)
+class NodeAutoscalerSupport:
+    """What cluster-autoscaler needs where the cloud does not autoscale nodes itself (EKS)."""
+
+    cluster_name: pulumi.Input[str]
+    region: str
+    namespace: str
+    service_account: str
+    service_account_annotations: Mapping[str, pulumi.Input[str]]
+
+
+@dataclass(frozen=True)
+class ClusterHandle:
+    name: str  # the cluster's key in config; children are named after it
+    cloud: Cloud
+    region: str
+    kubernetes_version: str
+    production: bool
+    provider: k8s.Provider  # every Kubernetes resource on this cluster uses it
+    kubeconfig: pulumi.Output[str]  # a Pulumi secret
+    oidc_issuer_url: pulumi.Output[str]
+    profile: CloudProfile
+    identity: IdentityBinder
+    # Resources Kubernetes children must wait for: node pools and the core managed add-ons.
+    ready: Sequence[pulumi.Resource] = ()
+    node_autoscaler: NodeAutoscalerSupport | None = None
+
+    def k8s_options(
+        self, parent: pulumi.Resource, *, depends_on: Sequence[pulumi.Resource] = (), **kwargs: object
+    ) -> pulumi.ResourceOptions:
+        """Options for a Kubernetes child: parented, on this cluster's provider."""
+        return pulumi.ResourceOptions(
+            parent=parent, provider=self.provider, depends_on=list(depends_on), **kwargs  # type: ignore[arg-type]
+        )

@@ -1,0 +1,25 @@
+"""What the platform tells workloads about itself: the same fields on every cluster."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pulumi
+
+
+@dataclass(frozen=True)
+class PlatformInfo:
+    # IngressClass name workloads' Ingresses use (None: no ingress controller installed).
+    ingress_class: str | None
+    # Where the ingress controller's pods run, so a NetworkPolicy can admit exactly them.
+    ingress_namespace: str | None
+    ingress_pod_labels: Mapping[str, str] = field(default_factory=dict)
+    # ClusterIssuer a workload's Ingress asks cert-manager for (None: no cert-manager).
+    cluster_issuer: str | None = None
+    # Whether the ServiceMonitor CRD exists (kube-prometheus-stack installed).
+    monitoring: bool = False
+    # Resources a workload's ServiceMonitor must wait for (the release that ships the CRD).
+    monitoring_crds: Sequence[pulumi.Resource] = ()
+    # Namespace of Prometheus, so a NetworkPolicy can admit scrapes from it.
+    monitoring_namespace: str | None = None

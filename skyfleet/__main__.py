@@ -1,0 +1,3 @@
+from skyfleet.cli import main
+
+raise SystemExit(main())

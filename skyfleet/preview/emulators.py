@@ -1,0 +1,143 @@
+"""What providers compute, emulated deterministically for the offline preview.
+
+Each emulator receives the resource's inputs and returns the outputs a real provider would add
+(endpoints, certificate data, issuer URLs, ARNs, generated passwords). Values derive from the
+resource's URN through a hash, never from time or randomness, so two previews are byte-identical.
+Register an emulator with `@computes(type_token)` or an invoke with `@answers(token)`.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+ACCOUNT_ID = "123456789012"
+SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000"
+TENANT_ID = "11111111-1111-1111-1111-111111111111"
+GCP_PROJECT = "skyfleet-preview"
+FAKE_CA = base64.b64encode(b"-----BEGIN CERTIFICATE-----\npreview\n-----END CERTIFICATE-----\n")
+
+
+def digest(*parts: str, size: int = 8) -> str:
+    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:size]
+
+
+@dataclass
+class Emulation:
+    """One resource being emulated: inputs are plain (secrets revealed)."""
+
+    type: str
+    name: str
+    urn: str
+    inputs: dict[str, Any]
+    provider_inputs: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def region(self) -> str:
+        for key in ("region", "location"):
+            value = self.inputs.get(key) or self.provider_inputs.get(key)
+            if isinstance(value, str):
+                return value
+        return "us-east-1" if self.type.startswith("aws:") else "preview-region"
+
+    def hash(self, size: int = 8) -> str:
+        return digest(self.urn, size=size)
+
+
+@dataclass
+class Answer:
+    token: str
+    args: dict[str, Any]
+
+
+Emulator = Callable[[Emulation], dict[str, Any]]
+InvokeAnswerer = Callable[[Answer], dict[str, Any]]
+_EMULATORS: dict[str, Emulator] = {}
+_ANSWERS: dict[str, InvokeAnswerer] = {}
+# Outputs that providers mark secret themselves (additionalSecretOutputs in their schema).
+SECRET_OUTPUTS: dict[str, tuple[str, ...]] = {
+    "random:index/randomPassword:RandomPassword": ("result", "bcryptHash"),
+}
+
+
+def computes(type_token: str) -> Callable[[Emulator], Emulator]:
+    def register(fn: Emulator) -> Emulator:
+        _EMULATORS[type_token] = fn
+        return fn
+
+    return register
+
+
+def answers(token: str) -> Callable[[InvokeAnswerer], InvokeAnswerer]:
+    def register(fn: InvokeAnswerer) -> InvokeAnswerer:
+        _ANSWERS[token] = fn
+        return fn
+
+    return register
+
+
+def emulate(res: Emulation) -> tuple[str, dict[str, Any]]:
+    """The (id, outputs to add) for one resource: generic rules first, then its own emulator."""
+    outputs: dict[str, Any] = {}
+    provider_id = f"{res.name}-{res.hash()}"
+    if res.type.startswith("pulumi:providers:"):
+        return provider_id, outputs
+    if res.type.startswith("kubernetes:"):
+        outputs.update(_kubernetes_autoname(res))
+    elif res.type.startswith(("aws:", "gcp:")) and "name" not in res.inputs:
+        # Pulumi auto-names cloud resources with a random 7-character suffix; here a stable one.
+        outputs["name"] = f"{res.name}-{res.hash(7)}"
+    if res.type.startswith("aws:") and "arn" not in res.inputs:
+        module = res.type.split(":")[1].split("/")[0]
+        kind = res.type.rsplit(":", 1)[1].lower()
+        resource_name = outputs.get("name", res.inputs.get("name", res.name))
+        outputs["arn"] = f"arn:aws:{module}:{res.region}:{ACCOUNT_ID}:{kind}/{resource_name}"
+    emulator = _EMULATORS.get(res.type)
+    if emulator is not None:
+        outputs.update(emulator(res))
+    return str(outputs.pop("id", provider_id)), outputs
+
+
+def answer(token: str, args: dict[str, Any]) -> dict[str, Any]:
+    fn = _ANSWERS.get(token)
+    if fn is None:
+        raise KeyError(f"the offline preview cannot emulate the call {token!r}; add an @answers")
+    return fn(Answer(token, args))
+
+
+_NOT_NAMED = ("kubernetes:helm.sh/", "kubernetes:yaml", "kubernetes:kustomize")
+
+
+def _kubernetes_autoname(res: Emulation) -> dict[str, Any]:
+    """pulumi-kubernetes names an object `<name>-<random 8>` when metadata.name is unset."""
+    if res.type.startswith(_NOT_NAMED):
+        if res.type.endswith(":Release") and not res.inputs.get("name"):
+            return {"name": f"{res.name}-{res.hash()}"}
+        return {}
+    metadata = dict(res.inputs.get("metadata") or {})
+    if metadata.get("name"):
+        return {}
+    metadata["name"] = f"{res.name}-{res.hash()}"
+    return {"metadata": metadata}
+
+
+@computes("random:index/randomPassword:RandomPassword")
+def _random_password(res: Emulation) -> dict[str, Any]:
+    length = int(res.inputs.get("length", 16))
+    value = (digest(res.urn, "password", size=64) * 4)[:length]
+    return {"result": value, "bcryptHash": f"$2a$10${digest(res.urn, 'bcrypt', size=53)}"}
+
+
+@computes("random:index/randomString:RandomString")
+def _random_string(res: Emulation) -> dict[str, Any]:
+    length = int(res.inputs.get("length", 8))
+    return {"result": (digest(res.urn, "string", size=64) * 4)[:length]}
+
+
+@computes("random:index/randomId:RandomId")
+def _random_id(res: Emulation) -> dict[str, Any]:
+    hex_ = digest(res.urn, "id", size=2 * int(res.inputs.get("byteLength", 4)))
+    return {"hex": hex_, "dec": str(int(hex_, 16)), "b64Url": hex_, "b64Std": hex_}

@@ -1,0 +1,149 @@
+"""Runs a stack's real program under Pulumi's mocks and returns what `pulumi up` would create."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pulumi
+from pulumi.runtime import settings as pulumi_settings
+from pulumi.runtime.config import set_all_config
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+from . import wire
+from .monitor import PreviewMocks, Recorded, RecordingMonitor
+from .stack_config import PROJECT, StackConfig, load_stack_config
+
+Program = Callable[[], None]
+
+
+@dataclass
+class Plan:
+    """Everything one stack's program registered, in the shape plan.json is written in."""
+
+    stack: str
+    project: str
+    resources: list[Recorded]
+    outputs: dict[str, Any]  # wire form: secrets keep their markers
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "stack": self.stack,
+            "project": self.project,
+            "resources": [_resource_json(r) for r in sorted(self.resources, key=lambda r: r.urn)],
+            "outputs": wire.redact(self.outputs),
+        }
+
+    def by_type(self, type_token: str) -> list[Recorded]:
+        return [r for r in self.resources if r.type == type_token]
+
+
+def _resource_json(r: Recorded) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "urn": r.urn,
+        "type": r.type,
+        "name": r.name,
+        "parent": r.parent,
+        "dependencies": r.dependencies,
+        "provider": r.provider,
+        "custom": r.custom,
+        "protect": r.protect,
+        "inputs": wire.redact(r.inputs),
+    }
+    if r.options:
+        entry["options"] = wire.redact(r.options)
+    if r.outputs is not None:
+        entry["outputs"] = wire.redact(r.outputs)
+    return entry
+
+
+class PreviewError(RuntimeError):
+    """The program failed: carries the stack name so a multi-stack run says which one."""
+
+    def __init__(self, stack: str, cause: BaseException) -> None:
+        self.stack = stack
+        self.cause = cause
+        super().__init__(f"stack {stack}: {type(cause).__name__}: {cause}")
+
+
+def default_program() -> None:
+    from skyfleet.program import run
+
+    run()
+
+
+@contextlib.contextmanager
+def _working_directory(path: Path) -> Iterator[None]:
+    """Pulumi runs a program from the project directory; relative paths in it resolve there."""
+    before = Path.cwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(before)
+
+
+def run_program(
+    program: Program,
+    *,
+    stack: str = "test",
+    project: str = PROJECT,
+    config: dict[str, str] | None = None,
+    secret_keys: list[str] | None = None,
+) -> Plan:
+    """Runs `program` under the preview's mocks with the given config ("ns:key" -> string)."""
+    pulumi_settings.ROOT.set(None)
+    preview_mocks = PreviewMocks()
+    monitor = RecordingMonitor(preview_mocks)
+    pulumi.runtime.set_mocks(preview_mocks, project=project, stack=stack, preview=True, monitor=monitor)
+    set_all_config(dict(config or {}), list(secret_keys or []))
+    settings = pulumi_settings.SETTINGS
+    settings.rpc_manager.clear()
+    settings.outputs.clear()
+    try:
+        _sync_await(run_pulumi_func(program))
+        outputs = _sync_await(_stack_outputs())
+    except BaseException as exc:  # noqa: BLE001 - reported with the stack name, then re-raised
+        raise PreviewError(stack, exc) from exc
+    return Plan(stack, project, list(monitor.recorded.values()), outputs)
+
+
+async def _stack_outputs() -> dict[str, Any]:
+    root = pulumi_settings.get_root_resource()
+    exported: dict[str, Any] = getattr(root, "outputs", {}) or {}
+    result: dict[str, Any] = {}
+    for key in sorted(exported):
+        output = pulumi.Output.from_input(exported[key])
+        value = await output.future()
+        secret = await output.is_secret()
+        plain = wire.normalise_numbers(_plain(value))
+        result[key] = wire.secret(plain) if secret else plain
+    return result
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, pulumi.Resource):
+        return getattr(value, "_name", str(value))
+    return value
+
+
+def run_stack(project_dir: Path, stack: str, program: Program | None = None) -> tuple[Plan, StackConfig]:
+    """Loads `stacks/Pulumi.<stack>.yaml` and runs the project's program against it."""
+    config = load_stack_config(project_dir, stack)
+    with _working_directory(project_dir):
+        plan = run_program(
+            program or default_program,
+            stack=stack,
+            config=config.values,
+            secret_keys=sorted(config.secret_keys),
+        )
+    return plan, config
