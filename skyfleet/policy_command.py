@@ -15,8 +15,11 @@ def main_policy(project_dir: Path, stack: str) -> int:
     except (PreviewError, FileNotFoundError, ValueError) as exc:
         print(f"error: stack {stack}: {exc}", file=sys.stderr)
         return 1
-    violations = evaluate_plan(plan.to_json(), config.raw.get("skyfleet:policyConfig") or {})
-    mandatory = [v for v in violations if v.level == "mandatory"]
-    print(format_violations(violations) if violations else f"stack {stack}: no policy violations")
-    print(f"stack {stack}: {len(mandatory)} mandatory, {len(violations) - len(mandatory)} advisory")
-    return 3 if mandatory else 0
+    try:
+        violations = evaluate_plan(plan.to_json(), config.raw.get("skyfleet:policyConfig") or {})
+    except ValueError as exc:  # an unknown policy, setting or level in skyfleet:policyConfig
+        print(f"error: stack {stack}: skyfleet:policyConfig: {exc}", file=sys.stderr)
+        return 1
+    print(f"stack {stack}:")
+    print(format_violations(violations))
+    return 3 if any(v.level == "mandatory" for v in violations) else 0

@@ -58,7 +58,7 @@ def _policy_violations(plan: dict[str, Any], raw_config: dict[str, Any]) -> list
 def _format_violations(violations: list[Any]) -> str:
     from skyfleet.policy_eval import format_violations
 
-    return str(format_violations(violations)) if violations else "no policy violations\n"
+    return str(format_violations(violations)) + "\n"
 
 
 def _write_summary_json(out_dir: Path, summary: StackSummary, code: int) -> None:

@@ -29,6 +29,7 @@ class Recorded:
     parent: str | None
     custom: bool
     dependencies: list[str]
+    property_dependencies: dict[str, list[str]]
     provider: str | None
     protect: bool
     inputs: dict[str, Any]
@@ -108,6 +109,11 @@ class RecordingMonitor(mocks.MockMonitor):
                 parent=request.parent or None,
                 custom=bool(request.custom),
                 dependencies=sorted(set(request.dependencies)),
+                property_dependencies={
+                    key: sorted(set(deps.urns))
+                    for key, deps in sorted(request.propertyDependencies.items())
+                    if deps.urns
+                },
                 provider=_strip_id(request.provider) or None,
                 protect=bool(request.protect),
                 inputs=raw_inputs,

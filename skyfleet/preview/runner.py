@@ -50,6 +50,7 @@ def _resource_json(r: Recorded) -> dict[str, Any]:
         "name": r.name,
         "parent": r.parent,
         "dependencies": r.dependencies,
+        "propertyDependencies": r.property_dependencies,
         "provider": r.provider,
         "custom": r.custom,
         "protect": r.protect,

@@ -1,0 +1,142 @@
+"""Policies for EKS clusters and the EC2 launch templates of their nodes (pulumi-aws v7).
+
+Property names are the camelCase names the engine sends (the SDK's `@pulumi.getter(name=...)`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from policies.define import (
+    ADVISORY,
+    MANDATORY,
+    Config,
+    Setting,
+    each_whole,
+    list_setting,
+    resource_policy,
+    violation,
+)
+from policies.props import Props, as_map, one_or_many, present, strings
+
+EKS_CLUSTER = "aws:eks/cluster:Cluster"
+LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
+EC2_INSTANCE = "aws:ec2/instance:Instance"
+
+OPEN_CIDRS = frozenset({"0.0.0.0/0", "::/0"})
+
+
+def check_endpoint_restricted(cluster: Props, config: Config) -> Iterator[str]:
+    vpc = as_map(cluster.get("vpcConfig"))
+    # EKS turns the public endpoint on unless endpointPublicAccess is explicitly false.
+    if vpc.get("endpointPublicAccess") is False:
+        return
+    cidrs = strings(vpc.get("publicAccessCidrs"))
+    open_to = sorted(OPEN_CIDRS.intersection(cidrs)) if cidrs else ["0.0.0.0/0 (EKS default)"]
+    if open_to:
+        yield violation(
+            f"the public API endpoint accepts {', '.join(open_to)}",
+            "set vpcConfig.endpointPublicAccess: false (with endpointPrivateAccess: true), or "
+            "list your admin and CI ranges in vpcConfig.publicAccessCidrs",
+        )
+
+
+def check_secrets_encryption(cluster: Props, config: Config) -> Iterator[str]:
+    encrypted = any(
+        "secrets" in strings(block.get("resources")) and present(block, "provider", "keyArn")
+        for block in one_or_many(cluster.get("encryptionConfig"))
+    )
+    if not encrypted:
+        yield violation(
+            "Kubernetes Secrets are not envelope-encrypted with a KMS key",
+            'set encryptionConfig: {resources: ["secrets"], provider: {keyArn: <KMS key ARN>}}',
+        )
+
+
+def check_control_plane_logging(cluster: Props, config: Config) -> Iterator[str]:
+    enabled = set(strings(cluster.get("enabledClusterLogTypes")))
+    missing = [kind for kind in config["requiredLogTypes"] if kind not in enabled]
+    if missing:
+        yield violation(
+            f"control-plane log types not enabled: {', '.join(missing)}",
+            f"add {', '.join(missing)} to enabledClusterLogTypes",
+        )
+
+
+def check_imdsv2(template: Props, config: Config) -> Iterator[str]:
+    options = as_map(template.get("metadataOptions"))
+    if options.get("httpEndpoint") == "disabled":
+        return  # no metadata service at all
+    if options.get("httpTokens") != "required":
+        yield violation(
+            "the instance metadata service accepts IMDSv1 requests, which an SSRF can use to "
+            "steal the node role's credentials",
+            'set metadataOptions.httpTokens: "required" (and httpPutResponseHopLimit: 1 unless '
+            "pods need the node role)",
+        )
+
+
+def check_standard_support(cluster: Props, config: Config) -> Iterator[str]:
+    # EKS enrols clusters in EXTENDED support unless upgradePolicy says otherwise.
+    support = as_map(cluster.get("upgradePolicy")).get("supportType") or "EXTENDED"
+    if support == "EXTENDED" and not config["allowExtendedSupport"]:
+        yield violation(
+            "the cluster enters paid extended support instead of upgrading when standard "
+            "support ends",
+            'set upgradePolicy.supportType: "STANDARD" and keep the version current '
+            "(or set allowExtendedSupport in the pack config)",
+        )
+
+
+POLICIES = [
+    resource_policy(
+        name="eks-endpoint-restricted",
+        description="The EKS API endpoint is private or limited to known CIDRs.",
+        level=MANDATORY,
+        targets=each_whole(EKS_CLUSTER),
+        check=check_endpoint_restricted,
+    ),
+    resource_policy(
+        name="eks-secrets-encryption",
+        description="EKS envelope-encrypts Kubernetes Secrets with a KMS key.",
+        level=MANDATORY,
+        targets=each_whole(EKS_CLUSTER),
+        check=check_secrets_encryption,
+    ),
+    resource_policy(
+        name="eks-control-plane-logging",
+        description="EKS ships API, audit and authenticator logs to CloudWatch.",
+        level=ADVISORY,
+        targets=each_whole(EKS_CLUSTER),
+        check=check_control_plane_logging,
+        settings=[
+            list_setting(
+                "requiredLogTypes",
+                ["api", "audit", "authenticator"],
+                "Control-plane log types that must be enabled.",
+            )
+        ],
+    ),
+    resource_policy(
+        name="ec2-imdsv2-required",
+        description="Nodes require IMDSv2 session tokens for instance metadata.",
+        level=MANDATORY,
+        targets=each_whole(LAUNCH_TEMPLATE, EC2_INSTANCE),
+        check=check_imdsv2,
+    ),
+    resource_policy(
+        name="eks-standard-support",
+        description="EKS clusters use the STANDARD upgrade policy, not paid extended support.",
+        level=ADVISORY,
+        targets=each_whole(EKS_CLUSTER),
+        check=check_standard_support,
+        settings=[
+            Setting(
+                "allowExtendedSupport",
+                False,
+                {"type": "boolean"},
+                "Allow clusters to stay on a version in extended support.",
+            )
+        ],
+    ),
+]

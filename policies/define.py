@@ -1,0 +1,138 @@
+"""Turning plain validators into CrossGuard policies.
+
+A validator is a plain function `(props, config) -> messages` (stack validators:
+`(resources, config) -> (urn, message)` pairs), so tests and the offline evaluator call it
+without the engine. This module is the only one that touches the pulumi_policy wrapper API:
+it picks which resource types (and which part of them) a validator sees, fills config
+defaults, and publishes the thresholds as the policy's `config_schema`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pulumi_policy import (
+    EnforcementLevel,
+    PolicyConfigSchema,
+    PolicyResource,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
+
+from policies.props import Props
+
+Config = Mapping[str, Any]
+ResourceCheck = Callable[[Props, Config], Iterable[str]]
+StackCheck = Callable[[Sequence[PolicyResource], Config], Iterable[tuple[str, str]]]
+# The parts of a resource a validator looks at: the whole props, a pod spec, each node pool...
+View = Callable[[Props], Iterable[Props]]
+
+# Mandatory: the finding would be a security incident on its own (container escape, a public
+# control plane, readable secrets, long-lived credentials). Advisory: hardening and hygiene.
+MANDATORY = EnforcementLevel.MANDATORY
+ADVISORY = EnforcementLevel.ADVISORY
+
+
+def violation(problem: str, fix: str) -> str:
+    """One violation message: what is wrong, then how to fix it."""
+    return f"{problem}. Fix: {fix}"
+
+
+def whole(props: Props) -> Iterable[Props]:
+    """The view of a validator that checks the resource's props as they are."""
+    return (props,)
+
+
+def each_whole(*resource_types: str) -> dict[str, View]:
+    """Targets for a validator that sees the whole props of each of `resource_types`."""
+    return dict.fromkeys(resource_types, whole)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One tunable threshold of a policy (set with `--policy-pack-config`)."""
+
+    name: str
+    default: Any
+    schema: Mapping[str, Any]
+    """JSON schema of the value, e.g. `{"type": "integer", "minimum": 1}`."""
+    description: str
+
+    def json_schema(self) -> dict[str, Any]:
+        return {**self.schema, "default": self.default, "description": self.description}
+
+
+def list_setting(name: str, default: list[str], description: str) -> Setting:
+    """A setting holding a list of strings."""
+    return Setting(name, default, {"type": "array", "items": {"type": "string"}}, description)
+
+
+def _config_schema(settings: Sequence[Setting]) -> PolicyConfigSchema | None:
+    if not settings:
+        return None
+    return PolicyConfigSchema(properties={s.name: s.json_schema() for s in settings})
+
+
+def _with_defaults(settings: Sequence[Setting], configured: Config) -> Config:
+    # The CLI fills schema defaults itself; filling them here too keeps validators simple
+    # when called through other paths (older CLIs, the offline evaluator, tests).
+    return {**{s.name: s.default for s in settings}, **configured}
+
+
+def resource_policy(
+    *,
+    name: str,
+    description: str,
+    level: EnforcementLevel,
+    targets: Mapping[str, View],
+    check: ResourceCheck,
+    settings: Sequence[Setting] = (),
+) -> ResourceValidationPolicy:
+    """A resource policy running `check` on the `targets` view of each matching resource."""
+    views = dict(targets)
+
+    def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
+        view = views.get(args.resource_type)
+        if view is None:
+            return
+        config = _with_defaults(settings, args.get_config())
+        for part in view(args.props):
+            for message in check(part, config):
+                report(message, None)
+
+    return ResourceValidationPolicy(
+        name=name,
+        description=description,
+        validate=validate,
+        enforcement_level=level,
+        config_schema=_config_schema(settings),
+    )
+
+
+def stack_policy(
+    *,
+    name: str,
+    description: str,
+    level: EnforcementLevel,
+    check: StackCheck,
+    settings: Sequence[Setting] = (),
+) -> StackValidationPolicy:
+    """A stack policy reporting each `(urn, message)` that `check` yields."""
+
+    def validate(args: StackValidationArgs, report: ReportViolation) -> None:
+        config = _with_defaults(settings, args.get_config())
+        for urn, message in check(args.resources, config):
+            report(message, urn)
+
+    return StackValidationPolicy(
+        name=name,
+        description=description,
+        validate=validate,
+        enforcement_level=level,
+        config_schema=_config_schema(settings),
+    )
