@@ -50,7 +50,7 @@ def _value(raw: str) -> Any:
 def read_settings(stack: str | None = None, project_dir: Path = Path()) -> StackSettings:
     from components.cluster.args import parse_cluster_config
     from components.platform import parse_platform_config
-    from components.workload.spec import parse_workloads
+    from components.workload import parse_workloads
 
     stack = stack or pulumi.get_stack()
     source = f"stacks/Pulumi.{stack}.yaml"

@@ -55,7 +55,7 @@ def redact(value: Any) -> Any:
     if isinstance(value, dict):
         sig = value.get(SIG)
         if sig == SECRET_SIG:
-            return REDACTED
+            return _redacted_shape(value.get("value"))
         if sig == RESOURCE_SIG:
             return value.get("urn")
         if sig == OUTPUT_SIG:
@@ -66,6 +66,13 @@ def redact(value: Any) -> Any:
     if value == UNKNOWN:
         return "[unknown]"
     return value
+
+
+def _redacted_shape(value: Any) -> Any:
+    """A secret mapping keeps its keys (a Secret's data keys are not secret), never its values."""
+    if isinstance(value, dict) and SIG not in value:
+        return {k: REDACTED for k in value}
+    return REDACTED
 
 
 def reveal(value: Any) -> Any:

@@ -1,0 +1,81 @@
+"""The Fleet's entry point: every service of `workloads.yaml` on one cluster, namespaces once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+import pulumi
+
+from components.cluster.handle import ClusterHandle
+from components.errors import Problems
+
+from .microservice import Microservice, check_service, create_service_namespace
+from .spec import ServiceSpec
+
+if TYPE_CHECKING:  # only annotations: importing the platform package pulls in every add-on
+    from components.platform.info import PlatformInfo
+
+
+def deploy_services(
+    handle: ClusterHandle,
+    platform: PlatformInfo,
+    services: Sequence[ServiceSpec],
+    secrets: pulumi.Input[Mapping[str, str]] | None,
+    *,
+    parent: pulumi.Resource,
+) -> dict[str, Microservice]:
+    """Creates each namespace once, then each service in it; returns the services by name.
+
+    `secrets` is the stack's `skyfleet:secrets` config. Pass the plain mapping
+    (`Config.get_object("secrets")`): its keys are then checked with everything else before any
+    resource exists, and each value is made a Pulumi secret here. An `Output` is accepted too, but
+    a missing key then only surfaces when the value resolves.
+    """
+    plain = secrets if isinstance(secrets, Mapping) else None
+    problems = Problems()
+    seen: set[str] = set()
+    for spec in services:
+        with problems.under(f"services.{spec.name}") as scoped:
+            scoped.check(spec.name not in seen, "name", spec.name, "is used by another service")
+            seen.add(spec.name)
+            check_service(spec, platform, scoped, secret_keys=None if plain is None else set(plain))
+    problems.raise_if_any(f"cluster {handle.name}")
+
+    namespaces = {
+        ns: create_service_namespace(f"{handle.name}-ns-{ns}", ns, handle, parent=parent)
+        for ns in sorted({spec.namespace for spec in services})
+    }
+    return {
+        spec.name: Microservice(
+            f"{handle.name}-{spec.name}",
+            handle,
+            spec,
+            platform,
+            pulumi.ResourceOptions(parent=parent),
+            secret_values=_secret_values(spec, secrets, plain),
+            namespace=namespaces[spec.namespace],
+        )
+        for spec in services
+    }
+
+
+def _secret_values(
+    spec: ServiceSpec,
+    secrets: pulumi.Input[Mapping[str, str]] | None,
+    plain: Mapping[str, str] | None,
+) -> dict[str, pulumi.Input[str]]:
+    keys = sorted(set(spec.secrets.values()))
+    if plain is not None:
+        return {key: pulumi.Output.secret(plain[key]) for key in keys}
+    whole: pulumi.Output[Mapping[str, str]] = pulumi.Output.secret(secrets or {})
+    return {key: whole.apply(_lookup(key, spec.name)) for key in keys}
+
+
+def _lookup(key: str, service: str) -> Callable[[Mapping[str, str]], str]:
+    def pick(values: Mapping[str, str]) -> str:
+        if key not in values:
+            raise KeyError(f"service {service}: no key {key!r} in the stack's skyfleet:secrets")
+        return values[key]
+
+    return pick

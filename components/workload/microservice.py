@@ -1,0 +1,198 @@
+"""`Microservice`: one service on one cluster, built from the pure manifests of `render.py`.
+
+The constructor is thin: it checks everything first (so a bad spec creates nothing), binds the
+cloud identity, computes the config checksum and creates each rendered object with the typed
+`pulumi_kubernetes` resource for its kind, on the cluster's provider.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from typing import TYPE_CHECKING, Any
+
+import pulumi
+import pulumi_kubernetes as k8s
+import pulumi_random as random
+
+from components.cluster.handle import ClusterHandle, IdentityBinding
+from components.errors import Problems
+
+from . import render
+from .spec import ServiceSpec
+from .validate import check_platform, validate_spec
+
+if TYPE_CHECKING:  # only annotations: importing the platform package pulls in every add-on
+    from components.platform.info import PlatformInfo
+
+TYPE = "skyfleet:workload:Microservice"
+
+# The typed resource for each kind a service renders; any other kind is a CustomResource.
+_TYPED: Mapping[str, Any] = {
+    "Namespace": k8s.core.v1.Namespace,
+    "ServiceAccount": k8s.core.v1.ServiceAccount,
+    "ConfigMap": k8s.core.v1.ConfigMap,
+    "Secret": k8s.core.v1.Secret,
+    "Service": k8s.core.v1.Service,
+    "Deployment": k8s.apps.v1.Deployment,
+    "HorizontalPodAutoscaler": k8s.autoscaling.v2.HorizontalPodAutoscaler,
+    "PodDisruptionBudget": k8s.policy.v1.PodDisruptionBudget,
+    "Ingress": k8s.networking.v1.Ingress,
+    "NetworkPolicy": k8s.networking.v1.NetworkPolicy,
+}
+# Objects that must exist before the Deployment's pods can start.
+_POD_INPUTS = ("ServiceAccount", "ConfigMap", "Secret")
+
+
+def check_service(
+    spec: ServiceSpec,
+    platform: PlatformInfo,
+    problems: Problems,
+    secret_keys: Collection[str] | None = None,
+) -> None:
+    """Every rule for `spec` on this platform; `secret_keys`, when known, must cover its secrets."""
+    validate_spec(spec, problems)
+    check_platform(spec, platform, problems)
+    if secret_keys is not None:
+        for env, key in sorted(spec.secrets.items()):
+            problems.check(
+                key in secret_keys,
+                f"secrets.{env}",
+                key,
+                "has no value in the stack's skyfleet:secrets config",
+            )
+
+
+def create_object(
+    name: str, manifest: Mapping[str, Any], opts: pulumi.ResourceOptions
+) -> pulumi.CustomResource:
+    """The typed resource for a rendered object (a CustomResource for CRD kinds)."""
+    fields = {_snake(k): v for k, v in manifest.items() if k not in ("apiVersion", "kind")}
+    cls = _TYPED.get(manifest["kind"])
+    if cls is None:
+        return k8s.apiextensions.CustomResource(
+            name, api_version=manifest["apiVersion"], kind=manifest["kind"], opts=opts, **fields
+        )
+    resource: pulumi.CustomResource = cls(name, opts=opts, **fields)
+    return resource
+
+
+def _snake(key: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in key)
+
+
+def create_service_namespace(
+    name: str, namespace: str, handle: ClusterHandle, *, parent: pulumi.Resource
+) -> pulumi.CustomResource:
+    """A namespace for services (Pod Security "restricted"). Create it once per cluster, however
+    many services share it, and pass it to each `Microservice` as `namespace=`."""
+    opts = handle.k8s_options(parent, depends_on=handle.ready)
+    return create_object(name, render.render_namespace(namespace), opts)
+
+
+class Microservice(pulumi.ComponentResource):
+    """A Deployment and everything around it: Service, ServiceAccount, ConfigMap, Secret, HPA,
+    PodDisruptionBudget, Ingress or HTTPRoute, NetworkPolicy and ServiceMonitor."""
+
+    def __init__(
+        self,
+        name: str,
+        handle: ClusterHandle,
+        spec: ServiceSpec,
+        platform: PlatformInfo,
+        opts: pulumi.ResourceOptions | None = None,
+        *,
+        secret_values: Mapping[str, pulumi.Input[str]] | None = None,
+        namespace: pulumi.Resource | None = None,
+        create_namespace: bool = False,
+    ) -> None:
+        """`secret_values`: `skyfleet:secrets` key -> value, for the keys `spec.secrets` names.
+        `namespace`: the Namespace resource the service lives in, if this program created it.
+        `create_namespace`: create `spec.namespace` here (only when no other service shares it).
+        """
+        problems = Problems()
+        check_service(spec, platform, problems, secret_keys=set(secret_values or {}))
+        problems.raise_if_any(f"service {spec.name}")
+        super().__init__(TYPE, name, None, opts)
+        self.spec = spec
+        waits: list[pulumi.Resource] = list(handle.ready)
+        if create_namespace:
+            namespace = create_service_namespace(f"{name}-ns", spec.namespace, handle, parent=self)
+        if namespace is not None:
+            waits.append(namespace)
+
+        binding = self._bind_identity(name, handle, spec)
+        secrets = {key: pulumi.Output.secret(value) for key, value in (secret_values or {}).items()}
+        if spec.metrics is not None and not platform.monitoring:
+            pulumi.log.warn(
+                f"service {spec.name}: the platform runs no Prometheus Operator, so no "
+                "ServiceMonitor is created",
+                resource=self,
+            )
+        manifests = render.render_service_objects(
+            spec,
+            platform,
+            checksum=self._checksum(name, spec, secrets),
+            secret_values=secrets,
+            service_account_annotations=binding.service_account_annotations,
+            pod_labels=binding.pod_labels,
+        )
+        self.objects: dict[str, pulumi.CustomResource] = {}
+        for manifest in manifests:
+            kind = manifest["kind"]
+            depends_on = list(waits)
+            if kind == "Deployment":
+                depends_on += [self.objects[k] for k in _POD_INPUTS if k in self.objects]
+            if kind == "ServiceMonitor":
+                depends_on += list(platform.monitoring_crds)  # the CRD ships with the platform
+            self.objects[kind] = create_object(
+                name, manifest, handle.k8s_options(self, depends_on=depends_on)
+            )
+
+        self.deployment = self.objects["Deployment"]
+        self.service = self.objects["Service"]
+        self.host = f"{spec.name}.{spec.namespace}.svc.cluster.local"
+        self.url = f"https://{spec.ingress.host}{spec.ingress.path}" if spec.ingress else None
+        self.register_outputs(
+            {
+                "name": spec.name,
+                "namespace": spec.namespace,
+                "host": self.host,
+                "url": self.url,
+                "kinds": sorted(self.objects),
+            }
+        )
+
+    def _bind_identity(
+        self, name: str, handle: ClusterHandle, spec: ServiceSpec
+    ) -> IdentityBinding:
+        """Cloud roles for this cluster's cloud, federated to the service's ServiceAccount."""
+        roles = spec.cloud_access.get(handle.cloud)
+        if not roles:
+            return IdentityBinding()
+        return handle.identity.bind(
+            name,
+            namespace=spec.namespace,
+            service_account=spec.name,
+            roles=list(roles),
+            parent=self,
+        )
+
+    def _checksum(
+        self, name: str, spec: ServiceSpec, secrets: Mapping[str, pulumi.Output[str]]
+    ) -> pulumi.Input[str]:
+        if not spec.secrets:
+            return render.config_checksum(spec.config, {})
+        hmac_key = random.RandomPassword(
+            f"{name}-checksum-key",
+            length=32,
+            special=False,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        by_env = {env: secrets[key] for env, key in spec.secrets.items()}
+        digest = pulumi.Output.all(hmac_key.result, pulumi.Output.all(**by_env)).apply(
+            lambda args: render.config_checksum(spec.config, args[1], args[0])
+        )
+        # Deliberately not secret: an HMAC under a random secret key reveals nothing about the
+        # values, while a secret annotation would make the Deployment's whole `spec` secret
+        # (Pulumi marks the top-level property), hiding every diff and the preview's manifest.
+        return pulumi.Output.unsecret(digest)

@@ -1,0 +1,411 @@
+"""The rules a `ServiceSpec` must satisfy, checked before anything is created.
+
+Every broken rule is recorded (never raised) with a camelCase path relative to the service, so a
+problem reads the same whether the service came from YAML or from Python.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from components.cluster.profiles import CLOUDS
+from components.errors import Problems
+from components.names import (
+    check_dns1035_label,
+    check_dns1123_label,
+    check_dns1123_subdomain,
+    check_label_value,
+    is_dns1123_label,
+)
+
+from . import rules
+from .probes import Exec, HttpGet, Probe
+from .spec import IngressSpec, Resources, Rollout, ServiceSpec, volume_name
+
+if TYPE_CHECKING:  # only annotations: importing the platform package pulls in every add-on
+    from components.platform.info import PlatformInfo
+
+
+def validate_spec(spec: ServiceSpec, problems: Problems) -> None:
+    """Records every rule `spec` breaks; paths are camelCase, relative to the service."""
+    check_dns1035_label(problems, "name", spec.name)
+    check_dns1123_label(problems, "namespace", spec.namespace)
+    _check_image(spec.image, problems)
+    _check_ports(spec, problems)
+    _check_probes(spec, problems)
+    _check_resources(spec.resources, problems)
+    _check_replicas(spec, problems)
+    _check_disruption(spec, problems)
+    _check_rollout(spec.rollout, problems)
+    if spec.ingress is not None:
+        _check_ingress(spec, spec.ingress, problems)
+    if spec.metrics is not None:
+        _check_port_ref(spec, "metrics.port", spec.metrics.port, problems)
+        _check_path("metrics.path", spec.metrics.path, problems)
+        problems.check(
+            rules.is_duration(spec.metrics.interval),
+            "metrics.interval",
+            spec.metrics.interval,
+            rules.DURATION_RULE,
+        )
+    _check_environment(spec, problems)
+    _check_cloud_access(spec, problems)
+    _check_callers(spec, problems)
+    problems.check(
+        spec.run_as_user > 0,
+        "runAsUser",
+        spec.run_as_user,
+        "must be a non-root UID (> 0): the pod runs with runAsNonRoot",
+    )
+    _check_writable_paths(spec.writable_paths, problems)
+    check_label_value(problems, "component", spec.component)
+    if spec.part_of is not None:
+        check_label_value(problems, "partOf", spec.part_of)
+
+
+def check_platform(spec: ServiceSpec, platform: PlatformInfo, problems: Problems) -> None:
+    """What the cluster's platform must provide for `spec` (a ServiceMonitor without the
+    Prometheus Operator is left out with a warning by `Microservice`, not an error)."""
+    ingress = spec.ingress
+    if ingress is None:
+        return
+    if not ingress.gateway_api:
+        if not problems.check(
+            platform.ingress_class is not None,
+            "ingress",
+            ingress.host,
+            "needs an ingress controller, and the platform installs none",
+        ):
+            return
+        if ingress.tls:
+            problems.check(
+                platform.cluster_issuer is not None,
+                "ingress.tls",
+                True,
+                "needs cert-manager's ClusterIssuer, and the platform installs none; "
+                "set tls: false only for a private endpoint",
+            )
+    problems.check(
+        platform.ingress_namespace is not None,
+        "ingress",
+        ingress.host,
+        "needs the ingress controller's namespace (for the NetworkPolicy), and the "
+        "platform reports none",
+    )
+
+
+def _check_image(image: str, problems: Problems) -> None:
+    ref = rules.parse_image(image)
+    if not problems.check(ref is not None, "image", image, "must be an image reference"):
+        return
+    assert ref is not None
+    if problems.check(
+        ref.tag is not None or ref.digest is not None,
+        "image",
+        image,
+        "must name a tag or digest, so every cluster runs the same build",
+    ):
+        problems.check(
+            ref.tag != "latest" or ref.digest is not None,
+            "image",
+            image,
+            "must not use the 'latest' tag: it changes under a running service",
+        )
+
+
+def _check_ports(spec: ServiceSpec, problems: Problems) -> None:
+    problems.check(bool(spec.ports), "ports", dict(spec.ports), "must declare at least one port")
+    seen: dict[tuple[int, str], str] = {}
+    for name, port in spec.ports.items():
+        problems.check(rules.is_port_name(name), f"ports.{name}", name, rules.PORT_NAME_RULE)
+        if not problems.check(
+            isinstance(port.port, int) and 1 <= port.port <= 65535,
+            f"ports.{name}.port",
+            port.port,
+            "must be a port number 1-65535",
+        ):
+            continue
+        other = seen.setdefault((port.port, port.protocol), name)
+        problems.check(
+            other == name, f"ports.{name}.port", port.port, f"is already declared by port {other!r}"
+        )
+
+
+def _check_port_ref(spec: ServiceSpec, path: str, port: str | int, problems: Problems) -> None:
+    """A named reference must be one of the service's container ports."""
+    if isinstance(port, int) and not isinstance(port, bool):
+        problems.check(1 <= port <= 65535, path, port, "must be a port number 1-65535")
+        return
+    known = ", ".join(sorted(spec.ports)) or "none"
+    problems.check(
+        port in spec.ports,
+        path,
+        port,
+        f"is not a container port of service {spec.name!r} (ports: {known})",
+    )
+
+
+def _check_path(path: str, value: str, problems: Problems) -> None:
+    problems.check(
+        isinstance(value, str) and value.startswith("/"), path, value, "must start with '/'"
+    )
+
+
+def _check_probes(spec: ServiceSpec, problems: Problems) -> None:
+    for key in ("liveness", "readiness"):
+        problems.check(
+            getattr(spec, key) is not None,
+            key,
+            None,
+            "is required: without it Kubernetes cannot tell a broken pod from a healthy one",
+        )
+    for key in ("liveness", "readiness", "startup"):
+        probe: Probe | None = getattr(spec, key)
+        if probe is None:
+            continue
+        if isinstance(probe.action, Exec):
+            problems.check(
+                bool(probe.action.command),
+                f"{key}.exec.command",
+                list(probe.action.command),
+                "must not be empty",
+            )
+        else:
+            action_key = "httpGet" if isinstance(probe.action, HttpGet) else "tcpSocket"
+            _check_port_ref(spec, f"{key}.{action_key}.port", probe.action.port, problems)
+            if isinstance(probe.action, HttpGet):
+                _check_path(f"{key}.httpGet.path", probe.action.path, problems)
+        for attr, camel, least in (
+            ("initial_delay_seconds", "initialDelaySeconds", 0),
+            ("period_seconds", "periodSeconds", 1),
+            ("timeout_seconds", "timeoutSeconds", 1),
+            ("failure_threshold", "failureThreshold", 1),
+            ("success_threshold", "successThreshold", 1),
+        ):
+            value = getattr(probe, attr)
+            problems.check(value >= least, f"{key}.{camel}", value, f"must be >= {least}")
+        if key != "readiness":
+            problems.check(
+                probe.success_threshold == 1,
+                f"{key}.successThreshold",
+                probe.success_threshold,
+                f"must be 1 for a {key} probe (Kubernetes rule)",
+            )
+
+
+def _check_resources(resources: Resources, problems: Problems) -> None:
+    for resource in ("cpu", "memory"):
+        request = getattr(resources.requests, resource)
+        limit = getattr(resources.limits, resource)
+        asked = _positive_quantity(f"resources.requests.{resource}", request, problems)
+        capped = _positive_quantity(f"resources.limits.{resource}", limit, problems)
+        if asked is not None and capped is not None:
+            problems.check(
+                asked <= capped,
+                f"resources.requests.{resource}",
+                request,
+                f"must not exceed the limit ({limit})",
+            )
+
+
+def _positive_quantity(path: str, value: str, problems: Problems) -> Decimal | None:
+    amount = rules.parse_quantity(value)
+    if not problems.check(amount is not None, path, value, rules.QUANTITY_RULE):
+        return None
+    assert amount is not None
+    return amount if problems.check(amount > 0, path, value, "must be greater than zero") else None
+
+
+def _check_replicas(spec: ServiceSpec, problems: Problems) -> None:
+    if spec.replicas is not None:
+        problems.check(spec.replicas >= 1, "replicas", spec.replicas, "must be >= 1")
+        problems.check(
+            spec.autoscaling is None,
+            "replicas",
+            spec.replicas,
+            "must be unset when autoscaling is set: the HPA owns the replica count",
+        )
+    hpa = spec.autoscaling
+    if hpa is None:
+        return
+    problems.check(
+        hpa.min_replicas >= 1, "autoscaling.minReplicas", hpa.min_replicas, "must be >= 1"
+    )
+    problems.check(
+        hpa.min_replicas <= hpa.max_replicas,
+        "autoscaling.minReplicas",
+        hpa.min_replicas,
+        f"must not exceed autoscaling.maxReplicas ({hpa.max_replicas})",
+    )
+    for attr, camel in (
+        ("cpu_utilization", "cpuUtilization"),
+        ("memory_utilization", "memoryUtilization"),
+    ):
+        value = getattr(hpa, attr)
+        if value is not None:
+            problems.check(value >= 1, f"autoscaling.{camel}", value, "must be a percentage >= 1")
+    problems.check(
+        hpa.cpu_utilization is not None or hpa.memory_utilization is not None,
+        "autoscaling",
+        None,
+        "needs cpuUtilization or memoryUtilization to scale on",
+    )
+    problems.check(
+        0 <= hpa.scale_down_stabilization_seconds <= 3600,
+        "autoscaling.scaleDownStabilizationSeconds",
+        hpa.scale_down_stabilization_seconds,
+        "must be 0-3600 seconds (Kubernetes limit)",
+    )
+
+
+def _check_disruption(spec: ServiceSpec, problems: Problems) -> None:
+    """Rejects a PDB that blocks every node drain: a cluster upgrade would hang on it."""
+    budget = spec.disruption
+    if not problems.check(
+        budget.max_unavailable is None or budget.min_available is None,
+        "disruption",
+        None,
+        "set maxUnavailable or minAvailable, not both",
+    ):
+        return
+    key, value = budget.effective()
+    parsed = rules.int_or_percent(value)
+    if not problems.check(
+        parsed is not None, f"disruption.{key}", value, rules.INT_OR_PERCENT_RULE
+    ):
+        return
+    assert parsed is not None
+    amount, percent = parsed
+    floor = spec.replica_floor
+    if key == "maxUnavailable":
+        problems.check(
+            amount > 0,
+            f"disruption.{key}",
+            value,
+            "must be > 0: a budget that allows no eviction blocks every node drain",
+        )
+        return
+    # Kubernetes rounds a minAvailable percentage up.
+    needed = math.ceil(amount * floor / 100) if percent else amount
+    problems.check(
+        needed < floor,
+        f"disruption.{key}",
+        value,
+        f"must be below the replica floor ({floor}): otherwise no pod may ever be "
+        "evicted and every node drain blocks",
+    )
+
+
+def _check_rollout(rollout: Rollout, problems: Problems) -> None:
+    unavailable = rules.int_or_percent(rollout.max_unavailable)
+    surge = rules.int_or_percent(rollout.max_surge)
+    problems.check(
+        unavailable is not None,
+        "rollout.maxUnavailable",
+        rollout.max_unavailable,
+        rules.INT_OR_PERCENT_RULE,
+    )
+    problems.check(
+        surge is not None, "rollout.maxSurge", rollout.max_surge, rules.INT_OR_PERCENT_RULE
+    )
+    if unavailable is not None and surge is not None:
+        problems.check(
+            unavailable[0] > 0 or surge[0] > 0,
+            "rollout",
+            None,
+            "maxUnavailable and maxSurge cannot both be 0: the rollout could never start",
+        )
+
+
+def _check_ingress(spec: ServiceSpec, ingress: IngressSpec, problems: Problems) -> None:
+    host = ingress.host
+    bare = host[2:] if isinstance(host, str) and host.startswith("*.") else host
+    if check_dns1123_subdomain(problems, "ingress.host", bare):
+        problems.check("." in bare, "ingress.host", host, "must be a fully qualified hostname")
+    _check_path("ingress.path", ingress.path, problems)
+    _check_port_ref(spec, "ingress.port", ingress.port, problems)
+    if ingress.gateway_api:
+        namespace, slash, name = (ingress.gateway or "").partition("/")
+        ok = bool(slash) and is_dns1123_label(namespace) and is_dns1123_label(name)
+        problems.check(
+            ok,
+            "ingress.gateway",
+            ingress.gateway,
+            'must be "namespace/name" of the Gateway the HTTPRoute attaches to',
+        )
+    else:
+        problems.check(
+            ingress.gateway is None,
+            "ingress.gateway",
+            ingress.gateway,
+            "only applies with gatewayApi: true",
+        )
+
+
+def _check_environment(spec: ServiceSpec, problems: Problems) -> None:
+    owner: dict[str, str] = {}
+    for section, names in (("config", spec.config), ("secrets", spec.secrets), ("env", spec.env)):
+        for env_name, value in names.items():
+            path = f"{section}.{env_name}"
+            problems.check(rules.is_env_name(env_name), path, env_name, rules.ENV_NAME_RULE)
+            problems.check(
+                isinstance(value, str), path, value, "must be a string (quote it in YAML)"
+            )
+            first = owner.setdefault(env_name, section)
+            problems.check(
+                first == section, path, env_name, f"is already set by {first}.{env_name}"
+            )
+    for env_name, key in spec.secrets.items():
+        problems.check(
+            isinstance(key, str) and key != "",
+            f"secrets.{env_name}",
+            key,
+            "must name a key of the stack's skyfleet:secrets config",
+        )
+
+
+def _check_cloud_access(spec: ServiceSpec, problems: Problems) -> None:
+    for cloud, roles in spec.cloud_access.items():
+        path = f"cloudAccess.{cloud}"
+        problems.check(cloud in CLOUDS, path, cloud, f"must be one of {', '.join(CLOUDS)}")
+        problems.check(
+            bool(roles) and all(isinstance(r, str) and r for r in roles),
+            path,
+            list(roles),
+            "must list at least one role identifier",
+        )
+
+
+def _check_callers(spec: ServiceSpec, problems: Problems) -> None:
+    for i, caller in enumerate(spec.callers):
+        path = f"callers[{i}]"
+        namespace, _, name = caller.rpartition("/") if isinstance(caller, str) else ("", "", caller)
+        if namespace:
+            check_dns1123_label(problems, path, namespace)
+        if check_dns1035_label(problems, path, name):
+            problems.check(
+                (namespace or spec.namespace, name) != (spec.namespace, spec.name),
+                path,
+                caller,
+                "is the service itself",
+            )
+
+
+def _check_writable_paths(paths: Sequence[str], problems: Problems) -> None:
+    volumes: dict[str, str] = {}
+    for i, path in enumerate(paths):
+        where = f"writablePaths[{i}]"
+        if not problems.check(
+            isinstance(path, str) and path.startswith("/") and path != "/",
+            where,
+            path,
+            "must be an absolute directory other than /",
+        ):
+            continue
+        volume = volume_name(path)
+        if check_dns1123_label(problems, where, volume):
+            first = volumes.setdefault(volume, path)
+            problems.check(first == path, where, path, f"maps to the same volume as {first!r}")
