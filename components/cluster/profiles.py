@@ -30,6 +30,9 @@ class CloudProfile:
     manages_node_autoscaling: bool
     # The ServiceAccount annotation that binds a pod to a cloud identity (None: no binding).
     identity_annotation: str | None
+    # Whether kubelets serve self-signed certificates (kind, minikube): metrics-server must then
+    # skip verifying them, which a managed cloud never needs.
+    kubelet_certs_self_signed: bool = False
     # Pod labels the cloud's workload-identity webhook needs.
     identity_pod_labels: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
@@ -83,6 +86,7 @@ PROFILES: Mapping[Cloud, CloudProfile] = MappingProxyType(
             load_balancer_address_field="ip",
             # kind and minikube both ship a default class named "standard".
             default_storage_class="standard",
+            kubelet_certs_self_signed=True,
             ships_metrics_server=False,
             manages_node_autoscaling=True,
             identity_annotation=None,

@@ -23,3 +23,8 @@ class PlatformInfo:
     monitoring_crds: Sequence[pulumi.Resource] = ()
     # Namespace of Prometheus, so a NetworkPolicy can admit scrapes from it.
     monitoring_namespace: str | None = None
+    # The ingress controller's load balancer address, in the one form every cloud gives
+    # (hostname on AWS, ip elsewhere); point DNS records at it (None: no ingress controller).
+    load_balancer_address: pulumi.Output[str] | None = None
+    # Where Argo CD runs, for `delivery: argocd` (None: Argo CD not installed).
+    argocd_namespace: str | None = None

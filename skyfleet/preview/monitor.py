@@ -60,7 +60,7 @@ class PreviewMocks(mocks.Mocks):
         return id_, added
 
     def call(self, args: mocks.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
-        return emulators.answer(args.token, wire.reveal(args.args)), None
+        return emulators.answer(args.token, wire.reveal(args.args)), []  # [] not None: MockMonitor iterates it
 
 
 def _strip_id(provider_ref: str | None) -> str:
@@ -81,7 +81,7 @@ class RecordingMonitor(mocks.MockMonitor):
         self.recorded: dict[str, Recorded] = {}
         self._lock = threading.Lock()
 
-    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+    def RegisterResource(self, request: Any) -> Any:
         urn = self.make_urn(request.parent, request.type, request.name)
         if request.type == "pulumi:pulumi:Stack":
             return resource_pb2.RegisterResourceResponse(urn=urn)
@@ -126,7 +126,29 @@ class RecordingMonitor(mocks.MockMonitor):
             urn=urn, id=id_, object=wire.dict_to_struct(state)
         )
 
-    def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+    def ReadResource(self, request: Any) -> Any:
+        """A `Resource.get`: answered by the emulators like a registration, but not recorded in
+        the plan, since `pulumi up` reads such a resource and never creates it."""
+        urn = self.make_urn(request.parent, request.type, request.name)
+        _ensure_event_loop()
+        raw_inputs = wire.struct_to_dict(request.properties)
+        with self._lock:
+            self.mocks.current_urn.value = urn
+            _, added = self.mocks.new_resource(
+                mocks.MockResourceArgs(
+                    typ=request.type,
+                    name=request.name,
+                    inputs=raw_inputs,
+                    provider=request.provider,
+                    resource_id=request.id,
+                    custom=True,
+                )
+            )
+            state = {**raw_inputs, **added}
+            self.resources[urn] = mocks.MockMonitor.ResourceRegistration(urn, request.id, state)
+        return resource_pb2.ReadResourceResponse(urn=urn, properties=wire.dict_to_struct(state))
+
+    def RegisterResourceOutputs(self, request: Any) -> Any:
         with self._lock:
             if request.urn in self.recorded:
                 self.recorded[request.urn].outputs = wire.struct_to_dict(request.outputs)

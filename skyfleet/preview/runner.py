@@ -15,7 +15,11 @@ from pulumi.runtime.config import set_all_config
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
-from . import wire
+from . import (
+    cloud_emulators,  # noqa: F401 - registers the cluster layer's emulators
+    platform_emulators,  # noqa: F401 - registers the platform layer's emulators
+    wire,
+)
 from .monitor import PreviewMocks, Recorded, RecordingMonitor
 from .stack_config import PROJECT, StackConfig, load_stack_config
 
@@ -109,7 +113,7 @@ def run_program(
     try:
         _sync_await(run_pulumi_func(program))
         outputs = _sync_await(_stack_outputs())
-    except BaseException as exc:  # noqa: BLE001 - reported with the stack name, then re-raised
+    except BaseException as exc:
         raise PreviewError(stack, exc) from exc
     return Plan(stack, project, list(monitor.recorded.values()), outputs)
 

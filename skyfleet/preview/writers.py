@@ -17,8 +17,8 @@ from typing import Any
 import yaml
 
 from . import wire
-from .runner import Plan
 from .monitor import Recorded
+from .runner import Plan
 
 HELM_TYPES = ("kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart")
 NOT_OBJECTS = ("kubernetes:helm.sh/", "kubernetes:yaml", "kubernetes:kustomize")

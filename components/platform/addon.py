@@ -1,0 +1,220 @@
+"""The shape every add-on shares: its own Namespace, ONE Helm release, the same outputs.
+
+Modelled on pulumi-kubernetes-cert-manager: a typed subset of the chart's values plus a raw
+`values` passthrough, chart name/repository/version as overridable constants. An add-on module
+only says which values it sets; this base owns the namespace, the release options and the outputs.
+
+Values are layered, later layers winning:
+  1. the add-on's opinionated defaults (resources, spread, ...): raw `values` may change them;
+  2. the raw `values` passthrough from args or config;
+  3. values derived from typed fields and from the cluster (replicas, annotations, storage
+     class, identities): typed fields win, so a stray raw value cannot contradict them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from components.cluster.handle import ClusterHandle
+from components.errors import Problems
+
+from .charts import CHARTS, ChartRef
+from .checks import check_namespace, check_release_name
+
+PodSecurityLevel = Literal["restricted", "baseline", "privileged"]
+
+# Namespaces every cluster already has: an add-on installed there neither creates nor relabels
+# them (the cluster owns their Pod Security labels).
+SYSTEM_NAMESPACES = frozenset({"kube-system", "kube-public", "kube-node-lease", "default"})
+
+# Helm waits this long for each operation (hooks, rollouts, load balancers). Ten minutes covers a
+# cloud load balancer and PVC provisioning; Helm's own default of five minutes does not always.
+RELEASE_TIMEOUT_SECONDS = 600
+# Each revision is a Secret in the add-on's namespace; ten keeps rollback room without clutter.
+RELEASE_MAX_HISTORY = 10
+
+
+@dataclass(frozen=True, kw_only=True)
+class AddonArgs:
+    """What every add-on accepts; each add-on's args add its typed fields."""
+
+    enabled: bool = True
+    """Whether the Platform installs the add-on. Default: True."""
+    namespace: str | None = None
+    """Namespace, created with Pod Security labels. Default: None, the add-on's own."""
+    release_name: str | None = None
+    """Helm release name. Default: None, the add-on's own (the chart's name)."""
+    chart_version: str | None = None
+    """Chart version instead of the one pinned in `charts.CHARTS`. Default: None, the pinned one."""
+    chart_repository: str | None = None
+    """Chart repository (https:// or oci://) instead of the pinned one. Default: None, pinned."""
+    values: Mapping[str, Any] = field(default_factory=dict)
+    """Raw chart values, over the add-on's defaults and under its typed fields. Default: {}."""
+
+    def check(self, problems: Problems) -> None:
+        """Records every broken rule in the fields; add-on args extend it with their own."""
+        if self.namespace is not None:
+            check_namespace(problems, "namespace", self.namespace)
+        if self.release_name is not None:
+            check_release_name(problems, "releaseName", self.release_name)
+        problems.check(isinstance(self.values, Mapping), "values", self.values, "must be a mapping")
+
+    def check_cluster(self, handle: ClusterHandle, problems: Problems) -> None:
+        """Records what these args cannot do on this cluster (default: nothing)."""
+
+
+def validate(args: AddonArgs, handle: ClusterHandle, source: str) -> None:
+    """Raises one ValidationError listing every problem in `args` (before anything is created)."""
+    problems = Problems()
+    args.check(problems)
+    args.check_cluster(handle, problems)
+    problems.raise_if_any(source)
+
+
+def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """A new mapping: nested mappings merge key by key, anything else in `override` replaces."""
+    merged: dict[str, Any] = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def helm_fullname(release_name: str, chart_name: str) -> str:
+    """The `<chart>.fullname` most charts define: the release name if it already contains the
+    chart's name, else `<release>-<chart>`, cut to 63 characters."""
+    name = release_name if chart_name in release_name else f"{release_name}-{chart_name}"
+    return name[:63].rstrip("-")
+
+
+def pod_security_labels(enforce: PodSecurityLevel) -> dict[str, str]:
+    """Pod Security Standards labels: enforce the add-on's level, audit and warn at restricted so
+    anything short of restricted is still reported (the pattern the Kubernetes docs recommend):
+    https://kubernetes.io/docs/concepts/security/pod-security-admission/#pod-security-admission-labels-for-namespaces
+    """
+    return {
+        "pod-security.kubernetes.io/enforce": enforce,
+        "pod-security.kubernetes.io/audit": "restricted",
+        "pod-security.kubernetes.io/warn": "restricted",
+    }
+
+
+class HelmAddon(pulumi.ComponentResource):
+    """Base of every `skyfleet:platform:<Name>` add-on.
+
+    A subclass validates its args, calls this constructor (which registers the component and its
+    namespace), then `install(...)` once with its values and finally `finish(...)`.
+    """
+
+    release: k8s.helm.v3.Release
+
+    def __init__(
+        self,
+        name: str,
+        handle: ClusterHandle,
+        args: AddonArgs,
+        *,
+        chart_key: str,
+        namespace: str,
+        release_name: str,
+        pod_security: PodSecurityLevel,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        validate(args, handle, name)
+        super().__init__(f"skyfleet:platform:{type(self).__name__}", name, None, opts)
+        self.addon_name = name
+        self.handle = handle
+        self.args = args
+        pinned = CHARTS[chart_key]
+        self.chart = ChartRef(
+            chart=pinned.chart,
+            repository=args.chart_repository or pinned.repository,
+            version=args.chart_version or pinned.version,
+        )
+        self.release_name = release_name
+        self.namespace_name = namespace
+        self.namespace = self._namespace(pod_security)
+
+    def _namespace(self, level: PodSecurityLevel) -> pulumi.Output[str]:
+        if self.namespace_name in SYSTEM_NAMESPACES:
+            return pulumi.Output.from_input(self.namespace_name)
+        namespace = k8s.core.v1.Namespace(
+            f"{self.addon_name}-ns",
+            metadata=k8s.meta.v1.ObjectMetaArgs(
+                name=self.namespace_name, labels=pod_security_labels(level)
+            ),
+            opts=self.k8s_options(),
+        )
+        return namespace.metadata.name
+
+    def k8s_options(self, *, depends_on: Sequence[pulumi.Resource] = ()) -> pulumi.ResourceOptions:
+        """Options for a Kubernetes child: parented here, on the cluster's provider, after the
+        cluster's node pools and core add-ons (`handle.ready`) and whatever else it names."""
+        return self.handle.k8s_options(self, depends_on=[*self.handle.ready, *depends_on])
+
+    def install(
+        self,
+        *,
+        typed: Mapping[str, Any],
+        defaults: Mapping[str, Any] | None = None,
+        depends_on: Sequence[pulumi.Resource] = (),
+    ) -> k8s.helm.v3.Release:
+        """Creates the add-on's one Helm release: values = defaults < raw `values` < typed.
+
+        `depends_on` is for what the chart itself needs (a CRD another release ships); the
+        cluster's readiness is always added.
+        """
+        values = deep_merge(deep_merge(defaults or {}, self.args.values), typed)
+        repository = self.chart.repository
+        oci = repository.startswith("oci://")
+        self.release = k8s.helm.v3.Release(
+            f"{self.addon_name}-release",
+            k8s.helm.v3.ReleaseArgs(
+                # Explicit, so `helm list` and a failure message name the release, not a suffix.
+                name=self.release_name,
+                namespace=self.namespace,
+                chart=f"{repository.rstrip('/')}/{self.chart.chart}" if oci else self.chart.chart,
+                repository_opts=None if oci else k8s.helm.v3.RepositoryOptsArgs(repo=repository),
+                version=self.chart.version,
+                values=values,
+                # A failed install or upgrade rolls back (and deletes what it created) instead of
+                # leaving half an add-on behind for the next `pulumi up` to trip over.
+                atomic=True,
+                cleanup_on_fail=True,
+                # Wait for every Deployment, Service load balancer and hook Job to be ready, so a
+                # resource that depends on this release (a CRD user) sees a working add-on.
+                skip_await=False,
+                wait_for_jobs=True,
+                timeout=RELEASE_TIMEOUT_SECONDS,
+                max_history=RELEASE_MAX_HISTORY,
+                # The namespace is ours (with its Pod Security labels), not Helm's.
+                create_namespace=False,
+            ),
+            # No custom_timeouts: Helm enforces `timeout` itself; a second, Pulumi-side clock
+            # could only disagree with it and abandon a release Helm is still rolling back.
+            opts=self.k8s_options(depends_on=depends_on),
+        )
+        return self.release
+
+    def finish(self, **outputs: Any) -> None:
+        """Registers the outputs every add-on has plus the add-on's own."""
+        self.release_status: pulumi.Output[str] = self.release.status.apply(
+            lambda s: (s.status if s is not None else None) or ""
+        )
+        self.register_outputs(
+            {
+                "namespace": self.namespace,
+                "release_name": self.release.name,
+                "release_status": self.release_status,
+                "chart": self.chart.chart,
+                "chart_version": self.chart.version,
+                **outputs,
+            }
+        )

@@ -1,0 +1,265 @@
+"""Argo CD: delivers workloads from Git (GitOps), with a highly available mode for production.
+
+Git repositories are registered as repository Secrets (label
+`argocd.argoproj.io/secret-type: repository`), so credentials stay out of the release's values.
+Each ApplicationSet turns every directory matching `path` in a repository into an Application
+deployed to a namespace of the same name:
+https://argo-cd.readthedocs.io/en/stable/operator-manual/applicationset/Generators-Git/
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from components.cluster.handle import ClusterHandle
+from components.errors import Problems
+
+from .addon import AddonArgs, HelmAddon, deep_merge
+from .checks import check_hostname, check_namespace
+from .workload_shape import component_labels, resources, spread
+
+REPOSITORY_LABEL = {"argocd.argoproj.io/secret-type": "repository"}
+IN_CLUSTER = "https://kubernetes.default.svc"
+_GIT_URL_PREFIXES = ("https://", "ssh://", "git@")
+
+
+@dataclass(frozen=True, kw_only=True)
+class GitRepository:
+    url: str
+    """Clone URL (https://, ssh:// or git@). No default."""
+    project: str = "default"
+    """Argo CD project allowed to use the repository. Default: "default"."""
+    username: str | None = None
+    """User for HTTPS credentials. Default: None, a public repository."""
+    password: pulumi.Input[str] | None = field(default=None, metadata={"config": False})
+    """HTTPS password or token, stored only in the repository Secret (Python API only, never
+    stack config). Default: None."""
+    ssh_private_key: pulumi.Input[str] | None = field(default=None, metadata={"config": False})
+    """SSH private key, stored only in the repository Secret (Python API only). Default: None."""
+
+    def check(self, problems: Problems) -> None:
+        problems.check(
+            isinstance(self.url, str) and self.url.startswith(_GIT_URL_PREFIXES), "url", self.url,
+            "must be a Git URL starting with https://, ssh:// or git@",
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class ApplicationSetArgs:
+    repo_url: str
+    """Repository holding the workloads' manifests. No default."""
+    path: str = "apps/*"
+    """Directory glob: each matching directory becomes one Application. Default: "apps/*"."""
+    revision: str = "HEAD"
+    """Branch, tag or commit to follow. Default: "HEAD" (the default branch)."""
+    project: str = "default"
+    """Argo CD project of the generated Applications. Default: "default"."""
+    namespace: str | None = None
+    """Namespace every Application deploys to. Default: None, one per directory, named after it."""
+    prune: bool = True
+    """Delete what was removed from Git. Default: True (Git is the source of truth)."""
+    self_heal: bool = True
+    """Revert changes made in the cluster by hand. Default: True."""
+
+    def check(self, problems: Problems) -> None:
+        problems.check(
+            isinstance(self.repo_url, str) and self.repo_url.startswith(_GIT_URL_PREFIXES),
+            "repoUrl", self.repo_url, "must be a Git URL starting with https://, ssh:// or git@",
+        )
+        problems.check(
+            bool(self.path), "path", self.path, "must be a directory glob such as apps/*"
+        )
+        if self.namespace is not None:
+            check_namespace(problems, "namespace", self.namespace)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ArgoCDArgs(AddonArgs):
+    ha: bool | None = None
+    """Highly available Argo CD (redis-ha, autoscaled server and repo server, two ApplicationSet
+    controllers). Default: None, on in production. redis-ha needs three nodes."""
+    hostname: str | None = None
+    """Host name of the Argo CD UI, served through the ingress class with a cert-manager
+    certificate. Default: None, no Ingress (use `kubectl port-forward`)."""
+    repositories: Mapping[str, GitRepository] = field(default_factory=dict)
+    """Git repositories Argo CD may read, keyed by name. Default: {}."""
+    application_sets: Mapping[str, ApplicationSetArgs] = field(default_factory=dict)
+    """ApplicationSets delivering workloads from Git, keyed by name. Default: {}."""
+    service_monitor: bool = True
+    """ServiceMonitors for Argo CD's metrics when monitoring is installed. Default: True."""
+
+    def check(self, problems: Problems) -> None:
+        super().check(problems)
+        if self.hostname is not None:
+            check_hostname(problems, "hostname", self.hostname)
+        for section, entries in (("repositories", self.repositories),
+                                 ("applicationSets", self.application_sets)):
+            for key, entry in entries.items():
+                with problems.under(section) as at:
+                    check_namespace(at, key, key)  # a Kubernetes object name
+                with problems.under(f"{section}.{key}") as at:
+                    entry.check(at)
+
+
+# The Argo CD components the chart configures, keyed by their value section.
+_SECTIONS = ("controller", "server", "repoServer", "applicationSet")
+
+
+class ArgoCD(HelmAddon):
+    """`skyfleet:platform:ArgoCD`: GitOps delivery, its repositories and ApplicationSets."""
+
+    def __init__(
+        self,
+        name: str,
+        handle: ClusterHandle,
+        args: ArgoCDArgs | None = None,
+        *,
+        ingress_class: str | None = None,
+        cluster_issuer: str | None = None,
+        ingress_ready: Sequence[pulumi.Resource] = (),
+        monitoring_crds: Sequence[pulumi.Resource] = (),
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        args = args or ArgoCDArgs()
+        super().__init__(
+            name, handle, args,
+            chart_key="argo-cd",
+            # "argocd" is the namespace the argocd CLI and the upstream docs assume.
+            namespace=args.namespace or "argocd",
+            release_name=args.release_name or "argocd",
+            # Every Argo CD, Redis, redis-ha and HAProxy container runs non-root with seccomp
+            # RuntimeDefault, no privilege escalation, all capabilities dropped: restricted as
+            # shipped (redis-ha's privileged sysctl init container stays off).
+            pod_security="restricted",
+            opts=opts,
+        )
+        ha = args.ha if args.ha is not None else handle.production
+        service_monitor = args.service_monitor and bool(monitoring_crds)
+        typed = self._typed(ha, service_monitor)
+        depends_on = list(monitoring_crds) if service_monitor else []
+        if args.hostname is not None:
+            typed = deep_merge(typed, self._ingress(args.hostname, ingress_class, cluster_issuer))
+            # An ingress controller with an admission webhook (ingress-nginx) must be up
+            # before anything creates an Ingress.
+            depends_on += ingress_ready
+        self.install(typed=typed, defaults=self._defaults(), depends_on=depends_on)
+        self.repositories = {
+            key: self._repository(key, repo) for key, repo in sorted(args.repositories.items())
+        }
+        self.application_sets = {
+            key: self._application_set(key, spec)
+            for key, spec in sorted(args.application_sets.items())
+        }
+        self.finish(
+            ha=ha,
+            hostname=args.hostname,
+            repositories=sorted(self.repositories),
+            application_sets=sorted(self.application_sets),
+        )
+
+    @staticmethod
+    def _typed(ha: bool, service_monitor: bool) -> dict[str, Any]:
+        metrics = {"enabled": True, "serviceMonitor": {"enabled": service_monitor}}
+        pdb = {"enabled": ha, "minAvailable": 1}
+        autoscaled = {"enabled": ha, "minReplicas": 2}
+        # The HA layout the chart documents: redis-ha, autoscaled server and repo server, two
+        # ApplicationSet controllers; the application controller stays at one replica (it
+        # shards by cluster, and this Argo CD manages one).
+        return {
+            "redis-ha": {"enabled": ha},
+            "controller": {"replicas": 1, "metrics": metrics},
+            "server": {"autoscaling": autoscaled, "pdb": pdb, "metrics": metrics},
+            "repoServer": {"autoscaling": autoscaled, "pdb": pdb, "metrics": metrics},
+            "applicationSet": {"replicas": 2 if ha else 1, "pdb": pdb, "metrics": metrics},
+        }
+
+    @staticmethod
+    def _ingress(hostname: str, ingress_class: str | None, issuer: str | None) -> dict[str, Any]:
+        ingress: dict[str, Any] = {"enabled": True, "hostname": hostname}
+        if ingress_class is not None:
+            ingress["ingressClassName"] = ingress_class
+        if issuer is not None:
+            # cert-manager's ingress-shim issues the certificate into the chart's TLS Secret.
+            ingress["annotations"] = {"cert-manager.io/cluster-issuer": issuer}
+            ingress["tls"] = True
+        return {
+            "global": {"domain": hostname},
+            # TLS ends at the ingress controller; argocd-server itself then speaks plain HTTP
+            # (otherwise it redirects to HTTPS forever behind the proxy).
+            "configs": {"params": {"server.insecure": True}},
+            "server": {"ingress": ingress},
+        }
+
+    @staticmethod
+    def _defaults() -> dict[str, Any]:
+        values: dict[str, Any] = {
+            # No SSO connector is configured; Dex would be an idle pod. Turn it on with values.
+            "dex": {"enabled": False},
+        }
+        for section in _SECTIONS:
+            labels = component_labels(f"argocd-{section}")
+            values[section] = {
+                "podLabels": labels,
+                "topologySpreadConstraints": spread(labels),
+                "resources": resources("100m", "256Mi", "1Gi"),
+            }
+        return values
+
+    def _repository(self, key: str, repo: GitRepository) -> k8s.core.v1.Secret:
+        data: dict[str, pulumi.Input[str]] = {
+            "type": "git", "name": key, "url": repo.url, "project": repo.project,
+        }
+        if repo.username is not None:
+            data["username"] = repo.username
+        if repo.password is not None:
+            data["password"] = pulumi.Output.secret(repo.password)
+        if repo.ssh_private_key is not None:
+            data["sshPrivateKey"] = pulumi.Output.secret(repo.ssh_private_key)
+        # Argo CD discovers repository Secrets by label whenever they appear: no need to wait
+        # for the release.
+        return k8s.core.v1.Secret(
+            f"{self.addon_name}-repo-{key}",
+            metadata=k8s.meta.v1.ObjectMetaArgs(
+                name=f"repo-{key}", namespace=self.namespace, labels=dict(REPOSITORY_LABEL)
+            ),
+            string_data=data,
+            opts=self.k8s_options(),
+        )
+
+    def _application_set(
+        self, key: str, spec: ApplicationSetArgs
+    ) -> k8s.apiextensions.CustomResource:
+        destination = spec.namespace or "{{.path.basename}}"
+        template = {
+            "metadata": {"name": "{{.path.basename}}"},
+            "spec": {
+                "project": spec.project,
+                "source": {"repoURL": spec.repo_url, "targetRevision": spec.revision,
+                           "path": "{{.path.path}}"},
+                "destination": {"server": IN_CLUSTER, "namespace": destination},
+                "syncPolicy": {
+                    "automated": {"prune": spec.prune, "selfHeal": spec.self_heal},
+                    "syncOptions": ["CreateNamespace=true"],
+                },
+            },
+        }
+        return k8s.apiextensions.CustomResource(
+            f"{self.addon_name}-appset-{key}",
+            api_version="argoproj.io/v1alpha1",
+            kind="ApplicationSet",
+            metadata={"name": key, "namespace": self.namespace},
+            spec={
+                "goTemplate": True,
+                "goTemplateOptions": ["missingkey=error"],
+                "generators": [{"git": {"repoURL": spec.repo_url, "revision": spec.revision,
+                                        "directories": [{"path": spec.path}]}}],
+                "template": template,
+            },
+            # The ApplicationSet CRD and its controller come with the release.
+            opts=self.k8s_options(depends_on=[self.release]),
+        )

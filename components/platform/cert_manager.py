@@ -1,0 +1,159 @@
+"""cert-manager plus two Let's Encrypt ClusterIssuers that solve ACME HTTP-01 via the ingress class.
+
+`letsencrypt-staging` is for anything disposable: its certificates are not browser-trusted but
+its rate limits are generous. `letsencrypt-prod` issues trusted certificates under Let's
+Encrypt's production limits (https://letsencrypt.org/docs/rate-limits/), which churning dev
+stacks can exhaust; that is why a dev cluster's default issuer is staging.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from components.cluster.handle import ClusterHandle
+from components.errors import Problems
+
+from .addon import AddonArgs, HelmAddon
+from .checks import check_email, check_replicas
+from .workload_shape import component_labels, ha_replicas, pdb_enabled, resources, spread
+
+Issuer = Literal["letsencrypt-staging", "letsencrypt-prod"]
+ACME_SERVERS: Mapping[Issuer, str] = {
+    "letsencrypt-staging": "https://acme-staging-v02.api.letsencrypt.org/directory",
+    "letsencrypt-prod": "https://acme-v02.api.letsencrypt.org/directory",
+}
+# cert-manager's three Deployments, keyed by the value section each is configured under
+# ("" is the top level, the controller).
+_COMPONENTS = {"": "cert-manager-controller", "webhook": "cert-manager-webhook",
+               "cainjector": "cert-manager-cainjector"}
+
+
+@dataclass(frozen=True, kw_only=True)
+class CertManagerArgs(AddonArgs):
+    replicas: int | None = None
+    """Replicas of the controller, webhook and cainjector. Default: None, 2 in production (the
+    webhook answers every certificate write; the others fail over by leader election), else 1."""
+    acme_email: str | None = None
+    """Contact address registered with Let's Encrypt. Default: None, register without one (Let's
+    Encrypt no longer sends expiry mail, so the address is only a contact)."""
+    issuers: bool = True
+    """Create the letsencrypt-staging and letsencrypt-prod ClusterIssuers. Default: True."""
+    default_issuer: Issuer | None = None
+    """Issuer workloads' Ingresses use. Default: None, letsencrypt-prod in production, else
+    letsencrypt-staging."""
+    service_monitor: bool = True
+    """A ServiceMonitor for cert-manager's metrics when monitoring is installed. Default: True."""
+
+    def check(self, problems: Problems) -> None:
+        super().check(problems)
+        check_replicas(problems, "replicas", self.replicas)
+        if self.acme_email is not None:
+            check_email(problems, "acmeEmail", self.acme_email)
+        if self.default_issuer is not None and not self.issuers:
+            problems.add("defaultIssuer", self.default_issuer, "needs issuers: true")
+
+
+class CertManager(HelmAddon):
+    """`skyfleet:platform:CertManager`: certificates for every Ingress, from Let's Encrypt."""
+
+    def __init__(
+        self,
+        name: str,
+        handle: ClusterHandle,
+        args: CertManagerArgs | None = None,
+        *,
+        ingress_class: str | None = None,
+        monitoring_crds: Sequence[pulumi.Resource] = (),
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        args = args or CertManagerArgs()
+        super().__init__(
+            name, handle, args,
+            chart_key="cert-manager",
+            namespace=args.namespace or "cert-manager",
+            release_name=args.release_name or "cert-manager",
+            # Every cert-manager pod runs non-root, read-only, seccomp RuntimeDefault, no
+            # capabilities: the chart meets the restricted level as shipped.
+            pod_security="restricted",
+            opts=opts,
+        )
+        replicas = ha_replicas(args.replicas, handle.production)
+        service_monitor = args.service_monitor and bool(monitoring_crds)
+        self.install(
+            typed=self._typed(replicas, service_monitor),
+            defaults=self._defaults(),
+            depends_on=monitoring_crds if service_monitor else (),
+        )
+        self.issuers: dict[str, k8s.apiextensions.CustomResource] = {}
+        if args.issuers:
+            for issuer in ACME_SERVERS:
+                self.issuers[issuer] = self._cluster_issuer(issuer, args.acme_email, ingress_class)
+        default: Issuer = "letsencrypt-prod" if handle.production else "letsencrypt-staging"
+        self.default_issuer: str | None = (args.default_issuer or default) if args.issuers else None
+        self.finish(cluster_issuers=sorted(self.issuers), default_issuer=self.default_issuer)
+
+    @staticmethod
+    def _typed(replicas: int, service_monitor: bool) -> dict[str, Any]:
+        # With no minAvailable/maxUnavailable the chart's PDBs default to minAvailable: 1.
+        per_component = {
+            "replicaCount": replicas,
+            "podDisruptionBudget": {"enabled": pdb_enabled(replicas)},
+        }
+        return {
+            # The chart installs and upgrades the CRDs with the release (crds.enabled) and keeps
+            # them when it is uninstalled (crds.keep), so removing cert-manager never cascades
+            # into deleting every Certificate in the cluster.
+            "crds": {"enabled": True, "keep": True},
+            **per_component,
+            "webhook": dict(per_component),
+            "cainjector": dict(per_component),
+            "prometheus": {"enabled": True, "servicemonitor": {"enabled": service_monitor}},
+        }
+
+    def _defaults(self) -> dict[str, Any]:
+        values: dict[str, Any] = {
+            # Leader-election leases live in cert-manager's own namespace rather than the
+            # chart's default kube-system, so cert-manager needs no rights in kube-system.
+            "global": {"leaderElection": {"namespace": self.namespace_name}},
+        }
+        for section, component in _COMPONENTS.items():
+            labels = component_labels(component)
+            shape = {
+                "podLabels": labels,
+                "topologySpreadConstraints": spread(labels),
+                "resources": resources("50m", "64Mi", "256Mi"),
+            }
+            if section:
+                values[section] = shape
+            else:
+                values.update(shape)
+        return values
+
+    def _cluster_issuer(
+        self, issuer: Issuer, email: str | None, ingress_class: str | None
+    ) -> k8s.apiextensions.CustomResource:
+        ingress: dict[str, Any] = {}
+        if ingress_class is not None:
+            # Without a class the solver's Ingress falls to the cluster's default IngressClass.
+            ingress["ingressClassName"] = ingress_class
+        acme: dict[str, Any] = {
+            "server": ACME_SERVERS[issuer],
+            "privateKeySecretRef": {"name": f"{issuer}-account-key"},
+            "solvers": [{"http01": {"ingress": ingress}}],
+        }
+        if email is not None:
+            acme["email"] = email
+        return k8s.apiextensions.CustomResource(
+            f"{self.addon_name}-{issuer}",
+            api_version="cert-manager.io/v1",
+            kind="ClusterIssuer",
+            metadata={"name": issuer},
+            spec={"acme": acme},
+            # The ClusterIssuer CRD and the webhook that admits it come with the release.
+            opts=self.k8s_options(depends_on=[self.release]),
+        )

@@ -1,0 +1,124 @@
+"""cluster-autoscaler, where the cloud does not scale node pools itself (EKS managed node groups).
+
+The cluster module hands over what it needs in `handle.node_autoscaler`: the cluster name its
+node groups are tagged with, the region, and the ServiceAccount its IAM role trusts. This module
+only adds the chart. https://github.com/kubernetes/autoscaler/blob/master/cluster-autoscaler/cloudprovider/aws/README.md
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+import pulumi
+
+from components.cluster.handle import ClusterHandle, NodeAutoscalerSupport
+from components.cluster.profiles import Cloud
+from components.errors import Problems
+
+from .addon import AddonArgs, HelmAddon
+from .checks import check_replicas
+from .workload_shape import (
+    RESTRICTED_CONTAINER_SECURITY_CONTEXT,
+    RESTRICTED_POD_SECURITY_CONTEXT,
+    component_labels,
+    ha_replicas,
+    resources,
+)
+
+# cluster-autoscaler's `--cloud-provider` for each cloud whose cluster module may hand over a
+# NodeAutoscalerSupport (today only EKS does).
+CLOUD_PROVIDERS: Mapping[Cloud, str] = {"aws": "aws", "gcp": "gce", "azure": "azure"}
+
+Expander = Literal["least-waste", "random", "most-pods", "priority", "price"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClusterAutoscalerArgs(AddonArgs):
+    replicas: int | None = None
+    """Replicas. Default: None, 2 in production (a hot standby behind leader election), else 1."""
+    expander: Expander = "least-waste"
+    """Which node group to grow. Default: "least-waste" (the one left with the least idle CPU)."""
+    balance_similar_node_groups: bool = True
+    """Keep equally shaped node groups (one per zone) the same size. Default: True, so a zone
+    outage does not take most of the capacity."""
+
+    def check(self, problems: Problems) -> None:
+        super().check(problems)
+        check_replicas(problems, "replicas", self.replicas)
+
+    def check_cluster(self, handle: ClusterHandle, problems: Problems) -> None:
+        support = handle.node_autoscaler
+        if support is None:
+            problems.add(
+                "enabled", self.enabled,
+                f"cluster {handle.name!r} exposes no node autoscaler support",
+            )
+            return
+        if self.namespace is not None and self.namespace != support.namespace:
+            problems.add(
+                "namespace", self.namespace,
+                f"must be {support.namespace!r}: the cluster's IAM role trusts the "
+                "ServiceAccount there",
+            )
+        if handle.cloud not in CLOUD_PROVIDERS:
+            problems.add(
+                "enabled", self.enabled,
+                f"cluster-autoscaler has no provider for cloud {handle.cloud!r}",
+            )
+
+
+class ClusterAutoscaler(HelmAddon):
+    """`skyfleet:platform:ClusterAutoscaler`: grows and shrinks node groups with pending pods."""
+
+    def __init__(
+        self,
+        name: str,
+        handle: ClusterHandle,
+        args: ClusterAutoscalerArgs | None = None,
+        *,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        args = args or ClusterAutoscalerArgs()
+        support: NodeAutoscalerSupport | None = handle.node_autoscaler
+        super().__init__(
+            name, handle, args,
+            chart_key="cluster-autoscaler",
+            # The namespace and ServiceAccount are the ones the cluster's IAM role trusts.
+            namespace=support.namespace if support else "kube-system",
+            release_name=args.release_name or "cluster-autoscaler",
+            # With the security contexts set below the pod meets restricted (the chart sets none).
+            pod_security="restricted",
+            opts=opts,
+        )
+        assert support is not None  # checked by ClusterAutoscalerArgs.check_cluster
+        replicas = ha_replicas(args.replicas, handle.production)
+        typed = {
+            "cloudProvider": CLOUD_PROVIDERS[handle.cloud],
+            # Node groups tagged k8s.io/cluster-autoscaler/<name> are found without listing them.
+            "autoDiscovery": {"clusterName": support.cluster_name},
+            "awsRegion": support.region,
+            "rbac": {
+                "serviceAccount": {
+                    "create": True,
+                    "name": support.service_account,
+                    "annotations": dict(support.service_account_annotations),
+                }
+            },
+            "replicaCount": replicas,
+            "podLabels": component_labels("cluster-autoscaler"),
+            "extraArgs": {
+                "expander": args.expander,
+                "balance-similar-node-groups": args.balance_similar_node_groups,
+            },
+            # An explicit non-root user (runAsNonRoot alone fails on an image that defaults to
+            # root) and fsGroup so the projected IRSA token is readable by it.
+            "securityContext": {
+                **RESTRICTED_POD_SECURITY_CONTEXT, "runAsUser": 65534, "runAsGroup": 65534,
+                "fsGroup": 65534,
+            },
+            "containerSecurityContext": dict(RESTRICTED_CONTAINER_SECURITY_CONTEXT),
+        }
+        self.install(typed=typed, defaults={"resources": resources("100m", "300Mi", "600Mi")})
+        self.finish(replicas=replicas, cluster_name=support.cluster_name)

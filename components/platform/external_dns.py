@@ -1,0 +1,127 @@
+"""external-dns (off by default): DNS records for Ingresses and Services in the cloud's DNS.
+
+Credentials come from the cluster's workload identity (`handle.identity.bind`), never from keys
+in values. What differs per cloud (external-dns's provider name and the role its identity gets)
+is the table below, the only cloud branching in this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pulumi
+
+from components.cluster.handle import ClusterHandle
+from components.cluster.profiles import Cloud
+from components.errors import Problems
+
+from .addon import AddonArgs, HelmAddon
+from .checks import check_hostname
+from .workload_shape import component_labels, resources
+
+SERVICE_ACCOUNT = "external-dns"
+
+
+@dataclass(frozen=True)
+class DnsProvider:
+    name: str  # external-dns's --provider
+    roles: tuple[str, ...]  # what `identity.bind` grants, in the cloud's own terms
+
+
+# Route53 (external-dns calls it "aws"), Cloud DNS ("google"), Azure DNS ("azure"). An existing
+# cluster has no cloud identity: set `provider` and pass credentials through values.
+DNS_PROVIDERS: Mapping[Cloud, DnsProvider] = {
+    "aws": DnsProvider("aws", ("arn:aws:iam::aws:policy/AmazonRoute53FullAccess",)),
+    "gcp": DnsProvider("google", ("roles/dns.admin",)),
+    "azure": DnsProvider("azure", ("DNS Zone Contributor",)),
+}
+
+Source = Literal["ingress", "service", "gateway-httproute", "gateway-grpcroute"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExternalDnsArgs(AddonArgs):
+    enabled: bool = False
+    """Whether the Platform installs external-dns. Default: False (it writes to real DNS zones)."""
+    domain_filters: Sequence[str] = ()
+    """Zones external-dns may change; at least one is required. Default: () (must be set)."""
+    policy: Literal["upsert-only", "sync"] = "upsert-only"
+    """"upsert-only" never deletes records; "sync" also deletes those whose source is gone.
+    Default: "upsert-only"."""
+    sources: Sequence[Source] = ("ingress", "service", "gateway-httproute")
+    """Objects whose host names become records. Default: ingress, service, gateway-httproute."""
+    provider: str | None = None
+    """external-dns provider name. Default: None, the cloud's (aws, google or azure)."""
+    roles: Sequence[str] | None = None
+    """Roles its cloud identity gets. Default: None, the cloud's DNS role from the table above."""
+    txt_owner_id: str | None = None
+    """Owner id in TXT ownership records. Default: None, the cluster's name."""
+    extra_args: Mapping[str, str] = field(default_factory=dict)
+    """Extra flags, e.g. {"google-project": "dns-project"}. Default: {}."""
+
+    def check(self, problems: Problems) -> None:
+        super().check(problems)
+        if self.enabled:
+            problems.check(bool(self.domain_filters), "domainFilters", list(self.domain_filters),
+                           "must name at least one DNS zone external-dns may change")
+        for index, domain in enumerate(self.domain_filters):
+            check_hostname(problems, f"domainFilters[{index}]", domain)
+
+    def check_cluster(self, handle: ClusterHandle, problems: Problems) -> None:
+        if self.provider is None and handle.cloud not in DNS_PROVIDERS:
+            problems.add(
+                "provider", None, f"must be set: cloud {handle.cloud!r} has no default DNS provider"
+            )
+
+
+class ExternalDns(HelmAddon):
+    """`skyfleet:platform:ExternalDns`: publishes Ingress and Service host names in DNS."""
+
+    def __init__(
+        self,
+        name: str,
+        handle: ClusterHandle,
+        args: ExternalDnsArgs | None = None,
+        *,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        args = args or ExternalDnsArgs(enabled=True)
+        super().__init__(
+            name, handle, args,
+            chart_key="external-dns",
+            namespace=args.namespace or "external-dns",
+            release_name=args.release_name or "external-dns",
+            # The chart runs non-root, read-only, seccomp RuntimeDefault, no capabilities.
+            pod_security="restricted",
+            opts=opts,
+        )
+        default = DNS_PROVIDERS.get(handle.cloud)
+        provider = args.provider or (default.name if default else "")
+        roles = tuple(args.roles) if args.roles is not None else (default.roles if default else ())
+        binding = handle.identity.bind(
+            f"{name}-identity",
+            namespace=self.namespace_name,
+            service_account=SERVICE_ACCOUNT,
+            roles=roles,
+            parent=self,
+        )
+        typed = {
+            "provider": {"name": provider},
+            "domainFilters": list(args.domain_filters),
+            "policy": args.policy,
+            "sources": list(args.sources),
+            "registry": "txt",
+            # Records carry this owner, so two clusters sharing a zone never delete each other's.
+            "txtOwnerId": args.txt_owner_id or handle.name,
+            "serviceAccount": {
+                "create": True,
+                "name": SERVICE_ACCOUNT,
+                "annotations": dict(binding.service_account_annotations),
+            },
+            "podLabels": {**binding.pod_labels, **component_labels("external-dns")},
+            "extraArgs": dict(args.extra_args),
+        }
+        self.install(typed=typed, defaults={"resources": resources("50m", "64Mi", "256Mi")})
+        self.finish(provider=provider, domain_filters=list(args.domain_filters))

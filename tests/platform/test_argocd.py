@@ -1,0 +1,131 @@
+"""Argo CD: HA in production, a TLS Ingress, Git repositories and ApplicationSets."""
+
+from __future__ import annotations
+
+from platform_harness import SECRET, default_platform, preview_platform, releases, values
+
+from components.errors import Problems
+from components.platform import (
+    ApplicationSetArgs,
+    ArgoCDArgs,
+    GitRepository,
+    PlatformArgs,
+)
+from skyfleet.preview import wire
+
+APPSET = "kubernetes:argoproj.io/v1alpha1:ApplicationSet"
+GITOPS = ArgoCDArgs(
+    hostname="cd.example.com",
+    repositories={
+        "platform": GitRepository(
+            url="https://git.example.com/platform.git", username="bot", password="token-123"
+        ),
+    },
+    application_sets={"apps": ApplicationSetArgs(repo_url="https://git.example.com/platform.git")},
+)
+
+
+def _gitops():
+    return preview_platform(PlatformArgs(argocd=GITOPS))
+
+
+def test_production_runs_argo_cd_highly_available():
+    sent = values(default_platform(production=True).plan, "argocd")
+    assert sent["redis-ha"] == {"enabled": True}
+    assert sent["server"]["autoscaling"] == {"enabled": True, "minReplicas": 2}
+    assert sent["repoServer"]["autoscaling"] == {"enabled": True, "minReplicas": 2}
+    assert sent["applicationSet"]["replicas"] == 2
+    assert sent["server"]["pdb"] == {"enabled": True, "minAvailable": 1}
+
+
+def test_dev_runs_argo_cd_without_redis_ha():
+    sent = values(default_platform().plan, "argocd")
+    assert sent["redis-ha"] == {"enabled": False}
+    assert sent["server"]["pdb"]["enabled"] is False
+
+
+def test_server_ingress_uses_the_ingress_class_and_a_cert_manager_certificate():
+    ingress = values(_gitops().plan, "argocd")["server"]["ingress"]
+    assert ingress == {
+        "enabled": True,
+        "hostname": "cd.example.com",
+        "ingressClassName": "traefik",
+        "annotations": {"cert-manager.io/cluster-issuer": "letsencrypt-staging"},
+        "tls": True,
+    }
+
+
+def test_server_speaks_plain_http_behind_the_tls_ingress():
+    sent = values(_gitops().plan, "argocd")
+    assert sent["configs"]["params"]["server.insecure"] is True
+    assert sent["global"]["domain"] == "cd.example.com"
+
+
+def test_server_ingress_keeps_the_ha_settings_of_the_server():
+    sent = values(preview_platform(PlatformArgs(argocd=GITOPS), production=True).plan, "argocd")
+    assert sent["server"]["autoscaling"]["enabled"] is True
+    assert sent["server"]["ingress"]["enabled"] is True
+
+
+def test_no_hostname_means_no_ingress():
+    assert "ingress" not in values(default_platform().plan, "argocd")["server"]
+
+
+def test_repositories_become_labelled_repository_secrets():
+    (secret,) = [r for r in _gitops().plan.by_type(SECRET) if "repo-platform" in r.name]
+    inputs = wire.reveal(secret.inputs)
+    assert inputs["metadata"]["labels"] == {"argocd.argoproj.io/secret-type": "repository"}
+    assert inputs["metadata"]["namespace"] == "argocd"
+    assert inputs["stringData"]["url"] == "https://git.example.com/platform.git"
+
+
+def test_repository_password_is_kept_secret():
+    (secret,) = [r for r in _gitops().plan.by_type(SECRET) if "repo-platform" in r.name]
+    data = secret.inputs["stringData"]
+    assert wire.is_secret(data) or wire.is_secret(data["password"])
+
+
+def test_application_set_waits_for_the_argocd_release():
+    plan = _gitops().plan
+    (appset,) = plan.by_type(APPSET)
+    assert releases(plan)["argocd"].urn in appset.dependencies
+
+
+def test_application_set_makes_one_application_per_directory():
+    (appset,) = _gitops().plan.by_type(APPSET)
+    spec = wire.reveal(appset.inputs)["spec"]
+    assert spec["generators"] == [
+        {
+            "git": {
+                "repoURL": "https://git.example.com/platform.git",
+                "revision": "HEAD",
+                "directories": [{"path": "apps/*"}],
+            }
+        }
+    ]
+    template = spec["template"]["spec"]
+    assert template["destination"] == {
+        "server": "https://kubernetes.default.svc",
+        "namespace": "{{.path.basename}}",
+    }
+    assert template["syncPolicy"]["automated"] == {"prune": True, "selfHeal": True}
+
+
+def test_repository_secrets_do_not_wait_for_the_release():
+    plan = _gitops().plan
+    (secret,) = [r for r in plan.by_type(SECRET) if "repo-platform" in r.name]
+    assert releases(plan)["argocd"].urn not in secret.dependencies
+
+
+def test_bad_git_urls_and_names_are_reported_with_their_paths():
+    args = ArgoCDArgs(
+        repositories={"Bad_Name": GitRepository(url="ftp://x")},
+        application_sets={"apps": ApplicationSetArgs(repo_url="file:///tmp")},
+    )
+    problems = Problems()
+    args.check(problems)
+    assert sorted(p.path for p in problems.found) == [
+        "applicationSets.apps.repoUrl",
+        "repositories.Bad_Name",
+        "repositories.Bad_Name.url",
+    ]
