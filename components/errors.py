@@ -72,6 +72,8 @@ class Problems:
             return path
         if not path:
             return self.prefix
+        if self.prefix.endswith((":", " ")):  # a file or namespace prefix: "file.yaml: ns:key"
+            return f"{self.prefix}{path}"
         return f"{self.prefix}.{path}" if not path.startswith("[") else f"{self.prefix}{path}"
 
     def __bool__(self) -> bool:

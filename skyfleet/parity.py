@@ -59,6 +59,11 @@ ALLOWED_DIFFERENCES: tuple[Allowed, ...] = (
         f"spec.template.metadata.annotations[{CHECKSUM_ANNOTATION}]",
         "keyed by a per-stack random key over per-stack secrets; the ConfigMap is compared",
     ),
+    Allowed(
+        "Ingress",
+        "metadata.annotations[cert-manager.io/cluster-issuer]",
+        "dev stacks ask Let's Encrypt staging (no production rate limits), prod stacks production",
+    ),
 )
 
 

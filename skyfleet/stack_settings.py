@@ -85,11 +85,11 @@ def read_settings(stack: str | None = None, project_dir: Path = Path()) -> Stack
     secret_names = sorted((values.get("secrets") or {}).keys()) if isinstance(values.get("secrets"), Mapping) else []
     workloads_path = project_dir / WORKLOADS_FILE
     workloads_raw = yaml.safe_load(workloads_path.read_text()) if workloads_path.is_file() else {}
-    services_problems = Problems(prefix=f"{WORKLOADS_FILE}:")
+    services_problems = Problems(prefix=f"{WORKLOADS_FILE}: ")
     services = parse_workloads(workloads_raw or {}, services_problems, str(WORKLOADS_FILE))
     for spec in services:
         for env_name, key in spec.secrets.items():
-            services_problems.check(key in secret_names, f" services.{spec.name}.secrets.{env_name}", key,
+            services_problems.check(key in secret_names, f"services.{spec.name}.secrets.{env_name}", key,
                                     f"no such key in {NAMESPACE}:secrets of {source}")
     problems.extend(services_problems.found)
     problems.raise_if_any()

@@ -357,6 +357,20 @@ def _key_vault_key(res: Emulation) -> dict[str, Any]:
     }
 
 
+def _arm_identity(res: Emulation) -> dict[str, Any]:
+    """ARM takes user-assigned identities as a list of ids and returns a map id -> details."""
+    identity = dict(res.inputs.get("identity") or {})
+    assigned = identity.get("userAssignedIdentities") or []
+    if isinstance(assigned, list):
+        identity["userAssignedIdentities"] = {
+            str(i): {"clientId": _guid(str(i), "client"), "principalId": _guid(str(i), "principal")}
+            for i in assigned
+        }
+    if identity.get("type") == "SystemAssigned":
+        identity.update(principalId=_guid(res.urn, "principal"), tenantId=TENANT_ID)
+    return identity
+
+
 def _aks_fqdn(group: str, cluster: str, location: str = "") -> str:
     region = f".{location}" if location else ""
     return f"{cluster}-{digest(group, cluster, size=8)}.hcp{region}.azmk8s.io"
@@ -376,6 +390,7 @@ def _managed_cluster(res: Emulation) -> dict[str, Any]:
     return {
         "id": id_,
         "name": name,
+        "identity": _arm_identity(res),
         "fqdn": fqdn,
         **({"privateFQDN": fqdn.replace(".hcp.", ".privatelink.")} if private else {}),
         "oidcIssuerProfile": oidc,

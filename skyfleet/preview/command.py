@@ -129,9 +129,11 @@ def format_table(summaries: list[dict[str, Any]], results: dict[str, tuple[int, 
     rows = [header, "-" * len(header)]
     for s in summaries:
         policy = next((n for n in s.get("notes", []) if n.startswith("policy:")), "")
+        clusters = len([c for c in s["byCluster"] if c != "_stack"])
+        seconds = results[s["stack"]][1]
         rows.append(
             f"{s['stack']:<12} {s['resources']:>9} {s['manifests']:>9} {s['releases']:>8} "
-            f"{len([c for c in s['byCluster'] if c != '_stack']):>8} {results[s['stack']][1]:>7.1f}  {policy.removeprefix('policy: ')}"
+            f"{clusters:>8} {seconds:>7.1f}  {policy.removeprefix('policy: ')}"
         )
     return "\n".join(rows)
 

@@ -1,0 +1,100 @@
+"""Managed Kubernetes clusters behind one interface.
+
+`create_cluster(ClusterArgs(...))` validates the arguments (raising one `ValidationError` with
+every problem before any resource exists), then builds the cloud's component: EKS, GKE, AKS, or
+an existing cluster. The cloud module is imported only then, so an AWS stack never imports the
+GCP or Azure SDKs (each costs seconds and hundreds of MB) and `existing` imports none.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import pulumi
+
+from components.errors import Problems
+
+from .args import (
+    ClusterArgs,
+    EndpointArgs,
+    ExistingClusterArgs,
+    NetworkArgs,
+    NodePoolArgs,
+    Taint,
+    default_node_pools,
+)
+from .config import parse_cluster_config, parse_clusters_config
+from .handle import ClusterHandle, IdentityBinder, IdentityBinding, NoCloudIdentity
+from .profiles import CLOUDS, PROFILES, Cloud, CloudProfile
+from .validate import validate_cluster
+
+if TYPE_CHECKING:
+    from .base import ClusterComponent
+
+# cloud -> (module, class): the only place the clouds are enumerated for dispatch.
+IMPLEMENTATIONS: dict[Cloud, tuple[str, str]] = {
+    "aws": ("components.cluster.eks", "EksCluster"),
+    "gcp": ("components.cluster.gke", "GkeCluster"),
+    "azure": ("components.cluster.aks", "AksCluster"),
+    "existing": ("components.cluster.existing", "ExistingCluster"),
+}
+
+
+def create_cluster(
+    args: ClusterArgs, opts: pulumi.ResourceOptions | None = None
+) -> ClusterComponent:
+    """Validates `args` and builds the cluster; `.handle` is what add-ons and workloads take."""
+    args = resolve(args)
+    module_name, class_name = IMPLEMENTATIONS[args.cloud]
+    component: type[ClusterComponent] = getattr(
+        importlib.import_module(module_name), class_name
+    )
+    return component(args, opts)
+
+
+def resolve(args: ClusterArgs) -> ClusterArgs:
+    """`args` validated, with the settings that come from provider config filled in.
+
+    Raises `ValidationError` listing every problem.
+    """
+    problems = Problems()
+    with problems.under(f"clusters.{args.name}") as here:
+        validate_cluster(args, here)
+        if args.cloud == "gcp" and args.project is None:
+            project = pulumi.Config("gcp").get("project")
+            here.check(
+                bool(project),
+                "project",
+                None,
+                "is required on gcp: set it here or set gcp:project in the stack config",
+            )
+            args = replace(args, project=project)
+    problems.raise_if_any()
+    return args
+
+
+__all__ = [
+    "CLOUDS",
+    "IMPLEMENTATIONS",
+    "PROFILES",
+    "Cloud",
+    "CloudProfile",
+    "ClusterArgs",
+    "ClusterHandle",
+    "EndpointArgs",
+    "ExistingClusterArgs",
+    "IdentityBinder",
+    "IdentityBinding",
+    "NetworkArgs",
+    "NoCloudIdentity",
+    "NodePoolArgs",
+    "Taint",
+    "create_cluster",
+    "default_node_pools",
+    "parse_cluster_config",
+    "parse_clusters_config",
+    "resolve",
+    "validate_cluster",
+]

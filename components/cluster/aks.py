@@ -1,0 +1,268 @@
+"""`AksCluster`: an Azure Kubernetes Service cluster built from the neutral `ClusterArgs`.
+
+Security defaults and why:
+- Entra ID only: AKS-managed Entra integration with Azure RBAC and local accounts disabled, so
+  no static admin certificate exists to leak; the kubeconfig runs `kubelogin`. Who runs
+  `pulumi up` must be in an `admins` group (or hold "Azure Kubernetes Service RBAC Cluster
+  Admin" on the cluster) to install the platform: unlike EKS, AKS grants its creator nothing
+  inside the cluster, and the deployer's principal type (user or application) is not known
+  here to assign it.
+- API server private unless `endpoint.public`, and then only for `publicAccessCidrs`.
+- etcd encrypted with a Key Vault key (KMS v2) through a user-assigned control-plane identity.
+- Entra Workload ID (OIDC issuer + webhook) for pod credentials.
+- Azure CNI overlay with Cilium (network policy enforced by the dataplane).
+- kube-audit-admin and control-plane logs to a Log Analytics workspace.
+- Patch auto-upgrades and weekly node images: the minor stays the one `version` pins, so the
+  program remains the source of truth (the "stable" channel would move it under us).
+- In production: Standard tier (uptime SLA) and a CanNotDelete lock on the cluster.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+
+import pulumi
+import pulumi_azure_native as azure_native
+from pulumi_azure_native import (
+    authorization,
+    containerservice,
+    monitor,
+    network,
+    operationalinsights,
+    resources,
+)
+
+from . import aks_identity, aks_pools
+from .args import ClusterArgs
+from .base import ClusterComponent
+from .handle import NoCloudIdentity
+from .kubeconfig import aks_exec, cluster_entry, kubeconfig_output
+from .planning import plan_node_subnet
+from .tags import resource_tags
+
+AUDIT_LOG_CATEGORIES = [
+    # kube-audit-admin: every write to the API (kube-audit would add every read, at ~10x cost).
+    "kube-audit-admin",
+    "kube-apiserver",
+    "kube-controller-manager",
+    "kube-scheduler",
+    "cluster-autoscaler",
+    "guard",  # Entra ID / Azure RBAC authorization decisions
+]
+LOG_RETENTION_DAYS = {True: 365, False: 30}
+# The API version of Microsoft.ContainerService this SDK manages clusters with (for the lock).
+CONTAINER_SERVICE_API_VERSION = "2025-09-01"
+
+
+class AksCluster(ClusterComponent):
+    TYPE = "skyfleet:cluster:AksCluster"
+
+    def __init__(self, args: ClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(args, opts)
+        n = args.name
+        self.cloud_provider = azure_native.Provider(
+            f"{n}-azure", location=args.region, opts=pulumi.ResourceOptions(parent=self)
+        )
+        client = authorization.get_client_config_output(opts=self.invoke_options())
+        group = resources.ResourceGroup(
+            f"{n}-rg", location=args.region, tags=resource_tags(args), opts=self.child()
+        )
+        ctx = aks_identity.AzureContext(
+            resource_group_name=group.name,
+            resource_group_id=group.id,
+            location=args.region,
+            subscription_id=client.subscription_id,
+            tenant_id=client.tenant_id,
+            tags=resource_tags(args),
+        )
+        subnet_id = self._network(ctx)
+        identity = aks_identity.control_plane_identity(self, ctx)
+        before_cluster: list[pulumi.Resource] = [
+            # Azure's CNI configures the node subnet on the control plane's behalf.
+            aks_identity.assign_role(
+                self, f"{n}-control-plane-network", ctx, identity.principal_id,
+                aks_identity.NETWORK_CONTRIBUTOR, subnet_id, self,
+            )
+        ]
+        kms = None
+        if args.secrets_encryption:
+            key, grant = aks_identity.secrets_key(self, ctx, identity)
+            before_cluster.append(grant)
+            kms = containerservice.AzureKeyVaultKmsArgs(
+                enabled=True, key_id=key.key_uri_with_version, key_vault_network_access="Public"
+            )
+        cluster = self._cluster(ctx, identity, subnet_id, kms, before_cluster)
+        pools = aks_pools.user_pools(self, cluster, group.name, subnet_id)
+        ready: list[pulumi.Resource] = [cluster, *pools, *self._protection(ctx, cluster)]
+
+        credentials = containerservice.list_managed_cluster_user_credentials_output(
+            resource_group_name=group.name, resource_name=cluster.name, opts=self.invoke_options()
+        )
+        entry = credentials.kubeconfigs.apply(lambda ks: cluster_entry(ks[0].value))
+        kubeconfig = kubeconfig_output(
+            name=n,
+            server=entry.apply(lambda e: e[0]),
+            certificate_authority_data=entry.apply(lambda e: e[1]),
+            credential=aks_exec(),
+        )
+        provider = self.kubernetes_provider(kubeconfig=kubeconfig, cluster_identifier=cluster.id)
+        issuer = cluster.oidc_issuer_profile.apply(lambda p: (p.issuer_url or "") if p else "")
+        endpoint = pulumi.Output.all(cluster.fqdn, cluster.private_fqdn).apply(
+            lambda f: f"https://{f[1] or f[0]}:443"
+        )
+        self.cluster = cluster
+        self.finish(
+            provider=provider,
+            kubeconfig=kubeconfig,
+            endpoint=endpoint,
+            oidc_issuer_url=issuer,
+            identity=aks_identity.AksIdentity(self, ctx, issuer)
+            if args.workload_identity
+            else NoCloudIdentity(),
+            ready=ready,
+        )
+
+    def _network(self, ctx: aks_identity.AzureContext) -> pulumi.Input[str]:
+        """The node subnet's id: an existing one, or a new VNet's (overlay pods use no VNet IPs)."""
+        args = self.args
+        if args.network.uses_existing:
+            return args.network.existing_subnet_ids[0]
+        vnet = network.VirtualNetwork(
+            f"{args.name}-vnet",
+            resource_group_name=ctx.resource_group_name,
+            location=ctx.location,
+            address_space=network.AddressSpaceArgs(address_prefixes=[args.network.vpc_cidr]),
+            tags=ctx.tags,
+            opts=self.child(protect=True, ignore_changes=["subnets"]),
+        )
+        subnet = network.Subnet(
+            f"{args.name}-nodes",
+            resource_group_name=ctx.resource_group_name,
+            virtual_network_name=vnet.name,
+            address_prefix=plan_node_subnet(args.network.vpc_cidr),
+            opts=self.child(protect=True),
+        )
+        return subnet.id
+
+    def _cluster(
+        self,
+        ctx: aks_identity.AzureContext,
+        identity: pulumi.CustomResource,
+        subnet_id: pulumi.Input[str],
+        kms: containerservice.AzureKeyVaultKmsArgs | None,
+        depends_on: list[pulumi.Resource],
+    ) -> containerservice.ManagedCluster:
+        args = self.args
+        public = args.endpoint.public
+        services = ipaddress.IPv4Network(args.network.services_cidr)
+        return containerservice.ManagedCluster(
+            args.name,
+            resource_name_=args.name,
+            resource_group_name=ctx.resource_group_name,
+            location=ctx.location,
+            dns_prefix=_dns_prefix(args.name),
+            kubernetes_version=args.version,
+            identity=containerservice.ManagedClusterIdentityArgs(
+                type=containerservice.ResourceIdentityType.USER_ASSIGNED,
+                user_assigned_identities=[identity.id],
+            ),
+            sku=containerservice.ManagedClusterSKUArgs(
+                name="Base", tier="Standard" if args.production else "Free"
+            ),
+            agent_pool_profiles=aks_pools.system_pool_profiles(self, subnet_id),
+            network_profile=containerservice.ContainerServiceNetworkProfileArgs(
+                network_plugin="azure",
+                network_plugin_mode="overlay",
+                network_dataplane="cilium",
+                network_policy="cilium",
+                pod_cidr=args.network.pods_cidr,
+                service_cidr=args.network.services_cidr,
+                dns_service_ip=str(services.network_address + 10),
+                load_balancer_sku="standard",
+                outbound_type="loadBalancer",
+            ),
+            oidc_issuer_profile=containerservice.ManagedClusterOIDCIssuerProfileArgs(enabled=True),
+            security_profile=containerservice.ManagedClusterSecurityProfileArgs(
+                workload_identity=containerservice.ManagedClusterSecurityProfileWorkloadIdentityArgs(
+                    enabled=args.workload_identity
+                ),
+                azure_key_vault_kms=kms,
+            ),
+            aad_profile=containerservice.ManagedClusterAADProfileArgs(
+                managed=True,
+                enable_azure_rbac=True,
+                tenant_id=ctx.tenant_id,
+                admin_group_object_ids=list(args.admins) or None,
+            ),
+            enable_rbac=True,
+            disable_local_accounts=True,
+            api_server_access_profile=containerservice.ManagedClusterAPIServerAccessProfileArgs(
+                authorized_ip_ranges=list(args.endpoint.public_access_cidrs) or None
+            )
+            if public
+            else containerservice.ManagedClusterAPIServerAccessProfileArgs(
+                enable_private_cluster=True
+            ),
+            auto_upgrade_profile=containerservice.ManagedClusterAutoUpgradeProfileArgs(
+                upgrade_channel="patch", node_os_upgrade_channel="NodeImage"
+            ),
+            tags=ctx.tags,
+            opts=self.child(
+                protect=True,
+                depends_on=depends_on,
+                ignore_changes=aks_pools.CLUSTER_POOL_IGNORE_CHANGES,
+            ),
+        )
+
+    def _protection(
+        self, ctx: aks_identity.AzureContext, cluster: containerservice.ManagedCluster
+    ) -> list[pulumi.Resource]:
+        """Audit log shipping and, when deletion protection is on, a CanNotDelete lock (AKS has
+        no deletion-protection flag of its own)."""
+        args = self.args
+        created: list[pulumi.Resource] = []
+        if args.audit_logs:
+            workspace = operationalinsights.Workspace(
+                f"{args.name}-logs",
+                resource_group_name=ctx.resource_group_name,
+                location=ctx.location,
+                sku=operationalinsights.WorkspaceSkuArgs(name="PerGB2018"),
+                retention_in_days=LOG_RETENTION_DAYS[args.production],
+                tags=ctx.tags,
+                opts=self.child(),
+            )
+            created.append(
+                monitor.DiagnosticSetting(
+                    f"{args.name}-audit",
+                    resource_uri=cluster.id,
+                    workspace_id=workspace.id,
+                    logs=[
+                        monitor.DiagnosticsLogSettingsArgs(category=category, enabled=True)
+                        for category in AUDIT_LOG_CATEGORIES
+                    ],
+                    opts=self.child(),
+                )
+            )
+        if args.protected:
+            created.append(
+                authorization.ManagementLockAtResourceLevel(
+                    f"{args.name}-delete-lock",
+                    level="CanNotDelete",
+                    notes="Deletion protection of a production cluster (skyfleet).",
+                    resource_group_name=ctx.resource_group_name,
+                    resource_provider_namespace="Microsoft.ContainerService",
+                    parent_resource_path="",
+                    resource_type="managedClusters",
+                    resource_name_=cluster.name,
+                    api_version=CONTAINER_SERVICE_API_VERSION,
+                    opts=self.child(),
+                )
+            )
+        return created
+
+
+def _dns_prefix(name: str) -> str:
+    """AKS DNS prefix: 1-54 letters, digits and '-', starting and ending alphanumeric."""
+    prefix = re.sub(r"[^A-Za-z0-9-]", "-", name)[:54].strip("-")
+    return prefix or "aks"

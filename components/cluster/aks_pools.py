@@ -1,0 +1,95 @@
+"""AKS node pools. System pools are agentPoolProfiles of the cluster (AKS needs one to create
+it); the others are AgentPool resources. One function describes a pool for both, so the two
+forms cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pulumi
+from pulumi_azure_native import containerservice
+
+from .args import NodePoolArgs, Taint, node_labels, node_taints
+from .base import ClusterComponent
+from .catalog import machine_type
+
+# AKS taints spot nodes itself; stating it keeps the taint list from showing drift.
+# https://learn.microsoft.com/azure/aks/spot-node-pool
+SPOT_TAINT = Taint(key="kubernetes.azure.com/scalesetpriority", value="spot", effect="NoSchedule")
+# The cluster autoscaler owns the node count once a pool exists.
+AGENT_POOL_IGNORE_CHANGES = ["count"]
+CLUSTER_POOL_IGNORE_CHANGES = ["agentPoolProfiles[*].count"]
+
+
+def pool_fields(
+    c: ClusterComponent, pool_name: str, pool: NodePoolArgs, subnet_id: pulumi.Input[str]
+) -> dict[str, Any]:
+    taints = node_taints(pool) + ((SPOT_TAINT,) if pool.spot else ())
+    fields: dict[str, Any] = {
+        "mode": "System" if pool.system else "User",
+        "vm_size": machine_type("azure", pool.size, pool.machine_type),
+        "orchestrator_version": c.args.version,
+        "os_type": "Linux",
+        "os_sku": "AzureLinux",
+        "type": "VirtualMachineScaleSets",
+        "availability_zones": list(c.args.zones),
+        "vnet_subnet_id": subnet_id,
+        "enable_node_public_ip": False,
+        "enable_auto_scaling": True,
+        "count": pool.min_size,
+        "min_count": pool.min_size,
+        "max_count": pool.max_size,
+        "os_disk_size_gb": pool.disk_size_gb,
+        "node_labels": node_labels(pool_name, pool),
+        "node_taints": [str(t) for t in taints],
+        # A third of the pool is surged at a time on upgrades (AKS's own default is 10%).
+        "upgrade_settings": containerservice.AgentPoolUpgradeSettingsArgs(max_surge="33%"),
+    }
+    if pool.spot:
+        fields.update(
+            scale_set_priority="Spot",
+            scale_set_eviction_policy="Delete",
+            spot_max_price=-1,  # pay up to the on-demand price: evicted for capacity only
+        )
+    return fields
+
+
+def system_pool_profiles(
+    c: ClusterComponent, subnet_id: pulumi.Input[str]
+) -> list[containerservice.ManagedClusterAgentPoolProfileArgs]:
+    return [
+        containerservice.ManagedClusterAgentPoolProfileArgs(
+            name=name, **pool_fields(c, name, pool, subnet_id)
+        )
+        for name, pool in c.args.node_pools.items()
+        if pool.system
+    ]
+
+
+def user_pools(
+    c: ClusterComponent,
+    cluster: containerservice.ManagedCluster,
+    resource_group_name: pulumi.Input[str],
+    subnet_id: pulumi.Input[str],
+    depends_on: Sequence[pulumi.Resource] = (),
+) -> list[containerservice.AgentPool]:
+    return [
+        containerservice.AgentPool(
+            f"{c.args.name}-{name}",
+            # The pool's key is its AKS name: a change AKS cannot make in place is a delete
+            # then create; to swap without losing capacity, add a new key, then remove the old.
+            agent_pool_name=name,
+            resource_name_=cluster.name,
+            resource_group_name=resource_group_name,
+            **pool_fields(c, name, pool, subnet_id),
+            opts=c.child(
+                depends_on=depends_on,
+                ignore_changes=AGENT_POOL_IGNORE_CHANGES,
+                delete_before_replace=True,
+            ),
+        )
+        for name, pool in c.args.node_pools.items()
+        if not pool.system
+    ]

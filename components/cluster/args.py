@@ -1,0 +1,246 @@
+"""The neutral cluster API: one `ClusterArgs` value describes a cluster on any cloud.
+
+Plain, frozen, keyword-only dataclasses (no Pulumi inputs: everything here is known before the
+program runs, so it can be validated before the first resource is registered). Each field's
+docstring states its default. Defaults that depend on other fields (zones on the region, node
+pools and deletion protection on `production`) are filled in `__post_init__`, so a built value
+is always complete.
+
+`parse_cluster_config` (config.py) builds these from stack config; `validate_cluster`
+(validate.py) checks them; both are re-exported at the bottom of this module.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Literal
+
+from .catalog import DEFAULT_VERSION, Size, default_zones
+from .profiles import Cloud
+
+TaintEffect = Literal["NoSchedule", "PreferNoSchedule", "NoExecute"]
+TAINT_EFFECTS: tuple[TaintEffect, ...] = ("NoSchedule", "PreferNoSchedule", "NoExecute")
+
+# Every node carries its pool's key, so workloads can select a pool the same way on every cloud.
+POOL_LABEL = "skyfleet.io/pool"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Taint:
+    """A Kubernetes node taint (effects spelled as in Kubernetes; each cloud's form is derived)."""
+
+    key: str
+    """Required: the taint key, a Kubernetes label key."""
+    value: str = ""
+    """Default "": the taint value, a Kubernetes label value."""
+    effect: TaintEffect = "NoSchedule"
+    """Default "NoSchedule": one of NoSchedule, PreferNoSchedule, NoExecute."""
+
+    def __str__(self) -> str:
+        """The kubectl/AKS form: key=value:Effect."""
+        return f"{self.key}={self.value}:{self.effect}"
+
+    @property
+    def effect_constant(self) -> str:
+        """The EKS/GKE API form of the effect: NO_SCHEDULE, PREFER_NO_SCHEDULE, NO_EXECUTE."""
+        return re.sub(r"(?<!^)(?=[A-Z])", "_", self.effect).upper()
+
+
+# System pools are reserved for critical add-ons on every cloud (AKS's convention, applied
+# everywhere so a workload schedules the same way on each): CoreDNS, CSI controllers and the
+# cloud's own agents tolerate it; platform add-ons and workloads land on the other pools.
+# https://learn.microsoft.com/azure/aks/use-system-pools#system-and-user-node-pools
+CRITICAL_ADDONS_TAINT = Taint(key="CriticalAddonsOnly", value="true", effect="NoSchedule")
+
+
+@dataclass(frozen=True, kw_only=True)
+class NodePoolArgs:
+    """One autoscaled group of identical nodes. Sizes are totals across the cluster's zones."""
+
+    size: Size = "medium"
+    """Default "medium" (4 vCPU, 16 GiB): small | medium | large | xlarge, see catalog.py."""
+    machine_type: str | None = None
+    """Default None (the size's machine in catalog.MACHINE_TYPES): this cloud's machine type."""
+    min_size: int = 1
+    """Default 1: fewest nodes the autoscaler keeps (also the initial count)."""
+    max_size: int = 3
+    """Default 3: most nodes the autoscaler may add."""
+    spot: bool = False
+    """Default False: spot/preemptible capacity (cheaper, can be reclaimed at any time)."""
+    labels: Mapping[str, str] = field(default_factory=dict)
+    """Default {}: extra node labels (the pool label skyfleet.io/pool is always added)."""
+    taints: Sequence[Taint] = ()
+    """Default (): node taints (system pools also get CriticalAddonsOnly=true:NoSchedule)."""
+    disk_size_gb: int = 100
+    """Default 100: root disk size in GiB (30-2048)."""
+    system: bool = False
+    """Default False (in config: true for the pool keyed "system"): runs critical add-ons."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "taints", tuple(self.taints))
+        object.__setattr__(self, "labels", MappingProxyType(dict(self.labels)))
+
+
+@dataclass(frozen=True, kw_only=True)
+class NetworkArgs:
+    """The cluster's network: created from CIDRs (the default) or existing subnets."""
+
+    vpc_cidr: str = "10.0.0.0/16"
+    """Default "10.0.0.0/16": the VPC/VNet range; node subnets are planned inside it."""
+    pods_cidr: str = "10.64.0.0/14"
+    """Default "10.64.0.0/14": pod IPs (GKE secondary range, AKS overlay; EKS pods use VPC IPs)."""
+    services_cidr: str = "10.96.0.0/16"
+    """Default "10.96.0.0/16": Service cluster IPs."""
+    existing_network: str | None = None
+    """Default None: an existing network (GCP: VPC network self-link; required with subnets)."""
+    existing_subnet_ids: Sequence[str] = ()
+    """Default () (create a network): existing node subnets (AWS: >= 2 ids; GCP, Azure: 1)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "existing_subnet_ids", tuple(self.existing_subnet_ids))
+
+    @property
+    def uses_existing(self) -> bool:
+        return bool(self.existing_subnet_ids)
+
+
+@dataclass(frozen=True, kw_only=True)
+class EndpointArgs:
+    """Who can reach the Kubernetes API server."""
+
+    public: bool = False
+    """Default False: a private endpoint, reachable only from inside the network."""
+    public_access_cidrs: Sequence[str] = ()
+    """Default (): CIDRs allowed to reach a public endpoint (empty: everyone; refused in prod)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "public_access_cidrs", tuple(self.public_access_cidrs))
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExistingClusterArgs:
+    """A cluster someone else runs (kind, minikube, a shared cluster): only how to reach it."""
+
+    kubeconfig: str = "~/.kube/config"
+    """Default "~/.kube/config": the kubeconfig file's path (read by the provider, not by us)."""
+    context: str | None = None
+    """Default None (the file's current-context): the kubeconfig context to use."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClusterArgs:
+    """A production Kubernetes cluster on `cloud`, described the same way everywhere.
+
+    Derived defaults (zones, node pools, deletion protection) are filled in when the value is
+    built, so build a new ClusterArgs to change `cloud`, `region` or `production`:
+    `dataclasses.replace` would carry the old derived values over.
+    """
+
+    name: str
+    """Required: the cluster's name in the cloud and the prefix of every child resource."""
+    cloud: Cloud
+    """Required: aws | gcp | azure | existing."""
+    region: str = ""
+    """Default "" (allowed only for existing): the region (us-east-1, europe-west1, westeurope)."""
+    version: str = DEFAULT_VERSION
+    """Default "1.35": the Kubernetes minor; must be one catalog.SUPPORTED_VERSIONS lists."""
+    zones: Sequence[str] = ()
+    """Default () (three zones of the region, see catalog.default_zones): zones to spread over."""
+    node_pools: Mapping[str, NodePoolArgs] = field(default_factory=dict)
+    """Default {} (`default_node_pools(production)`: system + general): pools keyed by name."""
+    network: NetworkArgs = field(default_factory=NetworkArgs)
+    """Default NetworkArgs(): a new network from the default CIDRs."""
+    endpoint: EndpointArgs = field(default_factory=EndpointArgs)
+    """Default EndpointArgs(): a private API endpoint."""
+    workload_identity: bool = True
+    """Default True: pods get cloud credentials by ServiceAccount (IRSA / GKE WI / Entra WI)."""
+    secrets_encryption: bool = True
+    """Default True: Secrets are envelope-encrypted with a customer-managed key created here."""
+    audit_logs: bool = True
+    """Default True: API server audit logs are shipped to the cloud's log service."""
+    deletion_protection: bool | None = None
+    """Default None (same as `production`): the cloud refuses to delete the cluster."""
+    production: bool = False
+    """Default False: protect (Pulumi + cloud), HA NAT, bigger default pools, stricter checks."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """Default {}: extra tags/labels on every cloud resource (skyfleet's own are always added)."""
+    admins: Sequence[str] = ()
+    """Default (): cluster admins (AWS: IAM ARNs; GCP: IAM members; Azure: Entra group ids)."""
+    project: str | None = None
+    """Default None (the `gcp:project` config value): the GCP project, for gcp only."""
+    existing: ExistingClusterArgs | None = None
+    """Default None (ExistingClusterArgs() when cloud is existing): how to reach the cluster."""
+
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__
+        set_(self, "zones", tuple(self.zones) or default_zones(self.cloud, self.region))
+        set_(self, "admins", tuple(self.admins))
+        set_(self, "tags", MappingProxyType(dict(self.tags)))
+        pools = dict(self.node_pools)
+        if not pools and self.cloud != "existing":
+            pools = default_node_pools(self.production)
+        set_(self, "node_pools", MappingProxyType(pools))
+        if self.deletion_protection is None:
+            set_(self, "deletion_protection", self.production)
+        if self.cloud == "existing" and self.existing is None:
+            set_(self, "existing", ExistingClusterArgs())
+
+    @property
+    def protected(self) -> bool:
+        """Whether the cloud's own deletion protection is on (resolved, never None)."""
+        return bool(self.deletion_protection)
+
+
+def default_node_pools(production: bool) -> dict[str, NodePoolArgs]:
+    """A small system pool for critical add-ons and a general pool for everything else.
+
+    Production starts one node per zone (three) so losing a zone never empties a pool.
+    """
+    if production:
+        return {
+            "system": NodePoolArgs(system=True, size="medium", min_size=3, max_size=6),
+            "general": NodePoolArgs(size="large", min_size=3, max_size=12),
+        }
+    return {
+        "system": NodePoolArgs(system=True, size="small", min_size=1, max_size=3),
+        "general": NodePoolArgs(size="medium", min_size=1, max_size=5),
+    }
+
+
+def node_labels(pool_name: str, pool: NodePoolArgs) -> dict[str, str]:
+    return {**pool.labels, POOL_LABEL: pool_name}
+
+
+def node_taints(pool: NodePoolArgs) -> tuple[Taint, ...]:
+    """The pool's taints, plus the critical-add-ons taint on a system pool."""
+    taints = tuple(pool.taints)
+    if pool.system and all(t.key != CRITICAL_ADDONS_TAINT.key for t in taints):
+        taints += (CRITICAL_ADDONS_TAINT,)
+    return taints
+
+
+# Re-exported so `components.cluster.args` is the one import for the cluster API's plain half.
+from .config import parse_cluster_config, parse_clusters_config  # noqa: E402
+from .validate import validate_cluster  # noqa: E402
+
+__all__ = [
+    "CRITICAL_ADDONS_TAINT",
+    "POOL_LABEL",
+    "TAINT_EFFECTS",
+    "ClusterArgs",
+    "EndpointArgs",
+    "ExistingClusterArgs",
+    "NetworkArgs",
+    "NodePoolArgs",
+    "Taint",
+    "TaintEffect",
+    "default_node_pools",
+    "node_labels",
+    "node_taints",
+    "parse_cluster_config",
+    "parse_clusters_config",
+    "validate_cluster",
+]

@@ -1,0 +1,99 @@
+"""EKS managed add-ons and the default gp3 StorageClass.
+
+The networking add-ons (vpc-cni, kube-proxy) come before the nodes, so a node is Ready as soon
+as it joins; CoreDNS and the EBS CSI driver need nodes to run on, so they come after. Add-on
+versions are left to EKS (the default for the cluster's minor) and updated with it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_kubernetes as k8s
+
+from .base import ClusterComponent
+from .eks_iam import EksIdentity
+from .profiles import PROFILES
+
+
+def addon(
+    c: ClusterComponent,
+    cluster: aws.eks.Cluster,
+    addon_name: str,
+    *,
+    role: aws.iam.Role | None = None,
+    configuration: dict[str, str] | None = None,
+    depends_on: Sequence[pulumi.Resource] = (),
+) -> aws.eks.Addon:
+    return aws.eks.Addon(
+        f"{c.args.name}-{addon_name}",
+        cluster_name=cluster.name,
+        addon_name=addon_name,
+        service_account_role_arn=role.arn if role is not None else None,
+        configuration_values=json.dumps(configuration, sort_keys=True) if configuration else None,
+        # The managed add-on takes over what EKS bootstrapped in kube-system.
+        resolve_conflicts_on_create="OVERWRITE",
+        resolve_conflicts_on_update="OVERWRITE",
+        opts=c.child(depends_on=depends_on),
+    )
+
+
+def network_addons(
+    c: ClusterComponent, cluster: aws.eks.Cluster, identity: EksIdentity
+) -> list[aws.eks.Addon]:
+    cni_role = identity.role(
+        f"{c.args.name}-vpc-cni",
+        namespace="kube-system",
+        service_account="aws-node",
+        policies=["AmazonEKS_CNI_Policy"],
+        parent=c,
+    )
+    # NetworkPolicy is enforced on every cloud: GKE by Dataplane V2, AKS by Cilium, EKS by the
+    # VPC CNI's own policy agent. https://docs.aws.amazon.com/eks/latest/userguide/cni-network-policy.html
+    cni = addon(c, cluster, "vpc-cni", role=cni_role, configuration={"enableNetworkPolicy": "true"})
+    return [cni, addon(c, cluster, "kube-proxy")]
+
+
+def workload_addons(
+    c: ClusterComponent,
+    cluster: aws.eks.Cluster,
+    identity: EksIdentity,
+    node_groups: Sequence[pulumi.Resource],
+) -> list[aws.eks.Addon]:
+    ebs_role = identity.role(
+        f"{c.args.name}-ebs-csi",
+        namespace="kube-system",
+        service_account="ebs-csi-controller-sa",
+        policies=["service-role/AmazonEBSCSIDriverPolicy"],
+        parent=c,
+    )
+    return [
+        addon(c, cluster, "coredns", depends_on=node_groups),
+        addon(c, cluster, "aws-ebs-csi-driver", role=ebs_role, depends_on=node_groups),
+    ]
+
+
+def default_storage_class(
+    c: ClusterComponent, provider: k8s.Provider, ebs_csi: pulumi.Resource
+) -> k8s.storage.v1.StorageClass:
+    """The class the platform profile names: encrypted gp3 (EKS >= 1.30 marks none default).
+    https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions-standard.html#kubernetes-1-30
+    """
+    name = PROFILES["aws"].default_storage_class
+    return k8s.storage.v1.StorageClass(
+        f"{c.args.name}-{name}",
+        metadata=k8s.meta.v1.ObjectMetaArgs(
+            name=name,
+            annotations={"storageclass.kubernetes.io/is-default-class": "true"},
+        ),
+        provisioner="ebs.csi.aws.com",
+        parameters={"type": "gp3", "encrypted": "true", "fsType": "ext4"},
+        # Bind where the pod lands, so the volume is created in the pod's zone.
+        volume_binding_mode="WaitForFirstConsumer",
+        allow_volume_expansion=True,
+        reclaim_policy="Delete",
+        opts=pulumi.ResourceOptions(parent=c, provider=provider, depends_on=[ebs_csi]),
+    )

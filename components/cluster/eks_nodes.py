@@ -1,0 +1,99 @@
+"""EKS managed node groups, one per pool, each with its own launch template.
+
+The launch template exists for two defaults EKS does not set itself: IMDSv2 only (a pod cannot
+read the node role's credentials through an SSRF with a plain GET) with a hop limit of 2 (so
+containers that need instance metadata still reach it), and an encrypted gp3 root volume.
+https://docs.aws.amazon.com/eks/latest/best-practices/identity-and-access-management.html#_restrict_access_to_the_instance_profile_assigned_to_the_worker_node
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pulumi
+import pulumi_aws as aws
+
+from .args import NodePoolArgs, node_labels, node_taints
+from .base import ClusterComponent
+from .catalog import eks_ami_type, machine_type
+
+# AL2023's root device.
+ROOT_DEVICE = "/dev/xvda"
+# The autoscaler (not Pulumi) owns the current size once the group exists.
+NODE_GROUP_IGNORE_CHANGES = ["scalingConfig.desiredSize"]
+
+
+def node_groups(
+    c: ClusterComponent,
+    cluster: aws.eks.Cluster,
+    node_role: aws.iam.Role,
+    subnet_ids: Sequence[pulumi.Input[str]],
+    depends_on: Sequence[pulumi.Resource],
+) -> list[aws.eks.NodeGroup]:
+    return [
+        _node_group(c, name, pool, cluster, node_role, subnet_ids, depends_on)
+        for name, pool in c.args.node_pools.items()
+    ]
+
+
+def _launch_template(c: ClusterComponent, name: str, pool: NodePoolArgs) -> aws.ec2.LaunchTemplate:
+    return aws.ec2.LaunchTemplate(
+        name,
+        metadata_options=aws.ec2.LaunchTemplateMetadataOptionsArgs(
+            http_endpoint="enabled",
+            http_tokens="required",
+            http_put_response_hop_limit=2,
+        ),
+        block_device_mappings=[
+            aws.ec2.LaunchTemplateBlockDeviceMappingArgs(
+                device_name=ROOT_DEVICE,
+                ebs=aws.ec2.LaunchTemplateBlockDeviceMappingEbsArgs(
+                    volume_size=pool.disk_size_gb,
+                    volume_type="gp3",
+                    encrypted="true",
+                    delete_on_termination="true",
+                ),
+            )
+        ],
+        update_default_version=True,
+        opts=c.child(),
+    )
+
+
+def _node_group(
+    c: ClusterComponent,
+    pool_name: str,
+    pool: NodePoolArgs,
+    cluster: aws.eks.Cluster,
+    node_role: aws.iam.Role,
+    subnet_ids: Sequence[pulumi.Input[str]],
+    depends_on: Sequence[pulumi.Resource],
+) -> aws.eks.NodeGroup:
+    name = f"{c.args.name}-{pool_name}"
+    machine = machine_type("aws", pool.size, pool.machine_type)
+    template = _launch_template(c, name, pool)
+    return aws.eks.NodeGroup(
+        name,
+        cluster_name=cluster.name,
+        node_role_arn=node_role.arn,
+        subnet_ids=list(subnet_ids),
+        version=cluster.version,  # nodes follow the control plane's minor on upgrade
+        ami_type=eks_ami_type(machine),
+        instance_types=[machine],
+        capacity_type="SPOT" if pool.spot else "ON_DEMAND",
+        scaling_config=aws.eks.NodeGroupScalingConfigArgs(
+            desired_size=pool.min_size, min_size=pool.min_size, max_size=pool.max_size
+        ),
+        labels=node_labels(pool_name, pool),
+        taints=[
+            aws.eks.NodeGroupTaintArgs(key=t.key, value=t.value or None, effect=t.effect_constant)
+            for t in node_taints(pool)
+        ],
+        launch_template=aws.eks.NodeGroupLaunchTemplateArgs(
+            id=template.id, version=template.latest_version.apply(str)
+        ),
+        # Roll a third of the pool at a time on upgrades: faster than one by one, and two
+        # thirds of the capacity keeps serving.
+        update_config=aws.eks.NodeGroupUpdateConfigArgs(max_unavailable_percentage=33),
+        opts=c.child(depends_on=depends_on, ignore_changes=NODE_GROUP_IGNORE_CHANGES),
+    )

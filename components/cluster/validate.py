@@ -1,0 +1,337 @@
+"""Every rule a `ClusterArgs` must satisfy, checked in pure code before any resource exists.
+
+`validate_cluster` records each broken rule under `clusters.<name>.<configKey>` (the stack
+config's own spelling, so a message points at the line to fix) and never stops at the first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from components import names
+from components.errors import Problems
+
+from . import catalog, planning
+from .args import TAINT_EFFECTS, ClusterArgs, EndpointArgs, NetworkArgs, NodePoolArgs
+from .catalog import ManagedCloud
+from .profiles import CLOUDS
+
+# EKS places its control-plane network interfaces in at least two zones.
+# https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html
+EKS_MIN_ZONES = 2
+# A production cluster must survive losing a zone.
+PRODUCTION_MIN_ZONES = 2
+# A production system pool must survive losing a node (CoreDNS runs two replicas).
+PRODUCTION_MIN_SYSTEM_NODES = 2
+# EKS: the service range must be /12-/24; AKS puts the DNS service at .10, so >= /28 anyway.
+SERVICES_PREFIX_RANGE = (12, 24)
+# AWS VPCs are /16 to /28.
+AWS_VPC_MIN_PREFIX = 16
+
+
+def validate_cluster(args: ClusterArgs, problems: Problems) -> None:
+    """Records every problem with `args`; `problems.raise_if_any()` raises them together.
+
+    Paths are relative to the cluster (`nodePools.gpu.maxSize`); `create_cluster` places them
+    under `clusters.<name>`, as the stack config reader does.
+    """
+    here = problems
+    if not here.check(args.cloud in CLOUDS, "cloud", args.cloud, f"must be one of {CLOUDS}"):
+        return
+    names.check_cluster_name(here, "", args.cloud, args.name)  # the key under clusters
+    if args.cloud == "existing":
+        _check_existing(here, args)
+        return
+    cloud: ManagedCloud = args.cloud
+    region_ok = _check_region(here, cloud, args.region)
+    _check_version(here, cloud, args.version)
+    if region_ok:
+        _check_zones(here, cloud, args)
+    _check_pools(here, cloud, args)
+    _check_network(here, cloud, args.network, len(args.zones))
+    _check_endpoint(here, args.endpoint, args.production)
+    _check_tags(here, cloud, args)
+    _check_admins(here, cloud, args.admins)
+    _check_project(here, cloud, args.project)
+    here.check(args.existing is None, "existing", "...", "is only for cloud: existing")
+
+
+def _check_existing(problems: Problems, args: ClusterArgs) -> None:
+    """An existing cluster is only reached: settings that would build one are mistakes."""
+    unused = "has no effect on an existing cluster; remove it"
+    problems.check(not args.node_pools, "nodePools", sorted(args.node_pools), unused)
+    problems.check(not args.admins, "admins", list(args.admins), unused)
+    problems.check(args.project is None, "project", args.project, unused)
+    problems.check(
+        catalog.VERSION_PATTERN.fullmatch(args.version) is not None,
+        "version",
+        args.version,
+        'must be a Kubernetes minor such as "1.35"',
+    )
+    existing = args.existing
+    if existing is not None:
+        problems.check(
+            bool(existing.kubeconfig), "existing.kubeconfig", existing.kubeconfig, "is required"
+        )
+        problems.check(
+            existing.context is None or bool(existing.context),
+            "existing.context",
+            existing.context,
+            "must be a non-empty context name (or left out for current-context)",
+        )
+
+
+def _check_region(problems: Problems, cloud: ManagedCloud, region: str) -> bool:
+    example = catalog.REGION_EXAMPLES[cloud]
+    return problems.check(
+        catalog.is_region(cloud, region),
+        "region",
+        region,
+        f"must be a {cloud} region such as {example}",
+    )
+
+
+def _check_version(problems: Problems, cloud: ManagedCloud, version: str) -> None:
+    if not problems.check(
+        catalog.VERSION_PATTERN.fullmatch(version) is not None,
+        "version",
+        version,
+        'must be a Kubernetes minor such as "1.35"',
+    ):
+        return
+    offered = catalog.SUPPORTED_VERSIONS[cloud]
+    problems.check(
+        version in offered,
+        "version",
+        version,
+        f"is not offered on {cloud}: supported minors are {', '.join(offered)}",
+    )
+
+
+def _check_zones(problems: Problems, cloud: ManagedCloud, args: ClusterArgs) -> None:
+    zones = list(args.zones)
+    for i, zone in enumerate(zones):
+        problems.check(
+            catalog.zone_in_region(cloud, args.region, zone),
+            f"zones[{i}]",
+            zone,
+            f"is not a zone of region {args.region} (e.g. "
+            f"{catalog.zone_example(cloud, args.region)})",
+        )
+    problems.check(len(set(zones)) == len(zones), "zones", zones, "must not repeat a zone")
+    problems.check(
+        len(zones) <= planning.MAX_ZONES, "zones", zones, f"at most {planning.MAX_ZONES} zones"
+    )
+    if cloud == "aws":
+        problems.check(
+            len(zones) >= EKS_MIN_ZONES, "zones", zones, "EKS needs subnets in at least 2 zones"
+        )
+    if args.production:
+        problems.check(
+            len(zones) >= PRODUCTION_MIN_ZONES,
+            "zones",
+            zones,
+            "a production cluster spans at least 2 zones (it must survive a zone outage)",
+        )
+
+
+def _check_pools(problems: Problems, cloud: ManagedCloud, args: ClusterArgs) -> None:
+    pools = args.node_pools
+    if not problems.check(bool(pools), "nodePools", {}, "needs at least one node pool"):
+        return
+    problems.check(
+        any(p.system for p in pools.values()),
+        "nodePools",
+        sorted(pools),
+        "needs a system pool (system: true, or a pool keyed 'system') for critical add-ons",
+    )
+    problems.check(
+        any(not p.system for p in pools.values()),
+        "nodePools",
+        sorted(pools),
+        "needs a non-system pool: system pools are tainted CriticalAddonsOnly, so workloads "
+        "and platform add-ons run elsewhere",
+    )
+    for name, pool in pools.items():
+        with problems.under(f"nodePools.{name}") as here:
+            names.check_pool_name(problems, f"nodePools.{name}", cloud, name)
+            _check_pool(here, pool, args.production)
+
+
+def _check_pool(problems: Problems, pool: NodePoolArgs, production: bool) -> None:
+    problems.check(
+        pool.size in catalog.SIZES, "size", pool.size, f"must be one of {', '.join(catalog.SIZES)}"
+    )
+    if pool.machine_type is not None:
+        problems.check(
+            bool(pool.machine_type), "machineType", pool.machine_type, "must not be empty"
+        )
+    problems.check(pool.min_size >= 0, "minSize", pool.min_size, "must be >= 0")
+    problems.check(pool.max_size >= 1, "maxSize", pool.max_size, "must be >= 1")
+    problems.check(
+        pool.min_size <= pool.max_size,
+        "minSize",
+        pool.min_size,
+        f"must be <= maxSize ({pool.max_size})",
+    )
+    problems.check(
+        catalog.DISK_SIZE_MIN_GB <= pool.disk_size_gb <= catalog.DISK_SIZE_MAX_GB,
+        "diskSizeGb",
+        pool.disk_size_gb,
+        f"must be between {catalog.DISK_SIZE_MIN_GB} and {catalog.DISK_SIZE_MAX_GB}",
+    )
+    if pool.system:
+        problems.check(
+            not pool.spot, "spot", pool.spot, "a system pool cannot be spot: critical add-ons "
+            "must not be evicted (AKS refuses spot system pools)"
+        )
+        if production:
+            problems.check(
+                pool.min_size >= PRODUCTION_MIN_SYSTEM_NODES,
+                "minSize",
+                pool.min_size,
+                f"a production system pool keeps at least {PRODUCTION_MIN_SYSTEM_NODES} nodes",
+            )
+    names.check_labels(problems, "labels", dict(pool.labels))
+    for i, taint in enumerate(pool.taints):
+        names.check_label_key(problems, f"taints[{i}].key", taint.key)
+        names.check_label_value(problems, f"taints[{i}].value", taint.value)
+        problems.check(
+            taint.effect in TAINT_EFFECTS,
+            f"taints[{i}].effect",
+            taint.effect,
+            f"must be one of {', '.join(TAINT_EFFECTS)}",
+        )
+
+
+def _check_network(
+    problems: Problems, cloud: ManagedCloud, network: NetworkArgs, zone_count: int
+) -> None:
+    with problems.under("network") as here:
+        if network.uses_existing:
+            _check_existing_network(here, cloud, network)
+            return
+        ranges = {
+            "vpcCidr": network.vpc_cidr,
+            "podsCidr": network.pods_cidr,
+            "servicesCidr": network.services_cidr,
+        }
+        parsed = {key: _cidr(here, key, value) for key, value in ranges.items()}
+        vpc, services = parsed["vpcCidr"], parsed["servicesCidr"]
+        if vpc is not None:
+            smallest = planning.max_vpc_prefix(max(zone_count, 1))
+            here.check(
+                vpc.prefixlen <= smallest,
+                "vpcCidr",
+                network.vpc_cidr,
+                f"is too small for {zone_count} zones: use a /{smallest} or larger",
+            )
+            if cloud == "aws":
+                here.check(
+                    vpc.prefixlen >= AWS_VPC_MIN_PREFIX,
+                    "vpcCidr",
+                    network.vpc_cidr,
+                    "an AWS VPC is at most a /16",
+                )
+        if services is not None:
+            low, high = SERVICES_PREFIX_RANGE
+            here.check(
+                low <= services.prefixlen <= high,
+                "servicesCidr",
+                network.services_cidr,
+                f"must be a /{low} to /{high}",
+            )
+        for a, b in planning.overlapping(ranges):
+            here.check(False, b, ranges[b], f"overlaps {a} ({ranges[a]})")
+
+
+def _check_existing_network(problems: Problems, cloud: ManagedCloud, network: NetworkArgs) -> None:
+    ids = list(network.existing_subnet_ids)
+    if cloud == "aws":
+        problems.check(
+            len(ids) >= EKS_MIN_ZONES,
+            "existingSubnetIds",
+            ids,
+            "EKS needs private subnets in at least 2 zones",
+        )
+        for i, subnet in enumerate(ids):
+            problems.check(
+                subnet.startswith("subnet-"),
+                f"existingSubnetIds[{i}]",
+                subnet,
+                "must be a subnet id (subnet-...)",
+            )
+        return
+    problems.check(
+        len(ids) == 1, "existingSubnetIds", ids, f"{cloud} takes exactly one (regional) subnet"
+    )
+    prefix = "projects/" if cloud == "gcp" else "/subscriptions/"
+    for i, subnet in enumerate(ids):
+        problems.check(
+            prefix in subnet, f"existingSubnetIds[{i}]", subnet, f"must be a {prefix}... id"
+        )
+    if cloud == "gcp":
+        problems.check(
+            bool(network.existing_network),
+            "existingNetwork",
+            network.existing_network,
+            "is required with existingSubnetIds on gcp (the subnetwork's VPC network)",
+        )
+
+
+def _check_endpoint(problems: Problems, endpoint: EndpointArgs, production: bool) -> None:
+    with problems.under("endpoint") as here:
+        cidrs = list(endpoint.public_access_cidrs)
+        nets = [_cidr(here, f"publicAccessCidrs[{i}]", c) for i, c in enumerate(cidrs)]
+        if not endpoint.public:
+            here.check(
+                not cidrs,
+                "publicAccessCidrs",
+                cidrs,
+                "needs public: true (a private endpoint takes no public CIDRs)",
+            )
+            return
+        if production:
+            here.check(
+                bool(cidrs),
+                "publicAccessCidrs",
+                cidrs,
+                "a production public endpoint must list the CIDRs allowed to reach it",
+            )
+            for i, net in enumerate(nets):
+                here.check(
+                    net is None or net.prefixlen > 0,
+                    f"publicAccessCidrs[{i}]",
+                    cidrs[i],
+                    "must not open a production API server to the whole internet",
+                )
+
+
+def _check_tags(problems: Problems, cloud: ManagedCloud, args: ClusterArgs) -> None:
+    key_rule, value_rule = names.TAG_RULES[cloud]
+    for key, value in args.tags.items():
+        key_rule.check(problems, f"tags.{key}", key)
+        value_rule.check(problems, f"tags.{key}", value)
+
+
+def _check_admins(problems: Problems, cloud: ManagedCloud, admins: Sequence[str]) -> None:
+    for i, admin in enumerate(admins):
+        names.ADMIN_RULES[cloud].check(problems, f"admins[{i}]", admin)
+
+
+def _check_project(problems: Problems, cloud: ManagedCloud, project: str | None) -> None:
+    if cloud != "gcp":
+        problems.check(project is None, "project", project, "is only used on gcp")
+    elif project is not None:
+        names.GCP_PROJECT_ID.check(problems, "project", project)
+
+
+def _cidr(problems: Problems, path: str, value: str) -> planning.Network | None:
+    net = planning.parse_cidr(value) if isinstance(value, str) else None
+    problems.check(
+        net is not None,
+        path,
+        value,
+        "must be an IPv4 network in CIDR notation with no host bits set (e.g. 10.0.0.0/16)",
+    )
+    return net

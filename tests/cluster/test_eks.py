@@ -1,0 +1,274 @@
+"""components/cluster/eks*.py: what EksCluster asks AWS for, read from the preview's plan."""
+
+from __future__ import annotations
+
+import json
+
+import pulumi
+import pytest
+
+from components.cluster import EndpointArgs, NodePoolArgs
+from components.cluster.base import ClusterComponent
+from skyfleet.preview import wire
+from skyfleet.preview.runner import Plan
+
+from .harness import cluster_args, component, inputs, one, preview, state
+
+CLUSTER = "aws:eks/cluster:Cluster"
+NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
+ROLE = "aws:iam/role:Role"
+ADMIN = "arn:aws:iam::123456789012:role/platform-admin"
+
+
+def _bind(cluster: ClusterComponent) -> None:
+    binding = cluster.handle.identity.bind(
+        "main-external-dns",
+        namespace="external-dns",
+        service_account="external-dns",
+        roles=["AmazonRoute53FullAccess"],
+        parent=cluster,
+    )
+    pulumi.export("binding", binding.service_account_annotations)
+
+
+@pytest.fixture(scope="module")
+def dev() -> Plan:
+    """Defaults, plus a spot pool and an admin."""
+    pools = {
+        "system": NodePoolArgs(system=True, size="small"),
+        "general": NodePoolArgs(),
+        "batch": NodePoolArgs(spot=True, min_size=0, max_size=10, machine_type="m7g.large"),
+    }
+    return preview(cluster_args("aws", node_pools=pools, admins=(ADMIN,)), then=_bind)
+
+
+@pytest.fixture(scope="module")
+def prod() -> Plan:
+    return preview(
+        cluster_args(
+            "aws",
+            production=True,
+            endpoint=EndpointArgs(public=True, public_access_cidrs=("203.0.113.0/24",)),
+        )
+    )
+
+
+def test_the_api_endpoint_is_private_by_default(dev: Plan) -> None:
+    vpc_config = inputs(one(dev, CLUSTER, "main"))["vpcConfig"]
+    assert vpc_config["endpointPrivateAccess"] is True
+    assert vpc_config["endpointPublicAccess"] is False
+    assert "publicAccessCidrs" not in vpc_config
+
+
+def test_a_public_endpoint_admits_only_the_listed_cidrs(prod: Plan) -> None:
+    vpc_config = inputs(one(prod, CLUSTER, "main"))["vpcConfig"]
+    assert vpc_config["endpointPublicAccess"] is True
+    assert vpc_config["publicAccessCidrs"] == ["203.0.113.0/24"]
+
+
+def test_secrets_are_encrypted_with_the_rotating_key_created_for_the_cluster(dev: Plan) -> None:
+    key = one(dev, "aws:kms/key:Key", "main-secrets")
+    assert inputs(key)["enableKeyRotation"] is True
+    encryption = inputs(one(dev, CLUSTER, "main"))["encryptionConfig"]
+    assert encryption == {"provider": {"keyArn": state(key)["arn"]}, "resources": ["secrets"]}
+
+
+def test_all_control_plane_logs_are_enabled_with_retention(dev: Plan) -> None:
+    cluster = inputs(one(dev, CLUSTER, "main"))
+    assert cluster["enabledClusterLogTypes"] == [
+        "api", "audit", "authenticator", "controllerManager", "scheduler",
+    ]
+    group = inputs(one(dev, "aws:cloudwatch/logGroup:LogGroup", "main-control-plane"))
+    assert group == {"name": "/aws/eks/main/cluster", "retentionInDays": 90}
+
+
+def test_access_is_granted_by_access_entries_not_the_aws_auth_configmap(dev: Plan) -> None:
+    access = inputs(one(dev, CLUSTER, "main"))["accessConfig"]
+    assert access["authenticationMode"] == "API"
+    association = inputs(
+        one(dev, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
+            "main-admin-platform-admin")
+    )
+    assert association["principalArn"] == ADMIN
+    assert association["policyArn"].endswith("cluster-access-policy/AmazonEKSClusterAdminPolicy")
+
+
+def test_upgrade_policy_avoids_paid_extended_support(dev: Plan) -> None:
+    assert inputs(one(dev, CLUSTER, "main"))["upgradePolicy"] == {"supportType": "STANDARD"}
+
+
+def test_production_turns_on_deletion_protection_and_pulumi_protect(dev: Plan, prod: Plan) -> None:
+    assert inputs(one(dev, CLUSTER, "main"))["deletionProtection"] is False
+    assert inputs(one(prod, CLUSTER, "main"))["deletionProtection"] is True
+    protected = sorted((r.type, r.name) for r in prod.resources if r.protect)
+    assert protected == [
+        ("aws:ec2/vpc:Vpc", "main-vpc"), (CLUSTER, "main"), ("aws:kms/key:Key", "main-secrets"),
+    ]
+    assert not any(r.protect for r in dev.resources)
+
+
+def test_nodes_require_imdsv2_with_a_hop_limit_of_two(dev: Plan) -> None:
+    template = inputs(one(dev, "aws:ec2/launchTemplate:LaunchTemplate", "main-general"))
+    assert template["metadataOptions"] == {
+        "httpEndpoint": "enabled", "httpTokens": "required", "httpPutResponseHopLimit": 2,
+    }
+
+
+def test_node_root_volumes_are_encrypted_gp3(dev: Plan) -> None:
+    template = inputs(one(dev, "aws:ec2/launchTemplate:LaunchTemplate", "main-general"))
+    ebs = template["blockDeviceMappings"][0]["ebs"]
+    assert (ebs["volumeType"], ebs["encrypted"], ebs["volumeSize"]) == ("gp3", "true", 100)
+
+
+def test_node_groups_use_their_launch_template(dev: Plan) -> None:
+    template = one(dev, "aws:ec2/launchTemplate:LaunchTemplate", "main-general")
+    group = inputs(one(dev, NODE_GROUP, "main-general"))
+    assert group["launchTemplate"] == {"id": template.id, "version": "1"}
+
+
+def test_the_autoscaler_owns_the_desired_size(dev: Plan) -> None:
+    group = one(dev, NODE_GROUP, "main-general")
+    assert group.options["ignoreChanges"] == ["scalingConfig.desiredSize"]
+    assert inputs(group)["scalingConfig"] == {"desiredSize": 1, "minSize": 1, "maxSize": 3}
+
+
+def test_node_groups_run_al2023_for_their_architecture(dev: Plan) -> None:
+    assert inputs(one(dev, NODE_GROUP, "main-general"))["amiType"] == "AL2023_x86_64_STANDARD"
+    assert inputs(one(dev, NODE_GROUP, "main-batch"))["amiType"] == "AL2023_ARM_64_STANDARD"
+
+
+def test_a_spot_pool_asks_for_spot_capacity(dev: Plan) -> None:
+    assert inputs(one(dev, NODE_GROUP, "main-batch"))["capacityType"] == "SPOT"
+    assert inputs(one(dev, NODE_GROUP, "main-general"))["capacityType"] == "ON_DEMAND"
+
+
+def test_the_system_pool_is_tainted_and_every_pool_labelled(dev: Plan) -> None:
+    system = inputs(one(dev, NODE_GROUP, "main-system"))
+    assert system["taints"] == [
+        {"key": "CriticalAddonsOnly", "value": "true", "effect": "NO_SCHEDULE"}
+    ]
+    assert system["labels"] == {"skyfleet.io/pool": "system"}
+
+
+def test_nodes_live_in_private_subnets_only(dev: Plan) -> None:
+    private = {one(dev, "aws:ec2/subnet:Subnet", f"main-private-us-east-1{z}").id for z in "abc"}
+    for group in dev.by_type(NODE_GROUP):
+        assert set(inputs(group)["subnetIds"]) == private
+    assert set(inputs(one(dev, CLUSTER, "main"))["vpcConfig"]["subnetIds"]) == private
+
+
+def test_subnets_follow_the_cidr_plan(dev: Plan) -> None:
+    cidrs = {r.name: inputs(r)["cidrBlock"] for r in dev.by_type("aws:ec2/subnet:Subnet")}
+    assert cidrs["main-private-us-east-1a"] == "10.0.0.0/19"
+    assert cidrs["main-public-us-east-1c"] == "10.0.144.0/21"
+
+
+def test_dev_shares_one_nat_gateway_and_production_has_one_per_zone(dev: Plan, prod: Plan) -> None:
+    assert len(dev.by_type("aws:ec2/natGateway:NatGateway")) == 1
+    assert len(prod.by_type("aws:ec2/natGateway:NatGateway")) == 3
+    nat_c = one(prod, "aws:ec2/natGateway:NatGateway", "main-nat-us-east-1c").id
+    route = inputs(one(prod, "aws:ec2/routeTable:RouteTable", "main-private-us-east-1c"))
+    assert route["routes"] == [{"cidrBlock": "0.0.0.0/0", "natGatewayId": nat_c}]
+
+
+def test_the_default_security_group_is_emptied(dev: Plan) -> None:
+    sg = inputs(one(dev, "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "main-default-sg"))
+    assert "ingress" not in sg and "egress" not in sg
+
+
+def test_the_oidc_provider_trusts_the_clusters_issuer_for_sts(dev: Plan) -> None:
+    oidc = inputs(one(dev, "aws:iam/openIdConnectProvider:OpenIdConnectProvider", "main-oidc"))
+    issuer = state(one(dev, CLUSTER, "main"))["identities"][0]["oidcs"][0]["issuer"]
+    assert oidc == {"url": issuer, "clientIdLists": ["sts.amazonaws.com"]}
+
+
+def test_irsa_roles_trust_exactly_one_service_account_and_audience(dev: Plan) -> None:
+    policy = json.loads(inputs(one(dev, ROLE, "main-ebs-csi"))["assumeRolePolicy"])
+    [statement] = policy["Statement"]
+    conditions = statement["Condition"]["StringEquals"]
+    assert statement["Action"] == "sts:AssumeRoleWithWebIdentity"
+    assert sorted(conditions.values()) == [
+        "sts.amazonaws.com", "system:serviceaccount:kube-system:ebs-csi-controller-sa",
+    ]
+
+
+def test_the_vpc_cni_gets_its_own_irsa_role_and_nodes_do_not_hold_its_policy(dev: Plan) -> None:
+    cni = inputs(one(dev, "aws:eks/addon:Addon", "main-vpc-cni"))
+    assert cni["serviceAccountRoleArn"] == state(one(dev, ROLE, "main-vpc-cni"))["arn"]
+    node_policies = [
+        inputs(r)["policyArn"]
+        for r in dev.by_type("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+        if r.name.startswith("main-nodes-")
+    ]
+    assert not any("CNI" in arn for arn in node_policies)
+
+
+def test_network_policy_is_enforced_by_the_vpc_cni(dev: Plan) -> None:
+    cni = inputs(one(dev, "aws:eks/addon:Addon", "main-vpc-cni"))
+    assert json.loads(cni["configurationValues"]) == {"enableNetworkPolicy": "true"}
+
+
+def test_coredns_and_ebs_csi_wait_for_the_nodes_and_nodes_wait_for_the_cni(dev: Plan) -> None:
+    groups = {r.urn for r in dev.by_type(NODE_GROUP)}
+    for addon in ("main-coredns", "main-aws-ebs-csi-driver"):
+        assert groups <= set(one(dev, "aws:eks/addon:Addon", addon).dependencies)
+    cni = one(dev, "aws:eks/addon:Addon", "main-vpc-cni").urn
+    assert all(cni in r.dependencies for r in dev.by_type(NODE_GROUP))
+
+
+def test_gp3_is_the_default_storage_class_on_the_clusters_provider(dev: Plan) -> None:
+    storage = one(dev, "kubernetes:storage.k8s.io/v1:StorageClass", "main-gp3")
+    body = inputs(storage)
+    assert body["metadata"] == {
+        "name": "gp3",
+        "annotations": {"storageclass.kubernetes.io/is-default-class": "true"},
+    }
+    assert body["provisioner"] == "ebs.csi.aws.com"
+    assert body["parameters"]["encrypted"] == "true"
+    assert storage.provider == one(dev, "pulumi:providers:kubernetes", "main-k8s").urn
+
+
+def test_cluster_autoscaler_may_resize_only_this_clusters_node_groups(dev: Plan) -> None:
+    policy = json.loads(inputs(one(dev, "aws:iam/policy:Policy", "main-cluster-autoscaler"))["policy"])
+    resize = next(s for s in policy["Statement"] if s["Sid"] == "ResizeOwnNodeGroups")
+    assert resize["Condition"] == {
+        "StringEquals": {"aws:ResourceTag/k8s.io/cluster-autoscaler/main": "owned"}
+    }
+    trust = json.loads(inputs(one(dev, ROLE, "main-cluster-autoscaler"))["assumeRolePolicy"])
+    assert "system:serviceaccount:kube-system:cluster-autoscaler" in json.dumps(trust)
+
+
+def test_the_identity_binder_returns_the_irsa_role_annotation(dev: Plan) -> None:
+    role = one(dev, ROLE, "main-external-dns")
+    assert wire.reveal(dev.outputs["binding"]) == {
+        "eks.amazonaws.com/role-arn": state(role)["arn"]
+    }
+    trust = inputs(role)["assumeRolePolicy"]
+    assert "system:serviceaccount:external-dns:external-dns" in trust
+    attachment = inputs(one(dev, "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+                            "main-external-dns-amazonroute53fullaccess"))
+    assert attachment["policyArn"] == "arn:aws:iam::aws:policy/AmazonRoute53FullAccess"
+
+
+def test_every_aws_resource_uses_the_clusters_regional_provider(dev: Plan) -> None:
+    provider = one(dev, "pulumi:providers:aws", "main-aws")
+    assert inputs(provider)["region"] == "us-east-1"
+    assert "managed-by" in json.dumps(inputs(provider)["defaultTags"])
+    for r in dev.resources:
+        if r.type.startswith("aws:"):
+            assert r.provider == provider.urn, r.name
+
+
+def test_the_kubeconfig_runs_aws_eks_get_token(dev: Plan) -> None:
+    kubeconfig = wire.reveal(dev.outputs["kubeconfig"])
+    assert "--cluster-name\n      - main\n      - --region\n      - us-east-1" in kubeconfig
+    assert state(one(dev, CLUSTER, "main"))["endpoint"] in kubeconfig
+
+
+def test_the_kubernetes_provider_is_replaced_only_with_the_cluster(dev: Plan) -> None:
+    provider = inputs(one(dev, "pulumi:providers:kubernetes", "main-k8s"))
+    assert provider["clusterIdentifier"] == state(one(dev, CLUSTER, "main"))["arn"]
+
+
+def test_the_component_type_is_eks_cluster(dev: Plan) -> None:
+    assert component(dev).type == "skyfleet:cluster:EksCluster"
