@@ -29,6 +29,10 @@ def _parser() -> argparse.ArgumentParser:
     diff = sub.add_parser("diff", help="which stacks change between a git ref and the working tree")
     diff.add_argument("--base", required=True, help="git ref to compare with")
     diff.add_argument("--json", type=Path, dest="json_out", help="write the result as JSON here")
+    diff.add_argument("--summary", type=Path, dest="summary_out",
+                      help="append a Markdown table here (e.g. $GITHUB_STEP_SUMMARY)")
+    diff.add_argument("--head-out", type=Path, dest="head_out",
+                      help="reuse this `preview --all` output of the working tree")
 
     graph = sub.add_parser("graph", help="the deploy graph of a stack, and its critical path")
     graph.add_argument("--stack", required=True)
@@ -59,7 +63,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "diff":
         from skyfleet.diff import main_diff
 
-        return int(main_diff(args.base, project, args.json_out))
+        return int(main_diff(
+            args.base, project, args.json_out,
+            summary_out=args.summary_out and args.summary_out.resolve(),
+            head_out=args.head_out and args.head_out.resolve(),
+        ))
     if args.command == "graph":
         from skyfleet.graph_command import main_graph
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from skyfleet.graph import write_graph
+from skyfleet.graph import format_report, write_graph
 from skyfleet.preview.runner import PreviewError, run_stack
 
 
@@ -16,5 +16,5 @@ def main_graph(project_dir: Path, stack: str, out_dir: Path) -> int:
         print(f"error: stack {stack}: {exc}", file=sys.stderr)
         return 1
     report = write_graph(plan.to_json(), out_dir / stack)
-    print(report)
+    print(format_report(report))
     return 0

@@ -94,7 +94,10 @@ class AksCluster(ClusterComponent):
             )
         cluster = self._cluster(ctx, identity, subnet_id, kms, before_cluster)
         pools = aks_pools.user_pools(self, cluster, group.name, subnet_id)
-        ready: list[pulumi.Resource] = [cluster, *pools, *self._protection(ctx, cluster)]
+        # Kubernetes children wait for audit logging (every write they make is audited), not
+        # for the production delete lock, which guards the cluster in Azure only.
+        audit = [r for r in self._protection(ctx, cluster) if isinstance(r, monitor.DiagnosticSetting)]
+        ready: list[pulumi.Resource] = [cluster, *pools, *audit]
 
         credentials = containerservice.list_managed_cluster_user_credentials_output(
             resource_group_name=group.name, resource_name=cluster.name, opts=self.invoke_options()

@@ -87,6 +87,7 @@ class ClusterComponent(pulumi.ComponentResource):
         oidc_issuer_url: pulumi.Input[str],
         identity: IdentityBinder,
         ready: Sequence[pulumi.Resource] = (),
+        storage_ready: Sequence[pulumi.Resource] = (),
         node_autoscaler: NodeAutoscalerSupport | None = None,
     ) -> None:
         args = self.args
@@ -103,6 +104,7 @@ class ClusterComponent(pulumi.ComponentResource):
             profile=PROFILES[args.cloud],
             identity=identity,
             ready=tuple(ready),
+            storage_ready=tuple(storage_ready),
             node_autoscaler=node_autoscaler,
         )
         self.register_outputs(

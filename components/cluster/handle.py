@@ -79,6 +79,9 @@ class ClusterHandle:
     identity: IdentityBinder
     # Resources Kubernetes children must wait for: node pools and the core managed add-ons.
     ready: Sequence[pulumi.Resource] = ()
+    # What persistent volumes also need (a CSI driver, the default StorageClass): only the
+    # add-ons that claim volumes wait for these, so a service never waits for storage it lacks.
+    storage_ready: Sequence[pulumi.Resource] = ()
     node_autoscaler: NodeAutoscalerSupport | None = None
 
     def k8s_options(

@@ -27,6 +27,12 @@ PRODUCTION_MIN_SYSTEM_NODES = 2
 SERVICES_PREFIX_RANGE = (12, 24)
 # AWS VPCs are /16 to /28.
 AWS_VPC_MIN_PREFIX = 16
+# EKS takes a service range only inside the RFC 1918 blocks.
+# https://docs.aws.amazon.com/eks/latest/APIReference/API_KubernetesNetworkConfigRequest.html
+EKS_SERVICE_BLOCKS = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
+# AKS keeps these ranges for itself; a service range inside one is refused.
+# https://learn.microsoft.com/azure/aks/configure-azure-cni#plan-ip-addressing-for-your-cluster
+AKS_RESERVED_RANGES = ("169.254.0.0/16", "172.30.0.0/16", "172.31.0.0/16", "192.0.2.0/24")
 
 
 def validate_cluster(args: ClusterArgs, problems: Problems) -> None:
@@ -241,6 +247,21 @@ def _check_network(
                 network.services_cidr,
                 f"must be a /{low} to /{high}",
             )
+            if cloud == "aws":
+                here.check(
+                    any(services.subnet_of(planning.Network(b)) for b in EKS_SERVICE_BLOCKS),
+                    "servicesCidr",
+                    network.services_cidr,
+                    f"EKS takes a service range inside {', '.join(EKS_SERVICE_BLOCKS)}",
+                )
+            if cloud == "azure":
+                clash = [r for r in AKS_RESERVED_RANGES if services.overlaps(planning.Network(r))]
+                here.check(
+                    not clash,
+                    "servicesCidr",
+                    network.services_cidr,
+                    f"overlaps {', '.join(clash)}, which AKS reserves",
+                )
         for a, b in planning.overlapping(ranges):
             here.check(False, b, ranges[b], f"overlaps {a} ({ranges[a]})")
 

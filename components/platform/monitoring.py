@@ -119,7 +119,8 @@ class Monitoring(HelmAddon):
             },
             "grafana": self._grafana(args, storage_class) if args.grafana else {"enabled": False},
         }
-        self.install(typed=typed, defaults=self._defaults())
+        # Prometheus, Alertmanager and Grafana claim volumes: wait for the cluster's storage too.
+        self.install(typed=typed, defaults=self._defaults(), depends_on=handle.storage_ready)
         # What a ServiceMonitor must wait for: the release whose chart ships its CRD.
         self.crds: list[pulumi.Resource] = [self.release]
         self.finish(

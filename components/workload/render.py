@@ -39,18 +39,24 @@ def selector_labels(spec: ServiceSpec) -> dict[str, str]:
 
 
 def labels(spec: ServiceSpec) -> dict[str, str]:
-    """The standard labels (https://kubernetes.io/docs/concepts/overview/working-with-objects/common-labels/)."""
-    result = {
+    """The standard labels (https://kubernetes.io/docs/concepts/overview/working-with-objects/common-labels/).
+
+    Only what the image runs carries `app.kubernetes.io/version` (see `versioned_labels`): an
+    image bump then changes the Deployment alone, not every object of the service.
+    """
+    return {
         **selector_labels(spec),
         "app.kubernetes.io/component": spec.component,
         "app.kubernetes.io/part-of": spec.part_of or spec.namespace,
         "app.kubernetes.io/managed-by": MANAGED_BY,
         WORKLOAD_LABEL: spec.name,
     }
+
+
+def versioned_labels(spec: ServiceSpec) -> dict[str, str]:
+    """The standard labels plus the image tag as `app.kubernetes.io/version`."""
     version = _version(spec.image)
-    if version:
-        result["app.kubernetes.io/version"] = version
-    return result
+    return {**labels(spec), "app.kubernetes.io/version": version} if version else labels(spec)
 
 
 def _version(image: str) -> str | None:
@@ -243,7 +249,7 @@ def render_deployment(
         },
         "template": {
             "metadata": {
-                "labels": {**labels(spec), **dict(pod_labels or {})},
+                "labels": {**versioned_labels(spec), **dict(pod_labels or {})},
                 "annotations": {CHECKSUM_ANNOTATION: checksum},
             },
             "spec": pod_spec,
@@ -255,7 +261,7 @@ def render_deployment(
     return {
         "apiVersion": "apps/v1",
         "kind": "Deployment",
-        "metadata": _metadata(spec),
+        "metadata": {**_metadata(spec), "labels": versioned_labels(spec)},
         "spec": deployment_spec,
     }
 

@@ -97,17 +97,28 @@ def test_every_object_is_named_after_the_service_in_its_namespace():
     }
 
 
+STANDARD_LABELS = {
+    "app.kubernetes.io/name": "api",
+    "app.kubernetes.io/instance": "api",
+    "app.kubernetes.io/component": "server",
+    "app.kubernetes.io/part-of": "apps",
+    "app.kubernetes.io/managed-by": "skyfleet",
+    "skyfleet.io/workload": "api",
+}
+
+
 def test_every_object_carries_the_standard_labels():
     for obj in _all():
-        assert obj["metadata"]["labels"] == {
-            "app.kubernetes.io/name": "api",
-            "app.kubernetes.io/instance": "api",
-            "app.kubernetes.io/version": "1.4.2",
-            "app.kubernetes.io/component": "server",
-            "app.kubernetes.io/part-of": "apps",
-            "app.kubernetes.io/managed-by": "skyfleet",
-            "skyfleet.io/workload": "api",
-        }, obj["kind"]
+        assert STANDARD_LABELS.items() <= obj["metadata"]["labels"].items(), obj["kind"]
+
+
+def test_only_the_deployment_and_its_pods_carry_the_image_version():
+    # An image bump must change the Deployment alone, not every object of the service.
+    versioned = {o["kind"] for o in _all() if "app.kubernetes.io/version" in o["metadata"]["labels"]}
+    deployment = r.render_deployment(service(), checksum="c")
+    assert versioned == {"Deployment"}
+    assert deployment["metadata"]["labels"]["app.kubernetes.io/version"] == "1.4.2"
+    assert deployment["spec"]["template"]["metadata"]["labels"]["app.kubernetes.io/version"] == "1.4.2"
 
 
 def test_the_selector_leaves_out_the_version():

