@@ -76,10 +76,8 @@ def check_resources(pod_spec: Props, config: Config) -> Iterator[str]:
 def check_run_as_non_root(pod_spec: Props, config: Config) -> Iterator[str]:
     for container in containers(pod_spec):
         user = number(effective_security(pod_spec, container, "runAsUser"))
-        if user is not None:
-            non_root = user > 0
-        else:
-            non_root = effective_security(pod_spec, container, "runAsNonRoot") is True
+        # An explicit non-zero UID is non-root on its own; otherwise runAsNonRoot must say so.
+        non_root = user > 0 if user is not None else effective_security(pod_spec, container, "runAsNonRoot") is True
         if not non_root:
             yield violation(
                 f'container "{container_name(container)}" may run as root',

@@ -13,7 +13,7 @@ def run() -> None:
     settings = read_settings()
     config = pulumi.Config(NAMESPACE)
     # Secret values stay Pulumi secrets from config to the Kubernetes Secret that holds them.
-    secrets = config.get_secret_object("secrets") or {}
+    secrets: pulumi.Input[dict[str, str]] = config.get_secret_object("secrets") or {}
     fleet = Fleet(settings.stack, settings.fleet, secrets=secrets)
     pulumi.export("clusters", fleet.cluster_outputs)
     pulumi.export("kubeconfigs", fleet.kubeconfigs)
