@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -227,11 +228,20 @@ GCP_LABEL_VALUE = NameRule(
     "must be a GCP label value: at most 63 lowercase letters, digits, '_' or '-'",
 )
 # https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html
+# Letters, digits and spaces in any script, and _ . : / = + - @ (the API's [\p{L}\p{Z}\p{N}_.:/=+\-@]*).
+def _aws_tag_text(s: str) -> bool:
+    return all(unicodedata.category(c)[0] in "LZN" or c in "_.:/=+-@" for c in s)
+
+
 AWS_TAG_KEY = NameRule(
-    lambda s: 0 < len(s) <= 128 and not s.lower().startswith("aws:"),
-    "must be an AWS tag key: 1-128 characters, not starting with 'aws:'",
+    lambda s: 0 < len(s) <= 128 and not s.lower().startswith("aws:") and _aws_tag_text(s),
+    "must be an AWS tag key: 1-128 letters, digits, spaces or _ . : / = + - @, not starting "
+    "with 'aws:'",
 )
-AWS_TAG_VALUE = NameRule(lambda s: len(s) <= 256, "must be an AWS tag value: at most 256 characters")
+AWS_TAG_VALUE = NameRule(
+    lambda s: len(s) <= 256 and _aws_tag_text(s),
+    "must be an AWS tag value: at most 256 letters, digits, spaces or _ . : / = + - @",
+)
 # https://learn.microsoft.com/azure/azure-resource-manager/management/tag-resources#limitations
 AZURE_TAG_KEY = NameRule(
     lambda s: 0 < len(s) <= 512 and re.search(r"[<>%&\\?/]", s) is None,

@@ -1,4 +1,5 @@
-"""The `skyfleet` command: offline preview, policy, parity, diff and graph of the stacks."""
+"""The `skyfleet` command: offline preview, policy, parity, diff and graph of the stacks, and the
+Argo CD manifests of a `delivery: argocd` stack (render)."""
 
 from __future__ import annotations
 
@@ -33,10 +34,20 @@ def _parser() -> argparse.ArgumentParser:
                       help="append a Markdown table here (e.g. $GITHUB_STEP_SUMMARY)")
     diff.add_argument("--head-out", type=Path, dest="head_out",
                       help="reuse this `preview --all` output of the working tree")
+    diff.add_argument("--allow-cluster-replacement", action="store_true",
+                      help="in CI, do not fail when a cluster would be replaced or deleted")
 
     graph = sub.add_parser("graph", help="the deploy graph of a stack, and its critical path")
     graph.add_argument("--stack", required=True)
     graph.add_argument("--out", type=Path, default=Path("out"), help="output folder")
+
+    render = sub.add_parser("render", help="write an Argo CD stack's services as YAML for Git")
+    render.add_argument("--stack", required=True)
+    render.add_argument("--out", type=Path, default=None,
+                        help="writes <out>/<stack>/<cluster>/<namespace>/ (default: the stack's "
+                             "skyfleet:gitops.path under --project, e.g. deploy/)")
+    render.add_argument("--check", action="store_true",
+                        help="write nothing; exit 1 if the files are not up to date")
     return parser
 
 
@@ -67,10 +78,16 @@ def main(argv: list[str] | None = None) -> int:
             args.base, project, args.json_out,
             summary_out=args.summary_out and args.summary_out.resolve(),
             head_out=args.head_out and args.head_out.resolve(),
+            allow_cluster_replacement=args.allow_cluster_replacement,
         ))
     if args.command == "graph":
         from skyfleet.graph_command import main_graph
 
         return main_graph(project, args.stack, args.out)
+    if args.command == "render":
+        from skyfleet.render import main_render
+
+        out = args.out if args.out is None or args.out.is_absolute() else Path.cwd() / args.out
+        return main_render(project, args.stack, out, check=args.check)
     print(f"unknown command {args.command}", file=sys.stderr)
     return 2

@@ -36,12 +36,15 @@ from typing import Any, Literal
 
 import yaml
 
+from skyfleet import cluster_guard
+
 Status = Literal["added", "removed", "changed", "unchanged", "unknown"]
 
 # The per-resource fields a deployment acts on; `type`, `name` and `parent` are part of the URN.
 COMPARED_FIELDS = ("inputs", "protect", "provider", "dependencies", "options")
 # Rendered output compared file by file besides plan.json.
-FILE_DIRS = ("manifests", "helm")
+# gitops/: what a `delivery: argocd` stack has Argo CD apply from Git (`skyfleet render`).
+FILE_DIRS = ("manifests", "helm", "gitops")
 NULL_REF = re.compile(r"^0+$")  # `github.event.before` of a branch's first push
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 CLOUD_PREFIXES = {"aws": "aws", "gcp": "gcp", "azure": "azure"}
@@ -507,6 +510,14 @@ def diff_against_git(base_ref: str, repo_dir: Path, *, head_out: Path | None = N
     `head_out`: an existing `skyfleet preview --all` output of the working tree to reuse
     (default: previewed afresh into a temporary directory).
     """
+    return diff_and_guard(base_ref, repo_dir, head_out=head_out)[0]
+
+
+def diff_and_guard(
+    base_ref: str, repo_dir: Path, *, head_out: Path | None = None, ci: bool = False, allowed: bool = False
+) -> tuple[dict[str, StackDiff], tuple[int, str]]:
+    """`diff_against_git`, plus the cluster guard's verdict on replaced or deleted clusters
+    (taken while both previews still exist)."""
     repo_dir = repo_dir.resolve()
     with tempfile.TemporaryDirectory(prefix="skyfleet-diff-") as tmp:
         base = snapshot_ref(repo_dir, base_ref, Path(tmp) / "base")
@@ -514,7 +525,9 @@ def diff_against_git(base_ref: str, repo_dir: Path, *, head_out: Path | None = N
             head = snapshot_worktree(repo_dir, head_out, reuse=True)
         else:
             head = snapshot_worktree(repo_dir, Path(tmp) / "head")
-        return diff_snapshots(base, head)
+        assert head.out_dir is not None
+        verdict = cluster_guard.guard_dirs(base.out_dir, head.out_dir, ci=ci, allowed=allowed)
+        return diff_snapshots(base, head), verdict
 
 
 def main_diff(
@@ -524,18 +537,25 @@ def main_diff(
     *,
     summary_out: Path | None = None,
     head_out: Path | None = None,
+    allow_cluster_replacement: bool = False,
 ) -> int:
     """`skyfleet diff --base REF [--json FILE] [--summary FILE] [--head-out DIR]`.
 
     Prints the table; writes the CI document to `json_out` and appends Markdown to `summary_out`
     (e.g. `$GITHUB_STEP_SUMMARY`). Exit code 0 whether or not anything changed, 2 when the
-    working tree cannot be previewed.
+    working tree cannot be previewed, 4 when a cluster would be replaced or deleted in CI (env
+    `CI`) without `--allow-cluster-replacement` / `SKYFLEET_ALLOW_CLUSTER_REPLACEMENT=1`.
     """
+    ci, allowed = cluster_guard.from_environment(allow_cluster_replacement)
     try:
-        diffs = diff_against_git(base, repo_dir, head_out=head_out)
+        diffs, (guard_code, guard_message) = diff_and_guard(
+            base, repo_dir, head_out=head_out, ci=ci, allowed=allowed
+        )
     except DiffError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if guard_message:
+        print(guard_message, file=sys.stderr)
     sys.stdout.write(format_table(diffs))
     if json_out is not None:
         document = to_json(diffs, read_configs(repo_dir))
@@ -544,4 +564,4 @@ def main_diff(
     if summary_out is not None:
         with summary_out.open("a") as summary:
             summary.write(f"## Stacks changed against `{base}`\n\n{format_markdown(diffs)}\n")
-    return 0
+    return guard_code

@@ -2,9 +2,11 @@
 
 A service is described once, so its Kubernetes objects must come out the same everywhere. This
 compares the workload objects the preview wrote (`out/<stack>/manifests/<cluster>/...`, one YAML
-document per file) field by field and reports every difference with its path, every object
-missing somewhere, and nothing else: the few legitimate per-cloud differences are listed, with
-the reason, in the one table `ALLOWED_DIFFERENCES` below.
+document per file, plus `out/<stack>/gitops/<cluster>/...`: what Argo CD applies for a
+`delivery: argocd` stack, so both delivery modes are compared alike) field by field and reports
+every difference with its path, every object missing somewhere, and nothing else: the few
+legitimate per-cloud differences are listed, with the reason, in the one table
+`ALLOWED_DIFFERENCES` below.
 """
 
 from __future__ import annotations
@@ -57,7 +59,8 @@ ALLOWED_DIFFERENCES: tuple[Allowed, ...] = (
     Allowed(
         "Deployment",
         f"spec.template.metadata.annotations[{CHECKSUM_ANNOTATION}]",
-        "keyed by a per-stack random key over per-stack secrets; the ConfigMap is compared",
+        "keyed by a per-stack random key over per-stack secrets (in an Argo CD stack a plain hash of "
+        "the ConfigMap, Git holding no key); the ConfigMap is compared",
     ),
     Allowed(
         "Ingress",
@@ -207,7 +210,8 @@ def format_report(report: ParityReport) -> str:
 
 
 def load_manifests(out_dir: Path, stacks: Iterable[str]) -> dict[Target, list[dict[str, Any]]]:
-    """Every manifest under `out_dir/<stack>/manifests/<cluster>/`, by (stack, cluster)."""
+    """Every manifest under `out_dir/<stack>/manifests/<cluster>/` and, for an Argo CD stack,
+    `out_dir/<stack>/gitops/<cluster>/`, by (stack, cluster)."""
     result: dict[Target, list[dict[str, Any]]] = {}
     for stack in stacks:
         root = out_dir / stack / "manifests"
@@ -215,10 +219,12 @@ def load_manifests(out_dir: Path, stacks: Iterable[str]) -> dict[Target, list[di
             raise FileNotFoundError(
                 f"no manifests for stack {stack!r} at {root}: run `skyfleet preview` first"
             )
-        for cluster_dir in sorted(p for p in root.iterdir() if p.is_dir()):
-            objects = result.setdefault((stack, cluster_dir.name), [])
-            for path in sorted(cluster_dir.rglob("*.yaml")):
-                objects += [doc for doc in yaml.safe_load_all(path.read_text()) if doc]
+        for folder in (root, out_dir / stack / "gitops"):
+            cluster_dirs = sorted(p for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+            for cluster_dir in cluster_dirs:
+                objects = result.setdefault((stack, cluster_dir.name), [])
+                for path in sorted(cluster_dir.rglob("*.yaml")):
+                    objects += [doc for doc in yaml.safe_load_all(path.read_text()) if doc]
     return result
 
 

@@ -9,7 +9,9 @@ from components.fleet import Fleet
 from .stack_settings import NAMESPACE, read_settings
 
 
-def run() -> None:
+def run() -> Fleet:
+    """Registers the stack's Fleet and its outputs; returns the Fleet (`skyfleet render` reads its
+    `git_objects`)."""
     settings = read_settings()
     config = pulumi.Config(NAMESPACE)
     # Secret values stay Pulumi secrets from config to the Kubernetes Secret that holds them.
@@ -17,3 +19,4 @@ def run() -> None:
     fleet = Fleet(settings.stack, settings.fleet, secrets=secrets)
     pulumi.export("clusters", fleet.cluster_outputs)
     pulumi.export("kubeconfigs", fleet.kubeconfigs)
+    return fleet

@@ -8,7 +8,14 @@ Kubernetes provider replaces every object it manages. The rules mirror the provi
 - a Kubernetes object is replaced when its name, namespace or an immutable field changes;
 - a cloud resource is replaced when one of its create-only inputs changes (table below, taken
   from each provider's schema: the inputs documented as "Changing this forces a new resource");
-- any input listed in the resource's `replaceOnChanges` option.
+- any input listed in the resource's `replaceOnChanges` option;
+- a replacement cascades: when a create-only input (or a provider's `clusterIdentifier`) comes
+  from a resource that is replaced (`propertyDependencies`), its new value is only known once
+  the new resource exists, and `pulumi preview` reports the dependent as replaced too (a new
+  VPC means new subnets, and new subnets a new EKS cluster).
+Values the plan redacts ("[secret]") compare equal, so a provider without `clusterIdentifier`
+whose kubeconfig changed is missed: Skyfleet always sets `clusterIdentifier`, and
+tests/safety/test_no_replacement.py checks that it does.
 """
 
 from __future__ import annotations
@@ -80,19 +87,31 @@ def _changed(old: Mapping[str, Any], new: Mapping[str, Any], paths: tuple[str, .
     return [p for p in paths if get_path(old, p) != get_path(new, p)]
 
 
-def _own_reason(old: Mapping[str, Any], new: Mapping[str, Any]) -> str | None:
-    type_ = new["type"]
-    old_in, new_in = old.get("inputs") or {}, new.get("inputs") or {}
+def replace_paths(resource: Mapping[str, Any]) -> list[str]:
+    """The input paths whose change replaces `resource` (a plan.json resource entry)."""
+    type_ = resource["type"]
+    inputs = resource.get("inputs") or {}
     if type_ == K8S_PROVIDER:
-        key = "clusterIdentifier" if "clusterIdentifier" in new_in else "kubeconfig"
-        return f"{key} changed" if old_in.get(key) != new_in.get(key) else None
-    if type_.startswith("kubernetes:"):
-        paths = ["metadata.name", "metadata.namespace", *K8S_IMMUTABLE.get(str(new_in.get("kind")), ())]
+        paths = ["clusterIdentifier" if "clusterIdentifier" in inputs else "kubeconfig"]
+    elif type_.startswith("kubernetes:"):
+        paths = ["metadata.name", "metadata.namespace", *K8S_IMMUTABLE.get(str(inputs.get("kind")), ())]
     else:
         paths = list(CREATE_ONLY.get(type_, ()))
-    paths += list((new.get("options") or {}).get("replaceOnChanges", []))
-    changed = _changed(old_in, new_in, paths)
-    return f"create-only input changed: {', '.join(changed)}" if changed else None
+    return paths + list((resource.get("options") or {}).get("replaceOnChanges", []))
+
+
+def _own_reason(old: Mapping[str, Any], new: Mapping[str, Any]) -> str | None:
+    """Why `new` is replaced by its own inputs changing, if it is."""
+    changed = _changed(old.get("inputs") or {}, new.get("inputs") or {}, replace_paths(new))
+    if not changed:
+        return None
+    if new["type"] == K8S_PROVIDER:
+        return f"{changed[0]} changed"
+    return f"create-only input changed: {', '.join(changed)}"
+
+
+def _short(urn: str) -> str:
+    return urn.rsplit("::", 1)[-1]
 
 
 def replacements(base: Mapping[str, Any] | None, head: Mapping[str, Any] | None) -> list[Replacement]:
@@ -103,18 +122,30 @@ def replacements(base: Mapping[str, Any] | None, head: Mapping[str, Any] | None)
     new = {r["urn"]: r for r in head.get("resources", [])}
     decided: dict[str, str | None] = {}
 
-    def reason(urn: str, depth: int = 0) -> str | None:
+    def reason(urn: str) -> str | None:
         if urn in decided:
             return decided[urn]
         decided[urn] = None  # a cycle guard; plans have none
-        if urn not in old or urn not in new or depth > 50:
+        if urn not in old or urn not in new:
             return None
-        own = _own_reason(old[urn], new[urn])
-        provider = new[urn].get("provider")
-        if own is None and provider and reason(provider, depth + 1):
-            own = f"its provider {provider.rsplit('::', 1)[-1]} is replaced"
-        decided[urn] = own
-        return own
+        resource = new[urn]
+        why = _own_reason(old[urn], resource)
+        if why is None:
+            why = _cascade_reason(resource)
+        provider = resource.get("provider")
+        if why is None and provider and reason(provider):
+            why = f"its provider {_short(provider)} is replaced"
+        decided[urn] = why
+        return why
 
-    found = [Replacement(urn, new[urn]["type"], why) for urn in sorted(new) if (why := reason(urn))]
-    return found
+    def _cascade_reason(resource: Mapping[str, Any]) -> str | None:
+        sources = resource.get("propertyDependencies") or {}
+        for path in replace_paths(resource):
+            key = path.split(".", 1)[0]
+            for dep in sources.get(key, []):
+                if dep != resource["urn"] and reason(dep):
+                    what = "input" if resource["type"] == K8S_PROVIDER else "create-only input"
+                    return f"{what} {key} comes from {_short(dep)}, which is replaced"
+        return None
+
+    return [Replacement(urn, new[urn]["type"], why) for urn in sorted(new) if (why := reason(urn))]

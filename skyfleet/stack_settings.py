@@ -7,24 +7,32 @@ collector, and one `ValidationError` lists them with the file and field path.
 
 from __future__ import annotations
 
+import dataclasses
+import difflib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pulumi
 import yaml
 from pulumi.runtime import config as runtime_config
 
-from components.errors import Problems
-from components.fleet import FleetArgs
+from components.errors import Problem, Problems
+from components.fleet import FleetArgs, GitOpsArgs, check_delivery, check_version_skew
+
+if TYPE_CHECKING:
+    from components.platform import PlatformArgs
+    from components.workload.spec import ServiceSpec
 
 NAMESPACE = "skyfleet"
 WORKLOADS_FILE = Path("stacks") / "workloads.yaml"
 Delivery = Literal["pulumi", "argocd"]
 # Keys of other namespaces belong to providers (aws:region, gcp:project, ...): left to them.
-KNOWN_KEYS = ("environment", "clusters", "platform", "delivery", "secrets", "policyConfig")
+KNOWN_KEYS = ("environment", "clusters", "platform", "delivery", "gitops", "secrets", "policyConfig")
+# What a problem shows instead of a value that came from a secret config key.
+REDACTED = "[secret]"
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,12 @@ def all_config() -> dict[str, str]:
     return merged
 
 
+def secret_config_keys() -> set[str]:
+    """The config keys Pulumi marked secret (any `secure:` value inside makes the whole key one)."""
+    keys = set(runtime_config.get_config_secret_keys_env())
+    return keys | {k for k in all_config() if runtime_config.is_config_secret(k)}
+
+
 def _value(raw: str) -> Any:
     try:
         return json.loads(raw)
@@ -50,6 +64,7 @@ def _value(raw: str) -> Any:
 def read_settings(stack: str | None = None, project_dir: Path = Path()) -> StackSettings:
     from components.cluster.args import parse_cluster_config
     from components.platform import parse_platform_config
+    from components.platform.config import from_config
     from components.workload import parse_workloads
 
     stack = stack or pulumi.get_stack()
@@ -57,7 +72,9 @@ def read_settings(stack: str | None = None, project_dir: Path = Path()) -> Stack
     problems = Problems(prefix=f"{source}: {NAMESPACE}:")
     values = {k.split(":", 1)[1]: _value(v) for k, v in all_config().items() if k.startswith(f"{NAMESPACE}:")}
     for key in sorted(set(values) - set(KNOWN_KEYS)):
-        problems.add(key, values[key], f"unknown key; known keys: {', '.join(KNOWN_KEYS)}")
+        close = difflib.get_close_matches(key, KNOWN_KEYS, n=1)
+        hint = f" (did you mean {NAMESPACE}:{close[0]}?)" if close else ""
+        problems.add(key, values[key], f"unknown key{hint}; known keys: {', '.join(KNOWN_KEYS)}")
 
     environment = values.get("environment", "dev")
     problems.check(environment in ("dev", "prod"), "environment", environment, "must be 'dev' or 'prod'")
@@ -79,8 +96,15 @@ def read_settings(stack: str | None = None, project_dir: Path = Path()) -> Stack
             if parsed is not None:
                 clusters[str(name)] = parsed
 
-    with problems.under("platform") as section:
-        platform = parse_platform_config(values.get("platform") or {}, section)
+    # parse_platform_config places its problems under `platform.` itself.
+    platform = parse_platform_config(values.get("platform") or {}, problems)
+    check_version_skew(clusters, problems)
+    # `skyfleet:gitops`: {repoUrl, revision, path}, unknown keys are errors like everywhere else.
+    gitops = None
+    if "gitops" in values:
+        with problems.under("gitops") as at:
+            gitops = from_config(GitOpsArgs, values["gitops"], at)
+    check_delivery(delivery, gitops, platform, sorted(clusters), problems)
 
     secret_names = sorted((values.get("secrets") or {}).keys()) if isinstance(values.get("secrets"), Mapping) else []
     workloads_path = project_dir / WORKLOADS_FILE
@@ -91,7 +115,13 @@ def read_settings(stack: str | None = None, project_dir: Path = Path()) -> Stack
         for env_name, key in spec.secrets.items():
             services_problems.check(key in secret_names, f"services.{spec.name}.secrets.{env_name}", key,
                                     f"no such key in {NAMESPACE}:secrets of {source}")
+    # Either way the same objects reach the cluster: Argo CD applies what Pulumi would have.
+    _check_services_fit_platform(services, platform, services_problems)
     problems.extend(services_problems.found)
+    if problems:
+        # A problem's value is printed in CI logs: never one read from a secret config key.
+        secret = {k.split(":", 1)[1] for k in secret_config_keys() if k.startswith(f"{NAMESPACE}:")}
+        problems.found[:] = [_redact(p, f"{source}: {NAMESPACE}:", secret) for p in problems.found]
     problems.raise_if_any()
     fleet = FleetArgs(
         clusters=clusters,
@@ -99,5 +129,41 @@ def read_settings(stack: str | None = None, project_dir: Path = Path()) -> Stack
         services=tuple(services),
         production=production,
         delivery=delivery,
+        gitops=gitops,
     )
     return StackSettings(stack=stack, fleet=fleet)
+
+
+def _redact(problem: Problem, prefix: str, secret_keys: set[str]) -> Problem:
+    """The problem with its value hidden if it lies under one of `secret_keys`."""
+    if not problem.path.startswith(prefix):
+        return problem
+    key = problem.path[len(prefix):]
+    for secret in secret_keys:
+        if key == secret or key.startswith((f"{secret}.", f"{secret}[")):
+            return dataclasses.replace(problem, value=REDACTED)
+    return problem
+
+
+def _check_services_fit_platform(
+    services: Sequence[ServiceSpec], platform: PlatformArgs, problems: Problems
+) -> None:
+    """What each service needs from the platform, checked now rather than once the clusters exist
+    (`Microservice` checks it again against the platform it is given).
+
+    Whether the ingress controller and cert-manager's issuer exist depends only on the platform
+    args (not on the cloud), so the answer here is the one the Platform component will give;
+    `check_platform` only asks whether each exists, so the names below are stand-ins.
+    """
+    from components.platform.info import PlatformInfo
+    from components.workload import check_platform
+
+    ingress = platform.ingress.enabled
+    expected = PlatformInfo(
+        ingress_class="ingress" if ingress else None,
+        ingress_namespace="ingress" if ingress else None,
+        cluster_issuer="issuer" if platform.cert_manager.enabled and platform.cert_manager.issuers else None,
+    )
+    for spec in services:
+        with problems.under(f"services.{spec.name}") as at:
+            check_platform(spec, expected, at)

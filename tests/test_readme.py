@@ -36,4 +36,4 @@ def test_the_own_program_example_builds_a_cluster_a_platform_and_a_service():
 def test_the_stack_config_example_is_valid_yaml_with_the_documented_keys():
     config = yaml.safe_load(_block("Stack config", "yaml"))["config"]
     assert {k.split(":", 1)[1] for k in config} <= {
-        "environment", "clusters", "platform", "delivery", "secrets", "policyConfig"}
+        "environment", "clusters", "platform", "delivery", "gitops", "secrets", "policyConfig"}

@@ -59,19 +59,25 @@ def build_network(c: ClusterComponent) -> EksNetwork:
     )
     public: dict[str, aws.ec2.Subnet] = {}
     private: dict[str, aws.ec2.Subnet] = {}
+    # Every public subnet's route to the internet is `ready` too: the ingress controller's load
+    # balancer lives in the public subnets, so nodes (and what runs on them) wait for those routes
+    # on `pulumi up`, and `pulumi destroy` removes the load balancer before the subnets, their
+    # routes and the internet gateway (otherwise their deletion fails on the LB's interfaces).
+    ready: list[pulumi.Resource] = []
     for planned in plan.zones:
         zone = planned.zone
         public[zone] = _subnet(c, vpc, zone, planned.public, "public", PUBLIC_ELB_TAG)
         private[zone] = _subnet(c, vpc, zone, planned.private, "private", INTERNAL_ELB_TAG)
-        aws.ec2.RouteTableAssociation(
-            f"{n}-public-{zone}",
-            subnet_id=public[zone].id,
-            route_table_id=public_rt.id,
-            opts=c.child(),
+        ready.append(
+            aws.ec2.RouteTableAssociation(
+                f"{n}-public-{zone}",
+                subnet_id=public[zone].id,
+                route_table_id=public_rt.id,
+                opts=c.child(),
+            )
         )
     nat_zones = list(public) if args.production else list(public)[:1]
     nats = {zone: _nat_gateway(c, zone, public[zone], igw) for zone in nat_zones}
-    ready: list[pulumi.Resource] = []
     for zone, subnet in private.items():
         nat = nats.get(zone, nats[nat_zones[0]])
         table = aws.ec2.RouteTable(

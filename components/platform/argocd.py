@@ -5,10 +5,13 @@ Git repositories are registered as repository Secrets (label
 Each ApplicationSet turns every directory matching `path` in a repository into an Application
 deployed to a namespace of the same name:
 https://argo-cd.readthedocs.io/en/stable/operator-manual/applicationset/Generators-Git/
+A Fleet delivering with Argo CD (`skyfleet:delivery: argocd`) adds one more per cluster with
+`add_application_set`, once the namespaces, ServiceAccounts and Secrets its Applications need exist.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,12 +23,13 @@ from components.cluster.handle import ClusterHandle
 from components.errors import Problems
 
 from .addon import AddonArgs, HelmAddon, deep_merge
-from .checks import check_hostname, check_namespace
+from .checks import check_git_url, check_hostname, check_namespace
 from .workload_shape import component_labels, resources, spread
 
 REPOSITORY_LABEL = {"argocd.argoproj.io/secret-type": "repository"}
 IN_CLUSTER = "https://kubernetes.default.svc"
-_GIT_URL_PREFIXES = ("https://", "ssh://", "git@")
+# The start of a DNS-1123 subdomain: what may precede the directory name in an Application's name.
+_NAME_PREFIX = re.compile(r"[a-z0-9]([-a-z0-9.]*)?")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -43,10 +47,7 @@ class GitRepository:
     """SSH private key, stored only in the repository Secret (Python API only). Default: None."""
 
     def check(self, problems: Problems) -> None:
-        problems.check(
-            isinstance(self.url, str) and self.url.startswith(_GIT_URL_PREFIXES), "url", self.url,
-            "must be a Git URL starting with https://, ssh:// or git@",
-        )
+        check_git_url(problems, "url", self.url)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -65,14 +66,21 @@ class ApplicationSetArgs:
     """Delete what was removed from Git. Default: True (Git is the source of truth)."""
     self_heal: bool = True
     """Revert changes made in the cluster by hand. Default: True."""
+    sync_options: Sequence[str] = ("CreateNamespace=true",)
+    """Sync options of every generated Application. Default: ("CreateNamespace=true",)."""
+    name_prefix: str = ""
+    """Prefix of each generated Application's name, `<prefix><directory>`, so two ApplicationSets
+    over directories of the same name do not claim the same Application. Default: "" (none)."""
 
     def check(self, problems: Problems) -> None:
-        problems.check(
-            isinstance(self.repo_url, str) and self.repo_url.startswith(_GIT_URL_PREFIXES),
-            "repoUrl", self.repo_url, "must be a Git URL starting with https://, ssh:// or git@",
-        )
+        check_git_url(problems, "repoUrl", self.repo_url)
         problems.check(
             bool(self.path), "path", self.path, "must be a directory glob such as apps/*"
+        )
+        problems.check(
+            self.name_prefix == "" or _NAME_PREFIX.fullmatch(self.name_prefix) is not None,
+            "namePrefix", self.name_prefix,
+            "must be lowercase letters, digits, '-' or '.', starting with a letter or digit",
         )
         if self.namespace is not None:
             check_namespace(problems, "namespace", self.namespace)
@@ -231,12 +239,33 @@ class ArgoCD(HelmAddon):
             opts=self.k8s_options(),
         )
 
+    def add_application_set(
+        self,
+        key: str,
+        spec: ApplicationSetArgs,
+        *,
+        depends_on: Sequence[pulumi.Resource] = (),
+    ) -> k8s.apiextensions.CustomResource:
+        """One more ApplicationSet, created after the component (as pulumi-eks' `createNodeGroup`
+        adds node groups): for Applications that need resources made after the platform, such as
+        a Fleet's service namespaces, ServiceAccounts and Secrets (`depends_on`). `key` is its
+        name; it also waits for the Argo CD release (CRD)."""
+        problems = Problems()
+        with problems.under(f"applicationSets.{key}") as at:
+            check_hostname(at, "", key)  # an object name: a DNS-1123 subdomain
+            at.check(key not in self.application_sets, "", key, "is already an ApplicationSet")
+            spec.check(at)
+        problems.raise_if_any(self.addon_name)
+        resource = self._application_set(key, spec, depends_on=depends_on)
+        self.application_sets[key] = resource
+        return resource
+
     def _application_set(
-        self, key: str, spec: ApplicationSetArgs
+        self, key: str, spec: ApplicationSetArgs, *, depends_on: Sequence[pulumi.Resource] = ()
     ) -> k8s.apiextensions.CustomResource:
         destination = spec.namespace or "{{.path.basename}}"
         template = {
-            "metadata": {"name": "{{.path.basename}}"},
+            "metadata": {"name": f"{spec.name_prefix}{{{{.path.basename}}}}"},
             "spec": {
                 "project": spec.project,
                 "source": {"repoURL": spec.repo_url, "targetRevision": spec.revision,
@@ -244,7 +273,7 @@ class ArgoCD(HelmAddon):
                 "destination": {"server": IN_CLUSTER, "namespace": destination},
                 "syncPolicy": {
                     "automated": {"prune": spec.prune, "selfHeal": spec.self_heal},
-                    "syncOptions": ["CreateNamespace=true"],
+                    "syncOptions": list(spec.sync_options),
                 },
             },
         }
@@ -261,5 +290,5 @@ class ArgoCD(HelmAddon):
                 "template": template,
             },
             # The ApplicationSet CRD and its controller come with the release.
-            opts=self.k8s_options(depends_on=[self.release]),
+            opts=self.k8s_options(depends_on=[self.release, *depends_on]),
         )

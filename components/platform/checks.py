@@ -37,6 +37,15 @@ def check_release_name(problems: Problems, path: str, value: Any) -> bool:
     )
 
 
+# The clone URLs Argo CD accepts for a Git repository (HTTPS, or SSH in either spelling).
+GIT_URL_PREFIXES = ("https://", "ssh://", "git@")
+
+
+def check_git_url(problems: Problems, path: str, value: Any) -> bool:
+    ok = isinstance(value, str) and value.startswith(GIT_URL_PREFIXES) and value not in GIT_URL_PREFIXES
+    return problems.check(ok, path, value, "must be a Git URL starting with https://, ssh:// or git@")
+
+
 def check_namespace(problems: Problems, path: str, value: Any) -> bool:
     return DNS1123_LABEL.check(problems, path, value)
 

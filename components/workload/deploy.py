@@ -10,7 +10,7 @@ import pulumi
 from components.cluster.handle import ClusterHandle
 from components.errors import Problems
 
-from .microservice import Microservice, check_service, create_service_namespace
+from .microservice import Delivery, Microservice, check_service, create_service_namespace
 from .spec import ServiceSpec
 
 if TYPE_CHECKING:  # only annotations: importing the platform package pulls in every add-on
@@ -24,8 +24,12 @@ def deploy_services(
     secrets: pulumi.Input[Mapping[str, str]] | None,
     *,
     parent: pulumi.Resource,
+    delivery: Delivery = "pulumi",
 ) -> dict[str, Microservice]:
     """Creates each namespace once, then each service in it; returns the services by name.
+
+    `delivery="argocd"`: Pulumi creates the namespaces, ServiceAccounts and Secrets only; each
+    service's other objects are in its `git_objects`, for Argo CD (see `Microservice`).
 
     `secrets` is the stack's `skyfleet:secrets` config. Pass the plain mapping
     (`Config.get_object("secrets")`): its keys are then checked with everything else before any
@@ -55,6 +59,7 @@ def deploy_services(
             pulumi.ResourceOptions(parent=parent),
             secret_values=_secret_values(spec, secrets, plain),
             namespace=namespaces[spec.namespace],
+            delivery=delivery,
         )
         for spec in services
     }

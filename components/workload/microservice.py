@@ -2,13 +2,15 @@
 
 The constructor is thin: it checks everything first (so a bad spec creates nothing), binds the
 cloud identity, computes the config checksum and creates each rendered object with the typed
-`pulumi_kubernetes` resource for its kind, on the cluster's provider.
+`pulumi_kubernetes` resource for its kind, on the cluster's provider. With `delivery="argocd"`
+it creates only the objects Pulumi keeps (`render.PULUMI_OWNED_KINDS`: ServiceAccount, Secret)
+and holds the rest, rendered by the same builders, in `git_objects` for `skyfleet render`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -25,6 +27,7 @@ if TYPE_CHECKING:  # only annotations: importing the platform package pulls in e
     from components.platform.info import PlatformInfo
 
 TYPE = "skyfleet:workload:Microservice"
+Delivery = Literal["pulumi", "argocd"]
 
 # The typed resource for each kind a service renders; any other kind is a CustomResource.
 _TYPED: Mapping[str, Any] = {
@@ -104,24 +107,32 @@ class Microservice(pulumi.ComponentResource):
         secret_values: Mapping[str, pulumi.Input[str]] | None = None,
         namespace: pulumi.Resource | None = None,
         create_namespace: bool = False,
+        delivery: Delivery = "pulumi",
     ) -> None:
         """`secret_values`: `skyfleet:secrets` key -> value, for the keys `spec.secrets` names.
         `namespace`: the Namespace resource the service lives in, if this program created it.
         `create_namespace`: create `spec.namespace` here (only when no other service shares it).
+        `delivery`: "pulumi" (default) creates every object; "argocd" creates the ServiceAccount
+        and Secret only and leaves the others, as plain manifests, in `git_objects`.
         """
         problems = Problems()
         check_service(spec, platform, problems, secret_keys=set(secret_values or {}))
         problems.raise_if_any(f"service {spec.name}")
         super().__init__(TYPE, name, None, opts)
         self.spec = spec
+        self.delivery = delivery
         waits: list[pulumi.Resource] = list(handle.ready)
         if create_namespace:
             namespace = create_service_namespace(f"{name}-ns", spec.namespace, handle, parent=self)
         if namespace is not None:
             waits.append(namespace)
+        self.namespace = namespace
 
         binding = self._bind_identity(name, handle, spec)
         secrets = {key: pulumi.Output.secret(value) for key, value in (secret_values or {}).items()}
+        argocd = delivery == "argocd"
+        # Git can hold neither the per-stack HMAC key nor the secrets: ConfigMap data only there.
+        checksum = render.config_map_checksum(spec.config) if argocd else self._checksum(name, spec, secrets)
         if spec.metrics is not None and not platform.monitoring:
             pulumi.log.warn(
                 f"service {spec.name}: the platform runs no Prometheus Operator, so no "
@@ -131,13 +142,17 @@ class Microservice(pulumi.ComponentResource):
         manifests = render.render_service_objects(
             spec,
             platform,
-            checksum=self._checksum(name, spec, secrets),
+            checksum=checksum,
             secret_values=secrets,
             service_account_annotations=binding.service_account_annotations,
             pod_labels=binding.pod_labels,
         )
+        self.git_objects: list[render.Manifest] = []
         self.objects: dict[str, pulumi.CustomResource] = {}
         for manifest in manifests:
+            if argocd and render.owned_by_argocd(manifest):
+                self.git_objects.append(manifest)  # Argo CD applies it from Git: never registered
+                continue
             kind = manifest["kind"]
             depends_on = list(waits)
             if kind == "Deployment":
@@ -148,8 +163,9 @@ class Microservice(pulumi.ComponentResource):
                 name, manifest, handle.k8s_options(self, depends_on=depends_on)
             )
 
-        self.deployment = self.objects["Deployment"]
-        self.service = self.objects["Service"]
+        # None with delivery "argocd": Argo CD creates them.
+        self.deployment: pulumi.CustomResource | None = self.objects.get("Deployment")
+        self.service: pulumi.CustomResource | None = self.objects.get("Service")
         self.host = f"{spec.name}.{spec.namespace}.svc.cluster.local"
         self.url = f"https://{spec.ingress.host}{spec.ingress.path}" if spec.ingress else None
         self.register_outputs(
@@ -159,6 +175,7 @@ class Microservice(pulumi.ComponentResource):
                 "host": self.host,
                 "url": self.url,
                 "kinds": sorted(self.objects),
+                **({"gitKinds": sorted(m["kind"] for m in self.git_objects)} if argocd else {}),
             }
         )
 

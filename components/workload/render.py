@@ -1,9 +1,10 @@
 """Pure builders of the Kubernetes objects a service is made of (no resources, no cloud branches).
 
 Each function returns the object as the API server receives it. `Microservice` hands these to
-typed `pulumi_kubernetes` resources; the same dicts could be written to Git for Argo CD. A few
-values may be `pulumi.Input`s (the config checksum, identity annotations, secret values); the
-builders pass them through untouched.
+typed `pulumi_kubernetes` resources or, with `delivery: argocd`, keeps the ones Argo CD owns
+(`owned_by_argocd`) as plain dicts that `skyfleet render` writes to Git: one builder per object
+whoever applies it. A few values may be `pulumi.Input`s (the config checksum, identity
+annotations, secret values); the builders pass them through untouched.
 """
 
 from __future__ import annotations
@@ -30,7 +31,19 @@ WORKLOAD_NAMESPACE_LABEL = "skyfleet.io/workload-namespace"
 CHECKSUM_ANNOTATION = "skyfleet.io/config-checksum"
 CERT_MANAGER_ISSUER_ANNOTATION = "cert-manager.io/cluster-issuer"
 
+# With `delivery: argocd` the work is split by what an object carries. Pulumi keeps creating the
+# objects that hold secret values or cloud identities, which must never be written to Git: the
+# service Namespaces (Argo CD runs with CreateNamespace=false), the ServiceAccounts (their
+# workload-identity annotations are only known once the cloud identity exists) and the Secrets.
+# Argo CD applies every other kind a service renders, from `<path>/<stack>/<cluster>/` in Git.
+PULUMI_OWNED_KINDS = frozenset({"Namespace", "ServiceAccount", "Secret"})
+
 Manifest = dict[str, Any]
+
+
+def owned_by_argocd(manifest: Mapping[str, Any]) -> bool:
+    """Whether Argo CD applies this object from Git when the stack delivers with Argo CD."""
+    return manifest.get("kind") not in PULUMI_OWNED_KINDS
 
 
 def selector_labels(spec: ServiceSpec) -> dict[str, str]:
@@ -60,11 +73,11 @@ def versioned_labels(spec: ServiceSpec) -> dict[str, str]:
 
 
 def _version(image: str) -> str | None:
-    """The image tag as a label value (at most 63 characters, ending alphanumeric)."""
+    """The image tag as a label value (at most 63 characters, starting and ending alphanumeric)."""
     ref = rules.parse_image(image)
     if ref is None or ref.tag is None:
         return None
-    return ref.tag[:63].rstrip("-_.") or None
+    return ref.tag.lstrip("-_.")[:63].rstrip("-_.") or None
 
 
 def _metadata(spec: ServiceSpec, **extra: Any) -> dict[str, Any]:
@@ -141,6 +154,16 @@ def config_checksum(config: Mapping[str, str], secrets: Mapping[str, str], key: 
     """
     payload = json.dumps({"config": dict(config), "secrets": dict(secrets)}, sort_keys=True)
     return hmac.new(key.encode(), payload.encode(), hashlib.sha256).hexdigest()
+
+
+def config_map_checksum(config: Mapping[str, str]) -> str:
+    """SHA-256 of the ConfigMap data alone: the checksum of a Deployment written to Git.
+
+    Git holds no secret and no per-stack key, so a rotated Secret does not change it: after a
+    rotation, `kubectl rollout restart` the Deployment (or run Stakater Reloader).
+    """
+    payload = json.dumps({"config": dict(config)}, sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()
 
 
 def _env(spec: ServiceSpec) -> list[dict[str, Any]]:

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 # --- Resource quantities (k8s.io/apimachinery/pkg/api/resource/quantity.go) --------------------
 
-_QUANTITY = re.compile(r"(?P<number>[+-]?(\d+\.?\d*|\.\d+))(?P<suffix>[a-zA-Z]*|[eE][+-]?\d+)")
+# The grammar of quantity.go, ASCII digits only and no surrounding spaces (the API server trims
+# nothing): a suffix is binary SI, decimal SI or an exponent, never anything else.
+_QUANTITY = re.compile(
+    r"(?P<number>[+-]?([0-9]+\.?[0-9]*|\.[0-9]+))(?P<suffix>[KMGTPE]i|[numkMGTPE]?|[eE][+-]?[0-9]+)"
+)
 _BINARY = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60}
 _DECIMAL = {
     "n": Decimal("1e-9"),
@@ -31,27 +35,32 @@ QUANTITY_RULE = "must be a Kubernetes quantity such as '250m', '0.5', '128Mi' or
 
 def parse_quantity(text: str) -> Decimal | None:
     """The quantity's value in base units (cores, bytes), or None if it is not a quantity."""
-    match = _QUANTITY.fullmatch(text.strip()) if isinstance(text, str) else None
+    match = _QUANTITY.fullmatch(text) if isinstance(text, str) else None
     if match is None:
         return None
+    suffix = match["suffix"]
     try:
         number = Decimal(match["number"])
-    except InvalidOperation:
-        return None
-    suffix = match["suffix"]
-    if suffix in _BINARY:
-        return number * _BINARY[suffix]
-    if suffix in _DECIMAL:
-        return number * _DECIMAL[suffix]
-    if suffix[:1] in ("e", "E"):
+        if suffix in _BINARY:
+            return number * _BINARY[suffix]
+        if suffix in _DECIMAL:
+            return number * _DECIMAL[suffix]
         return number * (Decimal(10) ** int(suffix[1:]))
-    return None
+    except ArithmeticError:  # InvalidOperation, or an exponent too large for any resource
+        return None
 
 
 # --- Container images (distribution/reference) -------------------------------------------------
 
-_TAG = re.compile(r"[\w][\w.-]{0,127}")
+_TAG = re.compile(r"[\w][\w.-]{0,127}", re.ASCII)
 _DIGEST = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}")
+# The repository: an optional registry (host[:port]) and lowercase path components, as
+# distribution/reference's grammar has it; anything else fails the pull with InvalidImageName.
+_DOMAIN_COMPONENT = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
+_DOMAIN = rf"(?:{_DOMAIN_COMPONENT}(?:\.{_DOMAIN_COMPONENT})*|\[[0-9a-fA-F:.]+\])(?::[0-9]+)?"
+_PATH_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+_REPOSITORY = re.compile(rf"(?:{_DOMAIN}/)?{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*")
+REPOSITORY_MAX = 255
 
 
 @dataclass(frozen=True)
@@ -75,7 +84,7 @@ def parse_image(image: str) -> ImageRef | None:
         rest, tag = rest[:colon], rest[colon + 1 :]
         if not _TAG.fullmatch(tag):
             return None
-    if not rest:
+    if len(rest) > REPOSITORY_MAX or not _REPOSITORY.fullmatch(rest):
         return None
     return ImageRef(rest, tag, digest or None)
 
@@ -115,7 +124,7 @@ def is_env_name(name: str) -> bool:
 # --- Intervals and percentages -----------------------------------------------------------------
 
 # Prometheus' duration syntax (ServiceMonitor endpoints[].interval).
-_DURATION = re.compile(r"(\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?")
+_DURATION = re.compile(r"([0-9]+y)?([0-9]+w)?([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?([0-9]+ms)?")
 DURATION_RULE = "must be a Prometheus duration such as '30s' or '1m30s'"
 
 
@@ -123,7 +132,7 @@ def is_duration(text: str) -> bool:
     return isinstance(text, str) and text != "" and _DURATION.fullmatch(text) is not None
 
 
-_PERCENT = re.compile(r"(\d{1,3})%")
+_PERCENT = re.compile(r"([0-9]{1,3})%")
 INT_OR_PERCENT_RULE = "must be a whole number >= 0 or a percentage such as '25%'"
 
 

@@ -23,16 +23,23 @@ PARALLEL_STACKS = max(1, min(2, os.cpu_count() or 1))
 
 def preview_one(project_dir: Path, stack: str, out_dir: Path, *, quiet: bool = False) -> int:
     """Previews one stack in this process; returns the exit code."""
+    from skyfleet.render import RenderError, capturing_program, git_files
+
     started = time.perf_counter()
+    fleets: list[Any] = []
     try:
-        plan, config = run_stack(project_dir, stack)
+        plan, config = run_stack(project_dir, stack, capturing_program(fleets))
+        # A `delivery: argocd` stack's services, as `skyfleet render` writes them for Git.
+        gitops = git_files(stack, fleets[0]) if fleets else {}
     except PreviewError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    except (FileNotFoundError, ValueError) as exc:
+    except (FileNotFoundError, ValueError, RenderError) as exc:
         print(f"error: stack {stack}: {exc}", file=sys.stderr)
         return 1
-    summary = write_stack(plan, out_dir)
+    summary = write_stack(plan, out_dir, gitops)
+    if gitops:
+        summary.notes.append(f"gitops: {len(gitops)} objects for Argo CD in {stack}/gitops/ (skyfleet render)")
     summary.seconds = round(time.perf_counter() - started, 2)
     code = 0
     violations = _policy_violations(plan.to_json(), config.raw)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from google.protobuf import json_format, struct_pb2
+from google.protobuf import struct_pb2
 
 SIG = "4dabf18193072939515e22adb298388d"
 SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
@@ -21,13 +21,32 @@ REDACTED = "[secret]"
 
 
 def struct_to_dict(struct: struct_pb2.Struct) -> dict[str, Any]:
-    """The Struct as plain JSON data, signature objects kept, integral floats made ints."""
-    return normalise_numbers(json_format.MessageToDict(struct))
+    """The Struct as plain JSON data, signature objects kept, integral floats made ints.
+
+    A direct walk rather than `json_format.MessageToDict`: the same result in half the time,
+    and the monitor converts every registration (docs/benchmarks.md)."""
+    return {key: _plain_value(value) for key, value in struct.fields.items()}
+
+
+def _plain_value(value: struct_pb2.Value) -> Any:
+    kind = value.WhichOneof("kind")
+    if kind == "string_value":
+        return value.string_value
+    if kind == "number_value":
+        number = value.number_value
+        return int(number) if number.is_integer() else number
+    if kind == "bool_value":
+        return value.bool_value
+    if kind == "struct_value":
+        return struct_to_dict(value.struct_value)
+    if kind == "list_value":
+        return [_plain_value(item) for item in value.list_value.values]
+    return None  # null_value, or no value set
 
 
 def dict_to_struct(data: dict[str, Any]) -> struct_pb2.Struct:
     struct = struct_pb2.Struct()
-    json_format.ParseDict(data, struct)
+    struct.update(data)  # the Struct's own setter: as ParseDict for JSON data, a third faster
     return struct
 
 

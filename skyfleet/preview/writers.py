@@ -1,4 +1,6 @@
-"""Writes a stack's preview: plan.json, plain Kubernetes manifests and Helm release files.
+"""Writes a stack's preview: plan.json, plain Kubernetes manifests and Helm release files, and for
+a `delivery: argocd` stack the objects Argo CD applies from Git (`gitops/`, as `skyfleet render`
+writes them).
 
 Everything is written to a temporary folder first and moved into place only when the whole
 stack succeeded, so a failing program never leaves half a preview behind. Output is sorted and
@@ -10,6 +12,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -93,7 +96,8 @@ def dump_yaml(data: Any) -> str:
     return yaml.safe_dump(wire.normalise_numbers(data), sort_keys=True, default_flow_style=False)
 
 
-def write_stack(plan: Plan, out_dir: Path) -> StackSummary:
+def write_stack(plan: Plan, out_dir: Path, gitops: Mapping[str, str] | None = None) -> StackSummary:
+    """`gitops`: `<cluster>/<namespace>/<Kind>-<name>.yaml` -> YAML, written below `gitops/`."""
     final = out_dir / plan.stack
     staging = out_dir / f".{plan.stack}.partial"
     shutil.rmtree(staging, ignore_errors=True)
@@ -116,6 +120,10 @@ def write_stack(plan: Plan, out_dir: Path) -> StackSummary:
             path = staging / "helm" / cluster / f"{release['name'] or r.name}.yaml"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(dump_yaml(release))
+    for rel, text in (gitops or {}).items():
+        path = staging / "gitops" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
     shutil.rmtree(final, ignore_errors=True)
     staging.rename(final)
     custom = [r for r in plan.resources if r.custom]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from platform_harness import SECRET, default_platform, preview_platform, releases, values
+import pulumi_kubernetes as k8s
+from platform_harness import SECRET, default_platform, preview, preview_platform, releases, values
 
 from components.errors import Problems
 from components.platform import (
     ApplicationSetArgs,
     ArgoCDArgs,
     GitRepository,
+    Platform,
     PlatformArgs,
 )
 from skyfleet.preview import wire
@@ -129,3 +131,39 @@ def test_bad_git_urls_and_names_are_reported_with_their_paths():
         "repositories.Bad_Name",
         "repositories.Bad_Name.url",
     ]
+
+
+def test_application_sets_from_config_keep_their_sync_options_and_names():
+    (appset,) = _gitops().plan.by_type(APPSET)
+    template = wire.reveal(appset.inputs)["spec"]["template"]
+    assert template["metadata"]["name"] == "{{.path.basename}}"
+    assert template["spec"]["syncPolicy"]["syncOptions"] == ["CreateNamespace=true"]
+
+
+def test_an_application_set_added_later_waits_for_the_release_and_what_it_is_given():
+    def build(handle):
+        platform = Platform("main-platform", handle, PlatformArgs())
+        secret = k8s.core.v1.Secret("app-secret", opts=handle.k8s_options(platform))
+        platform.addons["argocd"].add_application_set(
+            "main-workloads",
+            ApplicationSetArgs(
+                repo_url="https://git.example.com/deploy.git", path="deploy/dev/main/*",
+                sync_options=("CreateNamespace=false", "ServerSideApply=true"), name_prefix="main-",
+            ),
+            depends_on=[secret],
+        )
+
+    plan = preview(build).plan
+    (appset,) = plan.by_type(APPSET)
+    (secret,) = [r for r in plan.by_type(SECRET) if r.name == "app-secret"]
+    assert {releases(plan)["argocd"].urn, secret.urn} <= set(appset.dependencies)
+    spec = wire.reveal(appset.inputs)["spec"]
+    assert spec["template"]["metadata"]["name"] == "main-{{.path.basename}}"
+    assert spec["template"]["spec"]["syncPolicy"]["syncOptions"] == ["CreateNamespace=false", "ServerSideApply=true"]
+    assert appset.parent.endswith("::main-platform-argocd")
+
+
+def test_an_application_set_name_prefix_must_start_a_kubernetes_name():
+    problems = Problems()
+    ApplicationSetArgs(repo_url="https://git.example.com/x.git", name_prefix="Main_").check(problems)
+    assert [p.path for p in problems.found] == ["namePrefix"]

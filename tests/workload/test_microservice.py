@@ -241,3 +241,45 @@ def test_deploy_services_reports_a_missing_secret_key_before_creating_anything()
     plan = run_program(program, stack="test")
     assert [p.path for p in caught[0].problems] == ["services.api.secrets.PW"]
     assert plan.by_type("kubernetes:core/v1:Namespace") == []
+
+
+def _argocd(spec, cloud: Cloud = "aws"):
+    """A Microservice with delivery "argocd": its plan and the component itself."""
+    built: list[Microservice] = []
+
+    def program() -> None:
+        built.append(Microservice("main-api", _handle(cloud), spec, PLATFORM,
+                                  secret_values={"dbKey": SEEDED}, delivery="argocd"))
+
+    return run_program(program, stack="test"), built[0]
+
+
+ARGO_SPEC = service(
+    config={"LOG_LEVEL": "info"}, secrets={"DB_PASSWORD": "dbKey"}, metrics=MetricsSpec(),
+    cloud_access={"azure": ["Reader"]},
+)
+
+
+def test_argocd_delivery_creates_the_service_account_and_secret_and_keeps_the_rest_for_git():
+    plan, built = _argocd(ARGO_SPEC, cloud="azure")
+    created = sorted(x.type.rsplit(":", 1)[1] for x in plan.resources if x.type.startswith("kubernetes:"))
+    assert created == ["Secret", "ServiceAccount"]
+    assert plan.by_type("random:index/randomPassword:RandomPassword") == []  # no checksum key
+    assert sorted(m["kind"] for m in built.git_objects) == [
+        "ConfigMap", "Deployment", "NetworkPolicy", "PodDisruptionBudget", "Service", "ServiceMonitor",
+    ]
+    assert built.deployment is None and built.service is None
+    # The pod label of the cloud identity is plain, so it goes to Git with the Deployment.
+    deployment = next(m for m in built.git_objects if m["kind"] == "Deployment")
+    assert deployment["spec"]["template"]["metadata"]["labels"]["azure.workload.identity/use"] == "true"
+
+
+def test_argocd_delivery_renders_git_objects_with_the_same_builders_and_a_plain_checksum():
+    _, built = _argocd(ARGO_SPEC)
+    checksum = r.config_map_checksum({"LOG_LEVEL": "info"})
+    expected = [
+        m for m in r.render_service_objects(ARGO_SPEC, PLATFORM, checksum=checksum, secret_values={"dbKey": SEEDED})
+        if m["kind"] not in r.PULUMI_OWNED_KINDS
+    ]
+    assert built.git_objects == expected
+    assert SEEDED not in json.dumps(built.git_objects)

@@ -290,3 +290,16 @@ def test_udp_ports_keep_their_protocol_in_the_service():
         "dns": "UDP",
         "http": "TCP",
     }
+
+
+def test_the_git_checksum_follows_the_config_map_and_nothing_else():
+    base = r.config_map_checksum({"LOG_LEVEL": "info"})
+    assert base == r.config_map_checksum({"LOG_LEVEL": "info"})
+    assert base != r.config_map_checksum({"LOG_LEVEL": "debug"})
+    assert len(base) == 64
+
+
+def test_argo_cd_owns_every_kind_but_namespaces_service_accounts_and_secrets():
+    owners = {m["kind"]: r.owned_by_argocd(m) for m in _all(service(secrets={"PW": "dbKey"}, config={"A": "b"}))}
+    assert {kind for kind, argo in owners.items() if not argo} == {"ServiceAccount", "Secret"}
+    assert not r.owned_by_argocd(r.render_namespace("apps"))
