@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import io
 import json
+import multiprocessing
 import os
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -16,7 +21,7 @@ from .runner import PreviewError, run_stack
 from .stack_config import list_stacks
 from .writers import StackSummary, write_stack
 
-# Each stack runs in its own interpreter: a clean runtime per stack, and two stacks at a time
+# Each stack runs in its own process: a clean runtime per stack, and two stacks at a time
 # on a 2-core machine.
 PARALLEL_STACKS = max(1, min(2, os.cpu_count() or 1))
 
@@ -79,20 +84,9 @@ def preview_all(project_dir: Path, out_dir: Path) -> int:
     started = time.perf_counter()
     results: dict[str, tuple[int, float, str]] = {}
 
-    def run(stack: str) -> tuple[str, int, float, str]:
-        t0 = time.perf_counter()
-        proc = subprocess.run(
-            [sys.executable, "-m", "skyfleet", "preview", "--stack", stack, "--out", str(out_dir), "--quiet"],
-            cwd=project_dir,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        return stack, proc.returncode, time.perf_counter() - t0, proc.stderr
-
     out_dir.mkdir(parents=True, exist_ok=True)
-    with ThreadPoolExecutor(PARALLEL_STACKS) as pool:
-        for stack, code, seconds, stderr in pool.map(run, stacks):
+    with _stack_runner(project_dir, out_dir) as run_each:
+        for stack, code, seconds, stderr in run_each(stacks):
             status = "ok" if code == 0 else f"FAILED (exit {code})"
             print(f"[{len(results) + 1}/{len(stacks)}] {stack}: {status} in {seconds:.1f}s", flush=True)
             if code != 0 and stderr:
@@ -112,6 +106,60 @@ def preview_all(project_dir: Path, out_dir: Path) -> int:
         print(f"failed: {', '.join(failed)}", file=sys.stderr)
         return 1
     return parity_code
+
+
+StackResult = tuple[str, int, float, str]  # stack, exit code, seconds, stderr
+
+
+@contextlib.contextmanager
+def _stack_runner(project_dir: Path, out_dir: Path) -> Iterator[Callable[[list[str]], Iterator[StackResult]]]:
+    """Runs each stack in a fresh process, two at a time, yielding results in stack order.
+
+    On Linux each child is forked from this process after the code every stack shares (Pulumi,
+    pulumi-kubernetes, the components, the policy pack) is imported, so only the stack's own
+    cloud SDK is imported per stack; each child runs one stack and exits, so no Pulumi runtime
+    state is shared. Elsewhere each stack runs in a new interpreter.
+    """
+    if sys.platform == "linux":
+        _import_shared_code()
+        context = multiprocessing.get_context("fork")
+        with context.Pool(PARALLEL_STACKS, maxtasksperchild=1) as pool:
+            yield lambda stacks: pool.imap(
+                functools.partial(_preview_in_child, project_dir, out_dir), stacks
+            )
+        return
+
+    def run(stack: str) -> StackResult:
+        t0 = time.perf_counter()
+        proc = subprocess.run(
+            [sys.executable, "-m", "skyfleet", "preview", "--stack", stack, "--out", str(out_dir), "--quiet"],
+            cwd=project_dir, capture_output=True, text=True, check=False,
+        )
+        return stack, proc.returncode, time.perf_counter() - t0, proc.stderr
+
+    with ThreadPoolExecutor(PARALLEL_STACKS) as threads:
+        yield lambda stacks: threads.map(run, stacks)
+
+
+def _import_shared_code() -> None:
+    """What every stack imports, whatever its cloud (never a cloud SDK: children import theirs)."""
+    import components.fleet
+    import components.platform
+    import components.workload  # noqa: F401
+    import skyfleet.policy_eval
+    import skyfleet.program  # noqa: F401
+
+
+def _preview_in_child(project_dir: Path, out_dir: Path, stack: str) -> StackResult:
+    started = time.perf_counter()
+    errors = io.StringIO()
+    with contextlib.redirect_stderr(errors), contextlib.redirect_stdout(io.StringIO()):
+        try:
+            code = preview_one(project_dir, stack, out_dir, quiet=True)
+        except Exception as exc:
+            print(f"error: stack {stack}: {type(exc).__name__}: {exc}", file=sys.stderr)
+            code = 1
+    return stack, code, time.perf_counter() - started, errors.getvalue()
 
 
 def _parity(out_dir: Path, stacks: list[str]) -> int:
