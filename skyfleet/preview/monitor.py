@@ -88,17 +88,7 @@ class RecordingMonitor(mocks.MockMonitor):
         _ensure_event_loop()
         raw_inputs = wire.struct_to_dict(request.object)
         with self._lock:
-            self.mocks.current_urn.value = urn
-            id_, added = self.mocks.new_resource(
-                mocks.MockResourceArgs(
-                    typ=request.type,
-                    name=request.name,
-                    inputs=raw_inputs,
-                    provider=request.provider,
-                    resource_id=request.importId,
-                    custom=request.custom or False,
-                )
-            )
+            id_, added = self._emulate(urn, request, raw_inputs, request.importId, bool(request.custom))
             state = self._state(request, raw_inputs, added)
             if request.type.startswith("pulumi:providers:"):
                 self.mocks.provider_inputs[urn] = wire.reveal(raw_inputs)
@@ -133,20 +123,26 @@ class RecordingMonitor(mocks.MockMonitor):
         _ensure_event_loop()
         raw_inputs = wire.struct_to_dict(request.properties)
         with self._lock:
-            self.mocks.current_urn.value = urn
-            _, added = self.mocks.new_resource(
-                mocks.MockResourceArgs(
-                    typ=request.type,
-                    name=request.name,
-                    inputs=raw_inputs,
-                    provider=request.provider,
-                    resource_id=request.id,
-                    custom=True,
-                )
-            )
+            _, added = self._emulate(urn, request, raw_inputs, request.id, True)
             state = {**raw_inputs, **added}
             self.resources[urn] = mocks.MockMonitor.ResourceRegistration(urn, request.id, state)
         return resource_pb2.ReadResourceResponse(urn=urn, properties=wire.dict_to_struct(state))
+
+    def _emulate(
+        self, urn: str, request: Any, raw_inputs: dict[str, Any], resource_id: str, custom: bool
+    ) -> tuple[str, dict[str, Any]]:
+        """The official `Mocks.new_resource` for one request (called with the lock held)."""
+        self.mocks.current_urn.value = urn
+        return self.mocks.new_resource(
+            mocks.MockResourceArgs(
+                typ=request.type,
+                name=request.name,
+                inputs=raw_inputs,
+                provider=request.provider,
+                resource_id=resource_id,
+                custom=custom,
+            )
+        )
 
     def RegisterResourceOutputs(self, request: Any) -> Any:
         with self._lock:
