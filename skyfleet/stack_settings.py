@@ -23,6 +23,7 @@ from components.errors import Problem, Problems
 from components.fleet import FleetArgs, GitOpsArgs, check_delivery, check_version_skew
 
 if TYPE_CHECKING:
+    from components.cluster.args import ClusterArgs
     from components.platform import PlatformArgs
     from components.workload.spec import ServiceSpec
 
@@ -98,6 +99,7 @@ def read_settings(stack: str | None = None, project_dir: Path = Path()) -> Stack
 
     # parse_platform_config places its problems under `platform.` itself.
     platform = parse_platform_config(values.get("platform") or {}, problems)
+    _check_platform_fits_clusters(platform, clusters, problems)
     check_version_skew(clusters, problems)
     # `skyfleet:gitops`: {repoUrl, revision, path}, unknown keys are errors like everywhere else.
     gitops = None
@@ -143,6 +145,23 @@ def _redact(problem: Problem, prefix: str, secret_keys: set[str]) -> Problem:
         if key == secret or key.startswith((f"{secret}.", f"{secret}[")):
             return dataclasses.replace(problem, value=REDACTED)
     return problem
+
+
+def _check_platform_fits_clusters(
+    platform: PlatformArgs, clusters: Mapping[str, ClusterArgs], problems: Problems
+) -> None:
+    """What an add-on cannot do on a cluster (external-dns on a cloud without a DNS provider,
+    cluster-autoscaler in a namespace its role does not trust), from the clusters' config alone,
+    so it is refused before the clusters exist. A problem shared by clusters is listed once."""
+    from components.cluster.handle import PlannedCluster
+    from components.cluster.profiles import PROFILES
+    from components.platform import check_platform_for_cluster
+
+    found = Problems(prefix=problems.prefix)
+    for name, cluster in sorted(clusters.items()):
+        check_platform_for_cluster(platform, PlannedCluster(name, cluster.cloud, PROFILES[cluster.cloud]), found)
+    unique = {str(problem): problem for problem in found.found}
+    problems.extend(list(unique.values()))
 
 
 def _check_services_fit_platform(

@@ -19,6 +19,7 @@ import pulumi_aws as aws
 from .base import ClusterComponent
 from .catalog import aws_partition
 from .handle import IdentityBinding
+from .profiles import PROFILES
 
 ROLE_ARN_ANNOTATION = "eks.amazonaws.com/role-arn"
 STS_AUDIENCE = "sts.amazonaws.com"
@@ -27,7 +28,7 @@ CLUSTER_POLICIES = ("AmazonEKSClusterPolicy",)
 # Pull-only ECR access is the narrowest policy that lets nodes pull images.
 NODE_POLICIES = ("AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly")
 CLUSTER_ADMIN_POLICY = "AmazonEKSClusterAdminPolicy"
-AUTOSCALER_NAMESPACE = "kube-system"
+AUTOSCALER_NAMESPACE = PROFILES["aws"].node_autoscaler_namespace or "kube-system"
 AUTOSCALER_SERVICE_ACCOUNT = "cluster-autoscaler"
 
 

@@ -65,6 +65,33 @@ class NodeAutoscalerSupport:
     service_account_annotations: Mapping[str, pulumi.Input[str]]
 
 
+class ClusterFacts(Protocol):
+    """What is known of a cluster before it exists: enough to check the platform's config for it
+    before any resource is registered. A `ClusterHandle` is one; so is a `PlannedCluster`."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def cloud(self) -> Cloud: ...
+    @property
+    def profile(self) -> CloudProfile: ...
+    @property
+    def node_autoscaler_namespace(self) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class PlannedCluster:
+    """A cluster as its config describes it, before anything is created."""
+
+    name: str
+    cloud: Cloud
+    profile: CloudProfile
+
+    @property
+    def node_autoscaler_namespace(self) -> str | None:
+        return self.profile.node_autoscaler_namespace
+
+
 @dataclass(frozen=True)
 class ClusterHandle:
     name: str  # the cluster's key in config; children are named after it
@@ -83,6 +110,10 @@ class ClusterHandle:
     # add-ons that claim volumes wait for these, so a service never waits for storage it lacks.
     storage_ready: Sequence[pulumi.Resource] = ()
     node_autoscaler: NodeAutoscalerSupport | None = None
+
+    @property
+    def node_autoscaler_namespace(self) -> str | None:
+        return self.node_autoscaler.namespace if self.node_autoscaler else None
 
     def k8s_options(
         self, parent: pulumi.Resource, *, depends_on: Sequence[pulumi.Resource] = (), **kwargs: object

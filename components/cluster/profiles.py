@@ -30,6 +30,9 @@ class CloudProfile:
     manages_node_autoscaling: bool
     # The ServiceAccount annotation that binds a pod to a cloud identity (None: no binding).
     identity_annotation: str | None
+    # Where cluster-autoscaler runs when the cluster hands it an identity (None: the cloud scales
+    # nodes itself, or the cluster offers no such identity).
+    node_autoscaler_namespace: str | None = None
     # Whether kubelets serve self-signed certificates (kind, minikube): metrics-server must then
     # skip verifying them, which a managed cloud never needs.
     kubelet_certs_self_signed: bool = False
@@ -54,6 +57,7 @@ PROFILES: Mapping[Cloud, CloudProfile] = MappingProxyType(
             default_storage_class="gp3",
             ships_metrics_server=False,
             manages_node_autoscaling=False,
+            node_autoscaler_namespace="kube-system",
             identity_annotation="eks.amazonaws.com/role-arn",
         ),
         "gcp": CloudProfile(

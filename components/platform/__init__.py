@@ -15,7 +15,7 @@ from typing import Any
 
 import pulumi
 
-from components.cluster.handle import ClusterHandle
+from components.cluster.handle import ClusterFacts, ClusterHandle
 from components.errors import Problems
 
 from .addon import AddonArgs, HelmAddon
@@ -77,7 +77,7 @@ def parse_platform_config(raw: Mapping[str, Any] | None, problems: Problems) -> 
         return parsed
 
 
-def addons_to_install(args: PlatformArgs, handle: ClusterHandle) -> dict[str, bool]:
+def addons_to_install(args: PlatformArgs, handle: ClusterFacts) -> dict[str, bool]:
     """Which add-ons this cluster gets: enabled ones, minus what the cloud already provides."""
     profile = handle.profile
     return {
@@ -89,10 +89,21 @@ def addons_to_install(args: PlatformArgs, handle: ClusterHandle) -> dict[str, bo
         "clusterAutoscaler": (
             args.cluster_autoscaler.enabled
             and not profile.manages_node_autoscaling
-            and handle.node_autoscaler is not None
+            and handle.node_autoscaler_namespace is not None
         ),
         "externalDns": args.external_dns.enabled,
     }
+
+
+def check_platform_for_cluster(args: PlatformArgs, cluster: ClusterFacts, problems: Problems) -> None:
+    """Records what the platform config cannot do on this cluster. Needs only what the cluster's
+    config says (cloud, name), so the stack program runs it before anything is registered."""
+    install = addons_to_install(args, cluster)
+    with problems.under(CONFIG_KEY) as at:
+        for key, addon_args in args.addons().items():
+            if install[key]:
+                with at.under(key) as here:
+                    addon_args.check_cluster(cluster, here)
 
 
 class Platform(pulumi.ComponentResource):
@@ -113,10 +124,7 @@ class Platform(pulumi.ComponentResource):
         problems = Problems()
         with problems.under(CONFIG_KEY) as at:
             args.check(at)
-            for key, addon_args in args.addons().items():
-                if install[key]:
-                    with at.under(key) as here:
-                        addon_args.check_cluster(handle, here)
+        check_platform_for_cluster(args, handle, problems)
         problems.raise_if_any(name)
         super().__init__("skyfleet:platform:Platform", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)

@@ -20,7 +20,7 @@ from typing import Any, Literal
 import pulumi
 import pulumi_kubernetes as k8s
 
-from components.cluster.handle import ClusterHandle
+from components.cluster.handle import ClusterFacts, ClusterHandle
 from components.errors import Problems
 
 from .charts import CHARTS, ChartRef
@@ -64,7 +64,7 @@ class AddonArgs:
             check_release_name(problems, "releaseName", self.release_name)
         problems.check(isinstance(self.values, Mapping), "values", self.values, "must be a mapping")
 
-    def check_cluster(self, handle: ClusterHandle, problems: Problems) -> None:
+    def check_cluster(self, handle: ClusterFacts, problems: Problems) -> None:
         """Records what these args cannot do on this cluster (default: nothing)."""
 
 

@@ -13,7 +13,7 @@ from typing import Literal
 
 import pulumi
 
-from components.cluster.handle import ClusterHandle, NodeAutoscalerSupport
+from components.cluster.handle import ClusterFacts, ClusterHandle, NodeAutoscalerSupport
 from components.cluster.profiles import Cloud
 from components.errors import Problems
 
@@ -48,18 +48,18 @@ class ClusterAutoscalerArgs(AddonArgs):
         super().check(problems)
         check_replicas(problems, "replicas", self.replicas)
 
-    def check_cluster(self, handle: ClusterHandle, problems: Problems) -> None:
-        support = handle.node_autoscaler
-        if support is None:
+    def check_cluster(self, handle: ClusterFacts, problems: Problems) -> None:
+        namespace = handle.node_autoscaler_namespace
+        if namespace is None:
             problems.add(
                 "enabled", self.enabled,
                 f"cluster {handle.name!r} exposes no node autoscaler support",
             )
             return
-        if self.namespace is not None and self.namespace != support.namespace:
+        if self.namespace is not None and self.namespace != namespace:
             problems.add(
                 "namespace", self.namespace,
-                f"must be {support.namespace!r}: the cluster's IAM role trusts the "
+                f"must be {namespace!r}: the cluster's IAM role trusts the "
                 "ServiceAccount there",
             )
         if handle.cloud not in CLOUD_PROVIDERS:

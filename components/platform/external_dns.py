@@ -13,7 +13,7 @@ from typing import Literal
 
 import pulumi
 
-from components.cluster.handle import ClusterHandle
+from components.cluster.handle import ClusterFacts, ClusterHandle
 from components.cluster.profiles import Cloud
 from components.errors import Problems
 
@@ -69,7 +69,7 @@ class ExternalDnsArgs(AddonArgs):
         for index, domain in enumerate(self.domain_filters):
             check_hostname(problems, f"domainFilters[{index}]", domain)
 
-    def check_cluster(self, handle: ClusterHandle, problems: Problems) -> None:
+    def check_cluster(self, handle: ClusterFacts, problems: Problems) -> None:
         if self.provider is None and handle.cloud not in DNS_PROVIDERS:
             problems.add(
                 "provider", None, f"must be set: cloud {handle.cloud!r} has no default DNS provider"

@@ -149,7 +149,7 @@ def test_cluster_autoscaler_needs_the_cluster_to_hand_over_its_support():
 
 
 def test_addons_to_install_follows_enabled_and_the_profile():
-    handle = dataclasses.make_dataclass("H", ["profile", "node_autoscaler"])(PROFILES["gcp"], None)
+    handle = dataclasses.make_dataclass("H", ["profile", "node_autoscaler_namespace"])(PROFILES["gcp"], None)
     install = addons_to_install(PlatformArgs(argocd=ArgoCDArgs(enabled=False)), handle)
     assert install == {
         "ingress": True,

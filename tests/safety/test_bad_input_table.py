@@ -454,7 +454,6 @@ def test_every_problem_is_reported_together(tmp_path: Path) -> None:
     assert str(error).startswith("invalid input (3 problems):\n"), str(error)
 
 
-LATE = "checked by the Platform component against the cluster handle, after the cluster is registered"
 BAD_CONFIGS = {
     "cluster": ("aws-dev", lambda p: edit_stack(p, "aws-dev", put(*DEV, "version", value="1.20"))),
     "platform": ("aws-dev", lambda p: edit_stack(
@@ -465,13 +464,7 @@ BAD_CONFIGS = {
     "addon-namespace-for-this-cloud": ("aws-dev", lambda p: edit_stack(p, "aws-dev", put(
         "skyfleet:platform", "clusterAutoscaler", "namespace", value="autoscaling"))),
 }
-KNOWN_LATE = {"addon-on-this-cloud", "addon-namespace-for-this-cloud"}
-
-
-@pytest.mark.parametrize("where", [
-    pytest.param(key, marks=pytest.mark.xfail(strict=True, reason=LATE)) if key in KNOWN_LATE else key
-    for key in sorted(BAD_CONFIGS)
-])
+@pytest.mark.parametrize("where", sorted(BAD_CONFIGS))
 def test_no_resource_is_registered_when_validation_fails(where: str, tmp_path: Path) -> None:
     """The program validates everything before its first resource: `pulumi up` creates nothing."""
     project = copy_project(tmp_path)
