@@ -60,3 +60,22 @@ def component(plan: Plan) -> Recorded:
     found = [r for r in plan.resources if r.type.startswith("skyfleet:cluster:")]
     assert len(found) == 1
     return found[0]
+
+
+def bind_external_dns(roles: list[str]) -> Callable[[Any], None]:
+    """A `then=` step: binds an external-dns ServiceAccount with this cloud's `roles` and
+    exports what the binder returns: ServiceAccount annotations (`binding`), pod labels
+    (`podLabels`)."""
+
+    def bind(cluster: Any) -> None:
+        binding = cluster.handle.identity.bind(
+            "main-external-dns",
+            namespace="external-dns",
+            service_account="external-dns",
+            roles=roles,
+            parent=cluster,
+        )
+        pulumi.export("binding", binding.service_account_annotations)
+        pulumi.export("podLabels", binding.pod_labels)
+
+    return bind

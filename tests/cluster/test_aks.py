@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import pulumi
 import pytest
 
 from components.cluster import EndpointArgs, NodePoolArgs
-from components.cluster.base import ClusterComponent
 from skyfleet.preview import wire
 from skyfleet.preview.emulators import SUBSCRIPTION_ID
 from skyfleet.preview.runner import Plan
 
-from .harness import cluster_args, component, inputs, one, preview, state
+from .harness import bind_external_dns, cluster_args, component, inputs, one, preview, state
 
 CLUSTER = "azure-native:containerservice:ManagedCluster"
 AGENT_POOL = "azure-native:containerservice:AgentPool"
@@ -20,16 +18,6 @@ ADMIN_GROUP = "0b1f6a2e-6f35-4c1a-9d2f-0a9d6e2b7c11"
 DNS_ZONE_CONTRIBUTOR = "befefa01-2a29-4197-83a8-272ff33ce314"
 
 
-def _bind(cluster: ClusterComponent) -> None:
-    binding = cluster.handle.identity.bind(
-        "main-external-dns",
-        namespace="external-dns",
-        service_account="external-dns",
-        roles=[DNS_ZONE_CONTRIBUTOR],
-        parent=cluster,
-    )
-    pulumi.export("binding", binding.service_account_annotations)
-    pulumi.export("podLabels", binding.pod_labels)
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +27,8 @@ def dev() -> Plan:
         "general": NodePoolArgs(),
         "batch": NodePoolArgs(spot=True, min_size=0, max_size=10),
     }
-    return preview(cluster_args("azure", node_pools=pools, admins=(ADMIN_GROUP,)), then=_bind)
+    return preview(cluster_args("azure", node_pools=pools, admins=(ADMIN_GROUP,)),
+                   then=bind_external_dns([DNS_ZONE_CONTRIBUTOR]))
 
 
 @pytest.fixture(scope="module")

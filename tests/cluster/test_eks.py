@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import json
 
-import pulumi
 import pytest
 
 from components.cluster import EndpointArgs, NodePoolArgs
-from components.cluster.base import ClusterComponent
 from skyfleet.preview import wire
 from skyfleet.preview.runner import Plan
 
-from .harness import cluster_args, component, inputs, one, preview, state
+from .harness import bind_external_dns, cluster_args, component, inputs, one, preview, state
 
 CLUSTER = "aws:eks/cluster:Cluster"
 NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
@@ -20,15 +18,6 @@ ROLE = "aws:iam/role:Role"
 ADMIN = "arn:aws:iam::123456789012:role/platform-admin"
 
 
-def _bind(cluster: ClusterComponent) -> None:
-    binding = cluster.handle.identity.bind(
-        "main-external-dns",
-        namespace="external-dns",
-        service_account="external-dns",
-        roles=["AmazonRoute53FullAccess"],
-        parent=cluster,
-    )
-    pulumi.export("binding", binding.service_account_annotations)
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +28,8 @@ def dev() -> Plan:
         "general": NodePoolArgs(),
         "batch": NodePoolArgs(spot=True, min_size=0, max_size=10, machine_type="m7g.large"),
     }
-    return preview(cluster_args("aws", node_pools=pools, admins=(ADMIN,)), then=_bind)
+    return preview(cluster_args("aws", node_pools=pools, admins=(ADMIN,)),
+                   then=bind_external_dns(["AmazonRoute53FullAccess"]))
 
 
 @pytest.fixture(scope="module")

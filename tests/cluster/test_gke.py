@@ -2,30 +2,19 @@
 
 from __future__ import annotations
 
-import pulumi
 import pytest
 
 from components.cluster import EndpointArgs, NodePoolArgs
-from components.cluster.base import ClusterComponent
 from skyfleet.preview import wire
 from skyfleet.preview.runner import Plan
 
-from .harness import cluster_args, component, inputs, one, preview, state
+from .harness import bind_external_dns, cluster_args, component, inputs, one, preview, state
 
 CLUSTER = "gcp:container/cluster:Cluster"
 NODE_POOL = "gcp:container/nodePool:NodePool"
 PROJECT = "skyfleet-test"
 
 
-def _bind(cluster: ClusterComponent) -> None:
-    binding = cluster.handle.identity.bind(
-        "main-external-dns",
-        namespace="external-dns",
-        service_account="external-dns",
-        roles=["roles/dns.admin"],
-        parent=cluster,
-    )
-    pulumi.export("binding", binding.service_account_annotations)
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +25,7 @@ def dev() -> Plan:
         "batch": NodePoolArgs(spot=True, min_size=0, max_size=10),
     }
     admins = ("group:platform-admins@example.com",)
-    return preview(cluster_args("gcp", node_pools=pools, admins=admins), then=_bind)
+    return preview(cluster_args("gcp", node_pools=pools, admins=admins), then=bind_external_dns(["roles/dns.admin"]))
 
 
 @pytest.fixture(scope="module")
