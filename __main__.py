@@ -4,6 +4,6 @@
 under Pulumi's mocks.
 """
 
-from skyfleet.program import run
+from skyfleet.stack.program import run
 
 run()

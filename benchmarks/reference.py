@@ -101,7 +101,7 @@ def fleet_args(n: int) -> FleetArgs:
 
 
 def fleet_program(args: FleetArgs) -> Program:
-    """The Skyfleet side: the real `Fleet`, as `skyfleet.program.run` builds it."""
+    """The Skyfleet side: the real `Fleet`, as `skyfleet.stack.program.run` builds it."""
 
     def program() -> None:
         import pulumi

@@ -12,7 +12,7 @@ _PACK_DIR = Path(__file__).resolve().parent
 
 # `python <pack dir>` puts the pack directory itself first on sys.path, where `kubernetes.py`
 # or `aws.py` would shadow top-level modules of those names. Import the validators as the
-# `policies` package instead, the same way `skyfleet.policy_eval` does.
+# `policies` package instead, the same way `skyfleet.analysis.policy_eval` does.
 if sys.path and Path(sys.path[0] or ".").resolve() == _PACK_DIR:
     sys.path[0] = str(_PACK_DIR.parent)
 

@@ -7,7 +7,7 @@ import yaml
 from components.platform.info import PlatformInfo
 from components.workload import ContainerPort, Probe, ServiceSpec
 from components.workload import render as r
-from skyfleet.parity import compare, format_report, main_parity
+from skyfleet.analysis.parity import compare, format_report, main_parity
 
 PLATFORM = PlatformInfo(ingress_class="traefik", ingress_namespace="ingress")
 API = ServiceSpec(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from components.durations import DURATION_RULE, is_duration
 from components.errors import Problems
 from components.names import DNS1123_LABEL, DNS1123_SUBDOMAIN
 
@@ -18,8 +19,6 @@ RELEASE_NAME_MAX = 53
 _RELEASE_NAME = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
 # Deliberately loose: one '@', no spaces, a dot in the domain. ACME servers do the real check.
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-# A Prometheus duration: https://prometheus.io/docs/prometheus/latest/configuration/configuration/#duration
-_DURATION = re.compile(r"([0-9]+(ms|s|m|h|d|w|y))+")
 # A Kubernetes quantity as storage sizes are written (binary or decimal suffix).
 _QUANTITY = re.compile(r"[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?")
 
@@ -60,11 +59,7 @@ def check_email(problems: Problems, path: str, value: Any) -> bool:
 
 
 def check_duration(problems: Problems, path: str, value: Any) -> bool:
-    ok = isinstance(value, str) and _DURATION.fullmatch(value) is not None
-    return problems.check(
-        ok, path, value,
-        "must be a Prometheus duration such as 15d, 12h or 1w2d (units ms s m h d w y)",
-    )
+    return problems.check(is_duration(value), path, value, DURATION_RULE)
 
 
 def check_quantity(problems: Problems, path: str, value: Any) -> bool:

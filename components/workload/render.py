@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # only annotations: importing the platform package pulls in e
     from components.platform.info import PlatformInfo
 
 MANAGED_BY = "skyfleet"
-# Every object a Microservice creates carries this label; `skyfleet.parity` selects on it.
+# Every object a Microservice creates carries this label; `skyfleet.analysis.parity` selects on it.
 WORKLOAD_LABEL = "skyfleet.io/workload"
 # Namespaces created for services carry this one instead (they belong to no single service).
 WORKLOAD_NAMESPACE_LABEL = "skyfleet.io/workload-namespace"

@@ -10,6 +10,9 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from components.durations import DURATION_RULE as DURATION_RULE
+from components.durations import is_duration as is_duration
+
 # --- Resource quantities (k8s.io/apimachinery/pkg/api/resource/quantity.go) --------------------
 
 # The grammar of quantity.go, ASCII digits only and no surrounding spaces (the API server trims
@@ -123,13 +126,8 @@ def is_env_name(name: str) -> bool:
 
 # --- Intervals and percentages -----------------------------------------------------------------
 
-# Prometheus' duration syntax (ServiceMonitor endpoints[].interval).
-_DURATION = re.compile(r"([0-9]+y)?([0-9]+w)?([0-9]+d)?([0-9]+h)?([0-9]+m)?([0-9]+s)?([0-9]+ms)?")
-DURATION_RULE = "must be a Prometheus duration such as '30s' or '1m30s'"
-
-
-def is_duration(text: str) -> bool:
-    return isinstance(text, str) and text != "" and _DURATION.fullmatch(text) is not None
+# ServiceMonitor endpoints[].interval is a Prometheus duration: `DURATION_RULE` and `is_duration`
+# come from components.durations, the one grammar for every layer.
 
 
 _PERCENT = re.compile(r"([0-9]{1,3})%")

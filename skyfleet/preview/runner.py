@@ -83,7 +83,7 @@ class PreviewError(RuntimeError):
 
 
 def default_program() -> None:
-    from skyfleet.program import run
+    from skyfleet.stack.program import run
 
     run()
 

@@ -3,7 +3,7 @@ the rest from Git, and `skyfleet render` writes exactly that rest.
 
 The stack is tests/fixtures/stacks/Pulumi.kind-gitops.yaml (two existing kind clusters), copied
 next to the shipped stacks in a temporary project; the same stack switched to Pulumi delivery is
-the reference every rendered object must equal (apart from skyfleet.parity's allowed fields).
+the reference every rendered object must equal (apart from skyfleet.analysis.parity's allowed fields).
 """
 
 from __future__ import annotations
@@ -21,13 +21,13 @@ import yaml
 from components.errors import ValidationError
 from components.workload.render import CHECKSUM_ANNOTATION, PULUMI_OWNED_KINDS, config_map_checksum
 from skyfleet import cli
-from skyfleet.parity import compare, format_report, is_workload_object, load_manifests, object_key
+from skyfleet.analysis.parity import compare, format_report, is_workload_object, load_manifests, object_key
+from skyfleet.analysis.validate_manifests import validate_directory
+from skyfleet.commands.preview import preview_one
 from skyfleet.preview import wire
-from skyfleet.preview.command import preview_one
 from skyfleet.preview.runner import Plan, PreviewError, run_stack
 from skyfleet.preview.writers import kubernetes_object
-from skyfleet.render import object_path, render_stack
-from skyfleet.validate_manifests import validate_directory
+from skyfleet.stack.gitops import object_path, render_stack
 
 PROJECT = Path(__file__).resolve().parents[2]
 FIXTURE = PROJECT / "tests" / "fixtures" / "stacks" / "Pulumi.kind-gitops.yaml"

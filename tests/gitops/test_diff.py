@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 import yaml
 
-from skyfleet.diff import (
+from skyfleet.analysis.diff import (
     Snapshot,
     StackDiff,
     diff_snapshots,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from skyfleet.diff import diff_against_git, main_diff
+from skyfleet.analysis.diff import diff_against_git, main_diff
 
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "skyfleet-test",

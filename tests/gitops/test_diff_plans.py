@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from skyfleet.diff import (
+from skyfleet.analysis.diff import (
     Snapshot,
     StackDiff,
     diff_dirs,

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 import yaml
 
+from skyfleet.analysis.diff import StackDiff, to_json
 from skyfleet.cli import _parser
-from skyfleet.diff import StackDiff, to_json
 
 ROOT = Path(__file__).resolve().parents[2]
 GITHUB = ROOT / ".github"

@@ -9,14 +9,14 @@ from typing import Any
 
 import pytest
 
-from skyfleet.graph import (
+from skyfleet import cli
+from skyfleet.analysis.graph import (
     GraphError,
     ResourceGraph,
     critical_path,
     dependency_closure,
     dependents_closure,
     find_urn,
-    main_graph,
     to_dot,
     waits_for,
     write_graph,
@@ -251,11 +251,16 @@ def test_a_cycle_is_reported() -> None:
         critical_path(plan(a, b))
 
 
-def test_main_graph_reads_a_plan_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_graph_plan_reads_a_plan_file_that_preview_wrote(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     plan_file = tmp_path / "plan.json"
     plan_file.write_text(json.dumps(STACK))
-    assert main_graph(plan_file, tmp_path / "graph", formats=()) == 0
+    assert cli.main(["graph", "--plan", str(plan_file), "--out", str(tmp_path / "graph")]) == 0
     out = capsys.readouterr().out
     assert "critical path (5 resources" in out
     assert (tmp_path / "graph" / "graph.dot").is_file()
-    assert main_graph(tmp_path / "missing.json", tmp_path / "graph") == 2
+
+
+def test_graph_plan_of_a_missing_file_exits_2_naming_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "missing.json"
+    assert cli.main(["graph", "--plan", str(missing), "--out", str(tmp_path / "graph")]) == 2
+    assert str(missing) in capsys.readouterr().err

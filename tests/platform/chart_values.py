@@ -12,8 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
-from components.platform.values_paths import with_paths, with_subcharts
+from values_paths import with_paths, with_subcharts
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "chart_values"
 

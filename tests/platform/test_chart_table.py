@@ -13,9 +13,9 @@ from chart_values import (
     load_documented_values,
     source_line,
 )
+from values_paths import unknown_paths
 
 from components.platform.charts import CHARTS, ChartRef
-from components.platform.values_paths import unknown_paths
 
 # The release line the product wants for each chart (a version must start with this).
 WANTED_LINES = {

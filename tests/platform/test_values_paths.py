@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from chart_values import OPEN_MAPS, load_documented_values
-
-from components.platform.values_paths import (
+from values_paths import (
     unknown_paths,
     value_paths,
     with_paths,

@@ -9,6 +9,7 @@ import functools
 import pytest
 from chart_values import OPEN_MAPS, load_documented_values
 from platform_harness import preview_platform, releases
+from values_paths import unknown_paths
 
 from components.platform import (
     ArgoCDArgs,
@@ -17,7 +18,6 @@ from components.platform import (
     PlatformArgs,
 )
 from components.platform.charts import CHARTS
-from components.platform.values_paths import unknown_paths
 from skyfleet.preview import wire
 
 # Previews that between them set every typed field's value paths: production (HA, PDBs), an

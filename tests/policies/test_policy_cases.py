@@ -10,7 +10,7 @@ import pytest
 from policy_testing import SECURE_BASELINES, Case, plan, resource
 
 from policies.registry import POLICIES
-from skyfleet.policy_eval import Violation, evaluate_plan
+from skyfleet.analysis.policy_eval import Violation, evaluate_plan
 
 CASES: list[Case] = [
     *policy_cases_kubernetes.CASES,

@@ -15,7 +15,7 @@ from policy_testing import (
     urn,
 )
 
-from skyfleet.policy_eval import Violation, evaluate_plan, format_violations, policy_resources
+from skyfleet.analysis.policy_eval import Violation, evaluate_plan, format_violations, policy_resources
 
 # Trips one mandatory (privileged) and one advisory (image-pinned) policy.
 INSECURE = plan(

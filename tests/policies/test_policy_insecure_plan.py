@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from skyfleet.policy_eval import Violation, evaluate_plan
+from skyfleet.analysis.policy_eval import Violation, evaluate_plan
 
 PLAN = Path(__file__).parent / "fixtures" / "insecure_plan.json"
 

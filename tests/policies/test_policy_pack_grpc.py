@@ -29,7 +29,7 @@ from pulumi.runtime.proto import analyzer_pb2 as rpc
 from pulumi.runtime.proto import analyzer_pb2_grpc
 
 from policies.registry import POLICIES
-from skyfleet.policy_eval import evaluate_plan
+from skyfleet.analysis.policy_eval import evaluate_plan
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 STARTUP_TIMEOUT_S = 10

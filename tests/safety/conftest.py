@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from skyfleet.preview import command, runner
+from skyfleet.commands import preview as command
+from skyfleet.preview import runner
 from skyfleet.preview.runner import Plan
 from skyfleet.preview.stack_config import StackConfig, list_stacks
 

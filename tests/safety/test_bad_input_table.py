@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from skyfleet.stack_settings import REDACTED
+from skyfleet.stack.settings import REDACTED
 
 from .project import Edit, copy_project, edit_stack, edit_workloads, preview_error, put, rename, validation_error
 

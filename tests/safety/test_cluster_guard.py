@@ -1,4 +1,4 @@
-"""`skyfleet.cluster_guard`: a replaced or deleted cluster is said in red, and CI refuses it unless allowed."""
+"""`skyfleet.analysis.cluster_guard`: a replaced or deleted cluster is said in red, and CI refuses it unless allowed."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from skyfleet.cluster_guard import (
+from skyfleet.analysis.cluster_guard import (
     ALLOW_ENV,
     EXIT_CLUSTER_REPLACEMENT,
     RED,

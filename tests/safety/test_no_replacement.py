@@ -1,7 +1,7 @@
 """No surprise replacements: everyday changes update in place; the dangerous ones are reported.
 
 Two previews of a stack (the shipped config, then one change) are compared with
-`skyfleet.replacements.replacements`, which applies each provider's replace rules to plan.json.
+`skyfleet.analysis.replacements.replacements`, which applies each provider's replace rules to plan.json.
 Changing tags or the kubeconfig's credential plugin must replace nothing (the Kubernetes
 provider is keyed on `clusterIdentifier`, so every object it manages stays); changing what a
 cluster is (its region, or a network it sits in) must report the cluster replaced, which also
@@ -19,10 +19,10 @@ import pytest
 
 from components.cluster import aks, eks, gke
 from components.cluster.kubeconfig import ExecCredential
-from skyfleet.diff import diff_plans
+from skyfleet.analysis.diff import diff_plans
+from skyfleet.analysis.replacements import CLUSTER_TYPES, K8S_PROVIDER, replacements
 from skyfleet.preview import wire
 from skyfleet.preview.runner import Plan, run_stack
-from skyfleet.replacements import CLUSTER_TYPES, K8S_PROVIDER, replacements
 
 from .conftest import InProcessPreview
 from .project import DEV_STACKS, PROJECT, copy_project, edit_stack, preview, put
@@ -134,8 +134,8 @@ def test_renaming_a_cluster_is_a_delete_and_create_not_a_replacement(
     tmp_path: Path, inprocess_preview: InProcessPreview
 ) -> None:
     """The key under skyfleet:clusters names every child: a new key means new URNs. replacements()
-    only speaks of resources in both plans; skyfleet.cluster_guard reports the deleted cluster."""
-    from skyfleet.cluster_guard import cluster_changes
+    only speaks of resources in both plans; skyfleet.analysis.cluster_guard reports the deleted cluster."""
+    from skyfleet.analysis.cluster_guard import cluster_changes
 
     project = copy_project(tmp_path)
     edit_stack(project, "aws-dev", lambda config: config["skyfleet:clusters"].update(

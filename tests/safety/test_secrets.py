@@ -19,7 +19,7 @@ from typing import Any
 import pulumi
 import pytest
 
-import skyfleet.program
+import skyfleet.stack.program
 from components.fleet import Fleet
 from skyfleet.preview import wire
 from skyfleet.preview.runner import Plan, run_stack
@@ -152,11 +152,11 @@ def test_each_cluster_handle_exposes_its_kubeconfig_as_a_secret(
             fleets.append(self)
 
     def program() -> None:
-        skyfleet.program.run()
+        skyfleet.stack.program.run()
         for name, cluster in fleets[0].clusters.items():
             pulumi.export(f"handle-kubeconfig-{name}", cluster.handle.kubeconfig)
 
-    monkeypatch.setattr(skyfleet.program, "Fleet", RecordingFleet)
+    monkeypatch.setattr(skyfleet.stack.program, "Fleet", RecordingFleet)
     plan, _ = run_stack(PROJECT, stack, program)
     exported = {k: v for k, v in plan.outputs.items() if k.startswith("handle-kubeconfig-")}
     assert exported and all(wire.is_secret(v) for v in exported.values()), exported

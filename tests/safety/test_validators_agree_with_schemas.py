@@ -3,7 +3,7 @@
 Property-based (hypothesis): values are generated, our validators decide, and for every value
 they accept
 - an object rendered from it passes the Kubernetes OpenAPI schema in strict mode
-  (`skyfleet.validate_manifests`, kubernetes-validate), and
+  (`skyfleet.analysis.validate_manifests`, kubernetes-validate), and
 - Kubernetes' own rule for that kind of value (apimachinery's validation.go, transcribed below
   independently of `components.names`) accepts it too; the schema alone checks types, not
   name syntax, so the transcription is what catches a name the API server would refuse;
@@ -38,9 +38,9 @@ from components.platform.info import PlatformInfo
 from components.workload import ContainerPort, Probe, ServiceSpec, rules, validate_spec
 from components.workload.render import render_service_objects
 from components.workload.spec import Autoscaling, Limits, Requests, Resources
+from skyfleet.analysis.validate_manifests import validate_manifest
 from skyfleet.preview import wire
 from skyfleet.preview.runner import run_program
-from skyfleet.validate_manifests import validate_manifest
 
 # SKYFLEET_HYPOTHESIS_SCALE=25 runs 25 times as many examples (a deeper search, minutes long).
 SCALE = max(1, int(os.environ.get("SKYFLEET_HYPOTHESIS_SCALE", "1")))

@@ -24,7 +24,7 @@ import pytest
 import yaml
 from stack_plans import BROKEN_STACK, CLOUD_SDK_PREFIXES, GOOD_STACK_IN_COPY, GRAPH_STACK, PROJECT, STACKS
 
-from skyfleet.graph import ResourceGraph
+from skyfleet.analysis.graph import ResourceGraph
 
 CLOUD_SDKS = tuple(sorted(CLOUD_SDK_PREFIXES.values()))
 # Runs one stack's program (nothing written) and prints the cloud SDK modules it imported.

@@ -10,7 +10,7 @@ import re
 import pytest
 from stack_plans import DEV_STACKS, GRAPH_STACK, MICROSERVICE, PLATFORM_PREFIX
 
-from skyfleet.graph import critical_path
+from skyfleet.analysis.graph import critical_path
 
 GROUP = re.compile(r'subgraph (cluster_\d+) \{\s*label="(cluster|platform|workload): ([^"]+)";')
 

@@ -1,5 +1,5 @@
 """Issue 8: nothing waits for what it does not need, so `pulumi up` runs add-ons and services side
-by side. "Waits for" is skyfleet.graph's relation: direct and component dependencies, explicit
+by side. "Waits for" is skyfleet.analysis.graph's relation: direct and component dependencies, explicit
 providers and parents, transitively.
 
 The waits allowed between add-ons, each because the later one needs something the earlier ships:

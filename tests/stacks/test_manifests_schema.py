@@ -1,7 +1,7 @@
 """Every manifest of every stack is valid Kubernetes 1.35, strictly; nothing is skipped silently.
 
 Built-in kinds go through kubernetes-validate (strict: unknown fields fail). Custom resources are
-checked against the minimal CRD schemas of skyfleet.validate_manifests.CUSTOM_RESOURCES, or are
+checked against the minimal CRD schemas of skyfleet.analysis.validate_manifests.CUSTOM_RESOURCES, or are
 unchecked: each object not fully checked must be a row of the table in docs/stack_tests.md.
 """
 
@@ -13,7 +13,7 @@ import re
 import pytest
 from stack_plans import PROJECT, STACKS, cluster_of, yaml_files
 
-from skyfleet.validate_manifests import CUSTOM_RESOURCES, coverage, validate_directory, validate_manifest
+from skyfleet.analysis.validate_manifests import CUSTOM_RESOURCES, coverage, validate_directory, validate_manifest
 
 K8S_VERSION = "1.35"
 DOC = PROJECT / "docs" / "stack_tests.md"

@@ -8,7 +8,7 @@ import pytest
 import yaml
 from stack_plans import DEV_STACKS, cluster_of
 
-from skyfleet.parity import compare, format_report, load_manifests, main_parity
+from skyfleet.analysis.parity import compare, format_report, load_manifests, main_parity
 
 DRIFTED_STACK = "gcp-dev"
 # (manifest file under apps/, field path as parity reports it, a value to drift it to)

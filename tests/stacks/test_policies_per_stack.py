@@ -7,7 +7,7 @@ import re
 import pytest
 from stack_plans import PROJECT, STACKS
 
-from skyfleet.policy_eval import evaluate_plan
+from skyfleet.analysis.policy_eval import evaluate_plan
 from skyfleet.preview.stack_config import load_stack_config
 
 

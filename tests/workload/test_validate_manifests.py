@@ -8,7 +8,7 @@ import yaml
 
 from components.workload import load_workloads
 from components.workload import render as r
-from skyfleet.validate_manifests import (
+from skyfleet.analysis.validate_manifests import (
     DEFAULT_K8S_VERSION,
     coverage,
     format_manifest_report,

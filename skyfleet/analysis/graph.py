@@ -26,7 +26,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -520,14 +519,3 @@ def format_report(report: GraphReport) -> str:
     lines.extend(f"warning: {w}" for w in report.warnings)
     return "\n".join(lines) + "\n"
 
-
-def main_graph(plan_path: Path, out_dir: Path, *, formats: Iterable[str] = ("svg", "png")) -> int:
-    """`skyfleet graph --plan out/aws-dev/plan.json --out DIR`: graph an existing plan.json."""
-    try:
-        plan = json.loads(plan_path.read_text())
-        report = write_graph(plan, out_dir, formats=formats)
-    except (OSError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    sys.stdout.write(format_report(report))
-    return 0

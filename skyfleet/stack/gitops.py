@@ -1,4 +1,4 @@
-"""`skyfleet render`: a `delivery: argocd` stack's services as the YAML Argo CD applies from Git.
+"""A `delivery: argocd` stack's services as the YAML Argo CD applies from Git.
 
 The stack's program runs offline in this process, exactly as `skyfleet preview` runs it
 (`run_stack`). The Fleet it builds then holds, per cluster, the objects Argo CD owns
@@ -11,7 +11,7 @@ renderer, so the files are what Pulumi delivery would create, the Deployment's c
 
 one object per file, keys sorted, byte-stable; a file of `<out>/<stack>/` that no object claims
 any more is removed (Argo CD then prunes its object). Objects are checked against the Kubernetes
-schemas first (`skyfleet.validate_manifests`, strict) when kubernetes-validate is installed: an
+schemas first (`skyfleet.analysis.validate_manifests`, strict) when kubernetes-validate is installed: an
 invalid object writes nothing.
 
 `skyfleet preview` writes the same files to `out/<stack>/gitops/`, so `skyfleet diff` and
@@ -20,13 +20,12 @@ invalid object writes nothing.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skyfleet.preview.runner import PreviewError, run_stack
+from skyfleet.preview.runner import run_stack
 from skyfleet.preview.writers import dump_yaml
 
 if TYPE_CHECKING:
@@ -67,10 +66,10 @@ def object_path(cluster: str, obj: Mapping[str, Any]) -> str:
 
 
 def capturing_program(fleets: list[Fleet]) -> Callable[[], None]:
-    """The stack program (`skyfleet.program.run`), keeping the Fleet it builds in `fleets`."""
+    """The stack program (`skyfleet.stack.program.run`), keeping the Fleet it builds in `fleets`."""
 
     def program() -> None:
-        from skyfleet.program import run
+        from skyfleet.stack.program import run
 
         fleets.append(run())
 
@@ -127,7 +126,7 @@ def schema_problems(rendered: Rendered) -> list[str] | None:
     """Problems of the objects against the Kubernetes schemas; None if kubernetes-validate (a dev
     dependency) is not installed."""
     try:
-        from skyfleet.validate_manifests import validate_manifests
+        from skyfleet.analysis.validate_manifests import validate_manifests
     except ImportError:
         return None
     report = validate_manifests(
@@ -162,33 +161,3 @@ def sync_files(root: Path, files: Mapping[str, str], *, write: bool = True) -> C
                 folder.rmdir()
     return changes
 
-
-def main_render(project_dir: Path, stack: str, out: Path | None, *, check: bool = False) -> int:
-    """`skyfleet render --stack NAME [--out DIR] [--check]`: 0 done (or up to date), 1 failed
-    (or, with --check, not up to date)."""
-    try:
-        rendered = render_stack(project_dir, stack)
-    except (PreviewError, RenderError, FileNotFoundError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    problems = schema_problems(rendered)
-    if problems is None:
-        print("note: kubernetes-validate is not installed: objects not checked against the schemas",
-              file=sys.stderr)
-    elif problems:
-        print("\n".join(f"error: {p}" for p in problems), file=sys.stderr)
-        print(f"error: stack {stack}: {len(problems)} invalid objects; nothing written", file=sys.stderr)
-        return 1
-    root = (out if out is not None else project_dir / rendered.gitops.path) / stack
-    changes = sync_files(root, rendered.files, write=not check)
-    clusters = len(rendered.objects)
-    if check:
-        for rel in changes.written + changes.removed:
-            print(f"out of date: {root / rel}")
-        print(f"stack {stack}: {len(rendered.files)} objects on {clusters} clusters, "
-              f"{'NOT up to date' if changes.changed else 'up to date'} in {root}")
-        return 1 if changes.changed else 0
-    print(f"stack {stack}: {len(rendered.files)} objects on {clusters} clusters -> {root} "
-          f"({len(changes.written)} written, {len(changes.unchanged)} unchanged, "
-          f"{len(changes.removed)} removed)")
-    return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import functools
 import io
@@ -17,9 +18,30 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from .runner import PreviewError, run_stack
-from .stack_config import list_stacks
-from .writers import StackSummary, write_stack
+from skyfleet.preview.runner import PreviewError, run_stack
+from skyfleet.preview.stack_config import list_stacks
+from skyfleet.preview.writers import StackSummary, write_stack
+
+NAME = "preview"
+HELP = "what `pulumi up` would create, offline"
+EXAMPLES = ("skyfleet preview --all --out out", "skyfleet preview --stack aws-dev")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--stack", help="one stack")
+    which.add_argument("--all", action="store_true", help="every stack in stacks/")
+    parser.add_argument("--out", type=Path, default=Path("out"), help="output folder (default: out/)")
+    parser.add_argument("--quiet", action="store_true", help=argparse.SUPPRESS)
+
+
+def run(args: argparse.Namespace, project: Path) -> int:
+    out = args.out if args.out.is_absolute() else Path.cwd() / args.out
+    if args.all:
+        return preview_all(project, out)
+    out.mkdir(parents=True, exist_ok=True)
+    return preview_one(project, args.stack, out, quiet=args.quiet)
+
 
 # Each stack runs in its own process: a clean runtime per stack, and two stacks at a time
 # on a 2-core machine.
@@ -28,7 +50,7 @@ PARALLEL_STACKS = max(1, min(2, os.cpu_count() or 1))
 
 def preview_one(project_dir: Path, stack: str, out_dir: Path, *, quiet: bool = False) -> int:
     """Previews one stack in this process; returns the exit code."""
-    from skyfleet.render import RenderError, capturing_program, git_files
+    from skyfleet.stack.gitops import RenderError, capturing_program, git_files
 
     started = time.perf_counter()
     fleets: list[Any] = []
@@ -62,13 +84,13 @@ def preview_one(project_dir: Path, stack: str, out_dir: Path, *, quiet: bool = F
 
 
 def _policy_violations(plan: dict[str, Any], raw_config: dict[str, Any]) -> list[Any]:
-    from skyfleet.policy_eval import evaluate_plan
+    from skyfleet.analysis.policy_eval import evaluate_plan
 
     return list(evaluate_plan(plan, raw_config.get("skyfleet:policyConfig") or {}))
 
 
 def _format_violations(violations: list[Any]) -> str:
-    from skyfleet.policy_eval import format_violations
+    from skyfleet.analysis.policy_eval import format_violations
 
     return str(format_violations(violations)) + "\n"
 
@@ -146,8 +168,8 @@ def _import_shared_code() -> None:
     import components.fleet
     import components.platform
     import components.workload  # noqa: F401
-    import skyfleet.policy_eval
-    import skyfleet.program  # noqa: F401
+    import skyfleet.analysis.policy_eval
+    import skyfleet.stack.program  # noqa: F401
 
 
 def _preview_in_child(project_dir: Path, out_dir: Path, stack: str) -> StackResult:
@@ -163,7 +185,7 @@ def _preview_in_child(project_dir: Path, out_dir: Path, stack: str) -> StackResu
 
 
 def _parity(out_dir: Path, stacks: list[str]) -> int:
-    from skyfleet.parity import main_parity
+    from skyfleet.analysis.parity import main_parity
 
     return int(main_parity(out_dir, stacks))
 

@@ -36,7 +36,7 @@ from typing import Any, Literal
 
 import yaml
 
-from skyfleet import cluster_guard
+from skyfleet.analysis import cluster_guard
 
 Status = Literal["added", "removed", "changed", "unchanged", "unknown"]
 
@@ -193,15 +193,6 @@ def diff_plans(base: Mapping[str, Any] | None, head: Mapping[str, Any] | None) -
     ).settle()
 
 
-def _load_plans(out_dir: Path | None) -> dict[str, dict[str, Any]]:
-    if out_dir is None or not out_dir.is_dir():
-        return {}
-    plans: dict[str, dict[str, Any]] = {}
-    for path in sorted(out_dir.glob("*/plan.json")):
-        plans[path.parent.name] = json.loads(path.read_text())
-    return plans
-
-
 def _file_digests(stack_dir: Path) -> dict[str, str]:
     digests: dict[str, str] = {}
     for sub in FILE_DIRS:
@@ -229,7 +220,7 @@ def diff_files(base_stack_dir: Path, head_stack_dir: Path) -> dict[str, str]:
 
 def diff_dirs(base_dir: Path | None, head_dir: Path) -> dict[str, StackDiff]:
     """Compares two `skyfleet preview --all --out DIR` trees, stack by stack (sorted by name)."""
-    base_plans, head_plans = _load_plans(base_dir), _load_plans(head_dir)
+    base_plans, head_plans = cluster_guard.load_plans(base_dir), cluster_guard.load_plans(head_dir)
     result: dict[str, StackDiff] = {}
     for stack in sorted(set(base_plans) | set(head_plans)):
         diff = diff_plans(base_plans.get(stack), head_plans.get(stack))
@@ -459,7 +450,7 @@ def snapshot_ref(repo_dir: Path, ref: str, out_dir: Path) -> Snapshot:
         return Snapshot(None, {}, note=str(exc))
     # The exit code also reports policy and parity findings; a stack was previewed when its
     # plan.json was written (the output directory is fresh).
-    plans = _load_plans(out_dir)
+    plans = cluster_guard.load_plans(out_dir)
     reason = f"preview at {commit[:12]} failed"
     unknown = {stack: reason for stack in configs if stack not in plans}
     if unknown:
@@ -476,7 +467,7 @@ def snapshot_worktree(project_dir: Path, out_dir: Path, *, reuse: bool = False) 
     if not reuse:
         stderr = run_preview(project_dir, out_dir).stderr
     configs = read_configs(project_dir)
-    missing = sorted(set(configs) - set(_load_plans(out_dir)))
+    missing = sorted(set(configs) - set(cluster_guard.load_plans(out_dir)))
     if missing:
         raise DiffError(
             f"no plan for {', '.join(missing)} in {out_dir}: the working tree's preview failed"

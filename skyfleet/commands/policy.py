@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
-from skyfleet.policy_eval import evaluate_plan, format_violations
+from skyfleet.analysis.policy_eval import evaluate_plan, format_violations
 from skyfleet.preview.runner import PreviewError, run_stack
+
+NAME = "policy"
+HELP = "evaluate the policy pack against a stack, offline"
+EXAMPLES = ("skyfleet policy --stack aws-prod",)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--stack", required=True, help="the stack to check")
+
+
+def run(args: argparse.Namespace, project: Path) -> int:
+    return main_policy(project, args.stack)
 
 
 def main_policy(project_dir: Path, stack: str) -> int:

@@ -6,7 +6,7 @@ import pulumi
 
 from components.fleet import Fleet
 
-from .stack_settings import NAMESPACE, read_settings
+from .settings import NAMESPACE, read_settings
 
 
 def run() -> Fleet:

@@ -1,0 +1,60 @@
+"""`skyfleet render --stack NAME`: write an Argo CD stack's services as YAML for Git
+(the objects come from `skyfleet.stack.gitops`)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from skyfleet.preview.runner import PreviewError
+from skyfleet.stack.gitops import RenderError, render_stack, schema_problems, sync_files
+
+NAME = "render"
+HELP = "write an Argo CD stack's services as YAML for Git"
+EXAMPLES = ("skyfleet render --stack aws-prod", "skyfleet render --stack aws-prod --check")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--stack", required=True, help="a stack with skyfleet:delivery: argocd")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="writes <out>/<stack>/<cluster>/<namespace>/ (default: the stack's "
+                             "skyfleet:gitops.path under --project, e.g. deploy/)")
+    parser.add_argument("--check", action="store_true",
+                        help="write nothing; exit 1 if the files are not up to date")
+
+
+def run(args: argparse.Namespace, project: Path) -> int:
+    out = args.out if args.out is None or args.out.is_absolute() else Path.cwd() / args.out
+    return main_render(project, args.stack, out, check=args.check)
+
+
+def main_render(project_dir: Path, stack: str, out: Path | None, *, check: bool = False) -> int:
+    """`skyfleet render --stack NAME [--out DIR] [--check]`: 0 done (or up to date), 1 failed
+    (or, with --check, not up to date)."""
+    try:
+        rendered = render_stack(project_dir, stack)
+    except (PreviewError, RenderError, FileNotFoundError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    problems = schema_problems(rendered)
+    if problems is None:
+        print("note: kubernetes-validate is not installed: objects not checked against the schemas",
+              file=sys.stderr)
+    elif problems:
+        print("\n".join(f"error: {p}" for p in problems), file=sys.stderr)
+        print(f"error: stack {stack}: {len(problems)} invalid objects; nothing written", file=sys.stderr)
+        return 1
+    root = (out if out is not None else project_dir / rendered.gitops.path) / stack
+    changes = sync_files(root, rendered.files, write=not check)
+    clusters = len(rendered.objects)
+    if check:
+        for rel in changes.written + changes.removed:
+            print(f"out of date: {root / rel}")
+        print(f"stack {stack}: {len(rendered.files)} objects on {clusters} clusters, "
+              f"{'NOT up to date' if changes.changed else 'up to date'} in {root}")
+        return 1 if changes.changed else 0
+    print(f"stack {stack}: {len(rendered.files)} objects on {clusters} clusters -> {root} "
+          f"({len(changes.written)} written, {len(changes.unchanged)} unchanged, "
+          f"{len(changes.removed)} removed)")
+    return 0
