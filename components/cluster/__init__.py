@@ -35,10 +35,10 @@ if TYPE_CHECKING:
 
 # cloud -> (module, class): the only place the clouds are enumerated for dispatch.
 IMPLEMENTATIONS: dict[Cloud, tuple[str, str]] = {
-    "aws": ("components.cluster.eks", "EksCluster"),
-    "gcp": ("components.cluster.gke", "GkeCluster"),
-    "azure": ("components.cluster.aks", "AksCluster"),
-    "existing": ("components.cluster.existing", "ExistingCluster"),
+    "aws": ("components.cluster.aws.eks", "EksCluster"),
+    "gcp": ("components.cluster.gcp.gke", "GkeCluster"),
+    "azure": ("components.cluster.azure.aks", "AksCluster"),
+    "existing": ("components.cluster.existing.cluster", "ExistingCluster"),
 }
 
 

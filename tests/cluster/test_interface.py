@@ -162,18 +162,18 @@ def test_a_cluster_component_is_parented_where_asked() -> None:
 
 def test_each_cloud_is_dispatched_to_its_module() -> None:
     assert IMPLEMENTATIONS == {
-        "aws": ("components.cluster.eks", "EksCluster"),
-        "gcp": ("components.cluster.gke", "GkeCluster"),
-        "azure": ("components.cluster.aks", "AksCluster"),
-        "existing": ("components.cluster.existing", "ExistingCluster"),
+        "aws": ("components.cluster.aws.eks", "EksCluster"),
+        "gcp": ("components.cluster.gcp.gke", "GkeCluster"),
+        "azure": ("components.cluster.azure.aks", "AksCluster"),
+        "existing": ("components.cluster.existing.cluster", "ExistingCluster"),
     }
 
 
 def test_importing_the_package_loads_no_cloud_module() -> None:
     loaded = run_isolated("import components.cluster")
     assert not loaded & CLOUD_SDKS
-    assert not loaded & {"components.cluster.eks", "components.cluster.gke",
-                         "components.cluster.aks"}
+    assert not loaded & {"components.cluster.aws.eks", "components.cluster.gcp.gke",
+                         "components.cluster.azure.aks"}
 
 
 def test_an_eks_stack_never_imports_the_gcp_or_azure_sdks() -> None:

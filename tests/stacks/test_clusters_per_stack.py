@@ -1,6 +1,6 @@
 """Each stack builds a cluster of its cloud, with the security defaults on the inputs it sends.
 
-Input names are the engine's (camelCase), as components/cluster/{eks,eks_nodes,gke,gke_nodes,aks}.py
+Input names are the engine's (camelCase), as components/cluster/{aws/eks,aws/nodes,gcp/gke,gcp/nodes,azure/aks}.py
 set them; the values checked are the ones in plan.json, i.e. what `pulumi up` would send.
 """
 

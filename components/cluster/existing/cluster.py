@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pulumi
 
-from .args import ClusterArgs, ExistingClusterArgs
-from .base import ClusterComponent
-from .handle import NoCloudIdentity
+from ..args import ClusterArgs, ExistingClusterArgs
+from ..base import ClusterComponent
+from ..handle import NoCloudIdentity
 
 
 class ExistingCluster(ClusterComponent):

@@ -11,9 +11,9 @@ from typing import Any
 import pulumi
 from pulumi_azure_native import containerservice
 
-from .args import NodePoolArgs, Taint, node_labels, node_taints
-from .base import ClusterComponent
-from .catalog import machine_type
+from ..args import NodePoolArgs, Taint, node_labels, node_taints
+from ..base import ClusterComponent
+from ..catalog import machine_type
 
 # AKS taints spot nodes itself; stating it keeps the taint list from showing drift.
 # https://learn.microsoft.com/azure/aks/spot-node-pool

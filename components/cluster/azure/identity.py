@@ -18,8 +18,8 @@ from pulumi_azure_native import authorization, keyvault, managedidentity
 
 from components import names
 
-from .base import ClusterComponent
-from .handle import IdentityBinding
+from ..base import ClusterComponent
+from ..handle import IdentityBinding
 
 # Built-in role definition ids (the same in every tenant).
 # https://learn.microsoft.com/azure/role-based-access-control/built-in-roles

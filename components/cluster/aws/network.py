@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from .base import ClusterComponent
-from .planning import plan_subnets
+from ..base import ClusterComponent
+from ..planning import plan_subnets
 
 # The tags the AWS load balancer integrations use to find subnets for each scheme.
 # https://docs.aws.amazon.com/eks/latest/userguide/network-load-balancing.html

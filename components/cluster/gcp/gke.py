@@ -17,12 +17,14 @@ from __future__ import annotations
 import pulumi
 import pulumi_gcp as gcp
 
-from . import gke_iam, gke_network, gke_nodes
-from .args import ClusterArgs
-from .base import ClusterComponent
-from .handle import NoCloudIdentity
-from .kubeconfig import gke_exec, kubeconfig_output
-from .tags import resource_tags
+from ..args import ClusterArgs
+from ..base import ClusterComponent
+from ..handle import NoCloudIdentity
+from ..kubeconfig import gke_exec, kubeconfig_output
+from ..tags import resource_tags
+from . import iam as gke_iam
+from . import network as gke_network
+from . import nodes as gke_nodes
 
 AUDIT_COMPONENTS = ["SYSTEM_COMPONENTS", "APISERVER", "CONTROLLER_MANAGER", "SCHEDULER", "WORKLOADS"]
 BASE_COMPONENTS = ["SYSTEM_COMPONENTS", "WORKLOADS"]

@@ -1,7 +1,7 @@
 """`EksCluster`: an Amazon EKS cluster built from the neutral `ClusterArgs`.
 
 The constructor only reads as the order things are built in; each step lives in a small module
-(eks_network, eks_iam, eks_nodes, eks_addons). Security defaults and why:
+(network.py, iam.py, nodes.py, addons.py). Security defaults and why:
 - API endpoint private unless `endpoint.public`, and then only for `publicAccessCidrs`.
 - Access entries (authentication mode API) instead of the aws-auth ConfigMap, which anyone
   with kube-system write access could edit to grant themselves admin.
@@ -9,7 +9,7 @@ The constructor only reads as the order things are built in; each step lives in 
 - All five control-plane log types, audit included, to a log group with a retention period
   (EKS would create one that never expires).
 - IRSA for every pod that needs AWS (the VPC CNI and EBS CSI driver included), so nodes keep
-  only the node policies; IMDSv2-only nodes (see eks_nodes).
+  only the node policies; IMDSv2-only nodes (see nodes.py).
 - Upgrade policy STANDARD: a cluster is not silently billed for extended support.
 """
 
@@ -20,12 +20,15 @@ from collections.abc import Sequence
 import pulumi
 import pulumi_aws as aws
 
-from . import eks_addons, eks_iam, eks_network, eks_nodes
-from .args import ClusterArgs
-from .base import ClusterComponent
-from .handle import NoCloudIdentity, NodeAutoscalerSupport
-from .kubeconfig import aws_exec, kubeconfig_output
-from .tags import resource_tags
+from ..args import ClusterArgs
+from ..base import ClusterComponent
+from ..handle import NoCloudIdentity, NodeAutoscalerSupport
+from ..kubeconfig import aws_exec, kubeconfig_output
+from ..tags import resource_tags
+from . import addons as eks_addons
+from . import iam as eks_iam
+from . import network as eks_network
+from . import nodes as eks_nodes
 
 CONTROL_PLANE_LOGS = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
 LOG_RETENTION_DAYS = {True: 365, False: 90}  # production: a year of audit history

@@ -12,11 +12,11 @@ from collections.abc import Sequence
 import pulumi
 import pulumi_gcp as gcp
 
-from .args import NodePoolArgs, node_labels, node_taints
-from .base import ClusterComponent
-from .catalog import machine_type
-from .gke_iam import CLOUD_PLATFORM_SCOPE, metadata_mode
-from .tags import resource_tags
+from ..args import NodePoolArgs, node_labels, node_taints
+from ..base import ClusterComponent
+from ..catalog import machine_type
+from ..tags import resource_tags
+from .iam import CLOUD_PLATFORM_SCOPE, metadata_mode
 
 # GKE's autoscaler owns the node count once a pool exists.
 NODE_POOL_IGNORE_CHANGES = ["nodeCount", "initialNodeCount"]

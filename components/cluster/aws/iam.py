@@ -16,10 +16,10 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from .base import ClusterComponent
-from .catalog import aws_partition
-from .handle import IdentityBinding
-from .profiles import PROFILES
+from ..base import ClusterComponent
+from ..catalog import aws_partition
+from ..handle import IdentityBinding
+from ..profiles import PROFILES
 
 ROLE_ARN_ANNOTATION = "eks.amazonaws.com/role-arn"
 STS_AUDIENCE = "sts.amazonaws.com"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_gcp as gcp
 
-from .base import ClusterComponent
+from ..base import ClusterComponent
 
 PODS_RANGE = "pods"
 SERVICES_RANGE = "services"

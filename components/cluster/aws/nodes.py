@@ -13,9 +13,9 @@ from collections.abc import Sequence
 import pulumi
 import pulumi_aws as aws
 
-from .args import NodePoolArgs, node_labels, node_taints
-from .base import ClusterComponent
-from .catalog import eks_ami_type, machine_type
+from ..args import NodePoolArgs, node_labels, node_taints
+from ..base import ClusterComponent
+from ..catalog import eks_ami_type, machine_type
 
 # AL2023's root device.
 ROOT_DEVICE = "/dev/xvda"

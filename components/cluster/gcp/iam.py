@@ -17,8 +17,8 @@ import pulumi_gcp as gcp
 
 from components import names
 
-from .base import ClusterComponent
-from .handle import IdentityBinding
+from ..base import ClusterComponent
+from ..handle import IdentityBinding
 
 NODE_ROLES = (
     "roles/logging.logWriter",

@@ -14,9 +14,9 @@ import pulumi
 import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
-from .base import ClusterComponent
-from .eks_iam import EksIdentity
-from .profiles import PROFILES
+from ..base import ClusterComponent
+from ..profiles import PROFILES
+from .iam import EksIdentity
 
 
 def addon(
