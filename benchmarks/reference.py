@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from components.cluster.profiles import Cloud
+    from components.cluster.cloud import Cloud
     from components.fleet import FleetArgs
     from components.workload.spec import ServiceSpec
 

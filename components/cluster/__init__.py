@@ -9,7 +9,6 @@ GCP or Azure SDKs (each costs seconds and hundreds of MB) and `existing` imports
 from __future__ import annotations
 
 import importlib
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import pulumi
@@ -25,20 +24,18 @@ from .args import (
     Taint,
     default_node_pools,
 )
+from .cloud import Cloud, CloudProfile, CloudSpec
+from .clouds import CLOUDS, PROFILES, SPECS, cloud_spec
 from .config import parse_cluster_config, parse_clusters_config
 from .handle import ClusterHandle, IdentityBinder, IdentityBinding, NoCloudIdentity
-from .profiles import CLOUDS, PROFILES, Cloud, CloudProfile
 from .validate import validate_cluster
 
 if TYPE_CHECKING:
     from .base import ClusterComponent
 
-# cloud -> (module, class): the only place the clouds are enumerated for dispatch.
+# cloud -> (module, class) of its cluster component, as each cloud's spec names it.
 IMPLEMENTATIONS: dict[Cloud, tuple[str, str]] = {
-    "aws": ("components.cluster.aws.eks", "EksCluster"),
-    "gcp": ("components.cluster.gcp.gke", "GkeCluster"),
-    "azure": ("components.cluster.azure.aks", "AksCluster"),
-    "existing": ("components.cluster.existing.cluster", "ExistingCluster"),
+    name: spec.implementation for name, spec in SPECS.items()
 }
 
 
@@ -62,15 +59,9 @@ def resolve(args: ClusterArgs) -> ClusterArgs:
     problems = Problems()
     with problems.under(f"clusters.{args.name}") as here:
         validate_cluster(args, here)
-        if args.cloud == "gcp" and args.project is None:
-            project = pulumi.Config("gcp").get("project")
-            here.check(
-                bool(project),
-                "project",
-                None,
-                "is required on gcp: set it here or set gcp:project in the stack config",
-            )
-            args = replace(args, project=project)
+        spec = SPECS.get(args.cloud)
+        if spec is not None:
+            args = spec.resolve(here, args)
     problems.raise_if_any()
     return args
 
@@ -79,8 +70,10 @@ __all__ = [
     "CLOUDS",
     "IMPLEMENTATIONS",
     "PROFILES",
+    "SPECS",
     "Cloud",
     "CloudProfile",
+    "CloudSpec",
     "ClusterArgs",
     "ClusterHandle",
     "EndpointArgs",
@@ -91,6 +84,7 @@ __all__ = [
     "NoCloudIdentity",
     "NodePoolArgs",
     "Taint",
+    "cloud_spec",
     "create_cluster",
     "default_node_pools",
     "parse_cluster_config",

@@ -7,7 +7,7 @@ pools and deletion protection on `production`) are filled in `__post_init__`, so
 is always complete.
 
 `parse_cluster_config` (config.py) builds these from stack config; `validate_cluster`
-(validate.py) checks them; both are re-exported at the bottom of this module.
+(validate.py) checks them.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal
 
-from .catalog import DEFAULT_VERSION, Size, default_zones
-from .profiles import Cloud
+from .catalog import DEFAULT_VERSION, Size
+from .cloud import Cloud
+from .clouds import SPECS
 
 TaintEffect = Literal["NoSchedule", "PreferNoSchedule", "NoExecute"]
 TAINT_EFFECTS: tuple[TaintEffect, ...] = ("NoSchedule", "PreferNoSchedule", "NoExecute")
@@ -63,7 +64,7 @@ class NodePoolArgs:
     size: Size = "medium"
     """Default "medium" (4 vCPU, 16 GiB): small | medium | large | xlarge, see catalog.py."""
     machine_type: str | None = None
-    """Default None (the size's machine in catalog.MACHINE_TYPES): this cloud's machine type."""
+    """Default None (the size's machine in the cloud's `cloud.py`): this cloud's machine type."""
     min_size: int = 1
     """Default 1: fewest nodes the autoscaler keeps (also the initial count)."""
     max_size: int = 3
@@ -146,9 +147,9 @@ class ClusterArgs:
     region: str = ""
     """Default "" (allowed only for existing): the region (us-east-1, europe-west1, westeurope)."""
     version: str = DEFAULT_VERSION
-    """Default "1.35": the Kubernetes minor; must be one catalog.SUPPORTED_VERSIONS lists."""
+    """Default "1.35": the Kubernetes minor; must be one the cloud's `cloud.py` lists."""
     zones: Sequence[str] = ()
-    """Default () (three zones of the region, see catalog.default_zones): zones to spread over."""
+    """Default () (three zones of the region, from the cloud's `cloud.py`): zones to spread over."""
     node_pools: Mapping[str, NodePoolArgs] = field(default_factory=dict)
     """Default {} (`default_node_pools(production)`: system + general): pools keyed by name."""
     network: NetworkArgs = field(default_factory=NetworkArgs)
@@ -176,16 +177,20 @@ class ClusterArgs:
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
-        set_(self, "zones", tuple(self.zones) or default_zones(self.cloud, self.region))
+        # An unknown cloud is reported by validation; until then it is given nothing to derive.
+        spec = SPECS.get(self.cloud)
+        managed = spec is not None and spec.managed
+        default_zones = spec.zones.default(self.region) if spec is not None else ()
+        set_(self, "zones", tuple(self.zones) or default_zones)
         set_(self, "admins", tuple(self.admins))
         set_(self, "tags", MappingProxyType(dict(self.tags)))
         pools = dict(self.node_pools)
-        if not pools and self.cloud != "existing":
+        if not pools and managed:
             pools = default_node_pools(self.production)
         set_(self, "node_pools", MappingProxyType(pools))
         if self.deletion_protection is None:
             set_(self, "deletion_protection", self.production)
-        if self.cloud == "existing" and self.existing is None:
+        if spec is not None and not managed and self.existing is None:
             set_(self, "existing", ExistingClusterArgs())
 
     @property
@@ -222,10 +227,6 @@ def node_taints(pool: NodePoolArgs) -> tuple[Taint, ...]:
     return taints
 
 
-# Re-exported so `components.cluster.args` is the one import for the cluster API's plain half.
-from .config import parse_cluster_config, parse_clusters_config  # noqa: E402
-from .validate import validate_cluster  # noqa: E402
-
 __all__ = [
     "CRITICAL_ADDONS_TAINT",
     "POOL_LABEL",
@@ -240,7 +241,4 @@ __all__ = [
     "default_node_pools",
     "node_labels",
     "node_taints",
-    "parse_cluster_config",
-    "parse_clusters_config",
-    "validate_cluster",
 ]

@@ -13,8 +13,8 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from .args import ClusterArgs
+from .clouds import PROFILES
 from .handle import ClusterHandle, IdentityBinder, NodeAutoscalerSupport
-from .profiles import PROFILES
 
 
 class ClusterComponent(pulumi.ComponentResource):

@@ -24,7 +24,7 @@ from .args import (
     Taint,
 )
 from .catalog import SIZES
-from .profiles import CLOUDS
+from .clouds import CLOUDS
 from .validate import validate_cluster
 
 

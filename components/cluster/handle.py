@@ -13,7 +13,7 @@ from typing import Protocol
 import pulumi
 import pulumi_kubernetes as k8s
 
-from .profiles import Cloud, CloudProfile
+from .cloud import Cloud, CloudProfile
 
 
 @dataclass(frozen=True)

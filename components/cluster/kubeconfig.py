@@ -1,4 +1,4 @@
-"""The one kubeconfig builder every cloud uses, and each cloud's exec credential plugin.
+"""The one kubeconfig builder every cloud uses; each cloud's exec plugin is in its cloud.py.
 
 A kubeconfig here never holds a credential: it names the cluster (server + CA) and the command
 that fetches a short-lived token (`aws eks get-token`, `gke-gcloud-auth-plugin`, `kubelogin`),
@@ -17,9 +17,6 @@ import pulumi
 import yaml
 
 EXEC_API_VERSION = "client.authentication.k8s.io/v1beta1"
-# The Entra ID application every AKS cluster's API server accepts tokens for (AKS-managed AAD).
-# https://azure.github.io/kubelogin/concepts/aks.html
-AKS_AAD_SERVER_ID = "6dae42f8-4368-4678-94ff-3960e28e3630"
 
 
 @dataclass(frozen=True)
@@ -43,34 +40,6 @@ class ExecCredential:
         if self.provide_cluster_info:
             spec["provideClusterInfo"] = True
         return {"exec": spec}
-
-
-def aws_exec(cluster_name: str, region: str) -> ExecCredential:
-    return ExecCredential(
-        command="aws",
-        args=("eks", "get-token", "--cluster-name", cluster_name, "--region", region,
-              "--output", "json"),
-        install_hint="Install the AWS CLI v2: https://docs.aws.amazon.com/cli/",
-    )
-
-
-def gke_exec() -> ExecCredential:
-    return ExecCredential(
-        command="gke-gcloud-auth-plugin",
-        install_hint="Install gke-gcloud-auth-plugin: "
-        "https://cloud.google.com/kubernetes-engine/docs/how-to/cluster-access-for-kubectl",
-        provide_cluster_info=True,
-    )
-
-
-def aks_exec(login: str = "azurecli") -> ExecCredential:
-    """kubelogin with the Azure CLI's login; CI on workload identity runs
-    `kubelogin convert-kubeconfig -l workloadidentity` (or sets `login="workloadidentity"`)."""
-    return ExecCredential(
-        command="kubelogin",
-        args=("get-token", "--login", login, "--server-id", AKS_AAD_SERVER_ID),
-        install_hint="Install kubelogin: https://azure.github.io/kubelogin/install.html",
-    )
 
 
 def render_kubeconfig(

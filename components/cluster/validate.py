@@ -2,6 +2,8 @@
 
 `validate_cluster` records each broken rule under `clusters.<name>.<configKey>` (the stack
 config's own spelling, so a message points at the line to fix) and never stops at the first.
+The rules here hold on every cloud; a cloud's own (its names, versions, regions, zone and
+network limits) come from its `CloudSpec`, asked at fixed points so problems keep their order.
 """
 
 from __future__ import annotations
@@ -13,26 +15,15 @@ from components.errors import Problems
 
 from . import catalog, planning
 from .args import TAINT_EFFECTS, ClusterArgs, EndpointArgs, NetworkArgs, NodePoolArgs
-from .catalog import ManagedCloud
-from .profiles import CLOUDS
+from .cloud import CloudSpec
+from .clouds import CLOUDS, SPECS
 
-# EKS places its control-plane network interfaces in at least two zones.
-# https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html
-EKS_MIN_ZONES = 2
 # A production cluster must survive losing a zone.
 PRODUCTION_MIN_ZONES = 2
 # A production system pool must survive losing a node (CoreDNS runs two replicas).
 PRODUCTION_MIN_SYSTEM_NODES = 2
-# EKS: the service range must be /12-/24; AKS puts the DNS service at .10, so >= /28 anyway.
+# The narrowest rule every cloud accepts: EKS takes /12-/24; AKS puts the DNS service at .10.
 SERVICES_PREFIX_RANGE = (12, 24)
-# AWS VPCs are /16 to /28.
-AWS_VPC_MIN_PREFIX = 16
-# EKS takes a service range only inside the RFC 1918 blocks.
-# https://docs.aws.amazon.com/eks/latest/APIReference/API_KubernetesNetworkConfigRequest.html
-EKS_SERVICE_BLOCKS = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
-# AKS keeps these ranges for itself; a service range inside one is refused.
-# https://learn.microsoft.com/azure/aks/configure-azure-cni#plan-ip-addressing-for-your-cluster
-AKS_RESERVED_RANGES = ("169.254.0.0/16", "172.30.0.0/16", "172.31.0.0/16", "192.0.2.0/24")
 
 
 def validate_cluster(args: ClusterArgs, problems: Problems) -> None:
@@ -44,11 +35,11 @@ def validate_cluster(args: ClusterArgs, problems: Problems) -> None:
     here = problems
     if not here.check(args.cloud in CLOUDS, "cloud", args.cloud, f"must be one of {CLOUDS}"):
         return
-    names.check_cluster_name(here, "", args.cloud, args.name)  # the key under clusters
-    if args.cloud == "existing":
-        _check_existing(here, args)
+    cloud = SPECS[args.cloud]
+    cloud.cluster_name.check(here, "", args.name)  # the key under clusters
+    if not cloud.managed:
+        cloud.check_unmanaged(here, args)
         return
-    cloud: ManagedCloud = args.cloud
     region_ok = _check_region(here, cloud, args.region)
     _check_version(here, cloud, args.version)
     if region_ok:
@@ -62,42 +53,16 @@ def validate_cluster(args: ClusterArgs, problems: Problems) -> None:
     here.check(args.existing is None, "existing", "...", "is only for cloud: existing")
 
 
-def _check_existing(problems: Problems, args: ClusterArgs) -> None:
-    """An existing cluster is only reached: settings that would build one are mistakes."""
-    unused = "has no effect on an existing cluster; remove it"
-    problems.check(not args.node_pools, "nodePools", sorted(args.node_pools), unused)
-    problems.check(not args.admins, "admins", list(args.admins), unused)
-    problems.check(args.project is None, "project", args.project, unused)
-    problems.check(
-        catalog.VERSION_PATTERN.fullmatch(args.version) is not None,
-        "version",
-        args.version,
-        'must be a Kubernetes minor such as "1.35"',
-    )
-    existing = args.existing
-    if existing is not None:
-        problems.check(
-            bool(existing.kubeconfig), "existing.kubeconfig", existing.kubeconfig, "is required"
-        )
-        problems.check(
-            existing.context is None or bool(existing.context),
-            "existing.context",
-            existing.context,
-            "must be a non-empty context name (or left out for current-context)",
-        )
-
-
-def _check_region(problems: Problems, cloud: ManagedCloud, region: str) -> bool:
-    example = catalog.REGION_EXAMPLES[cloud]
+def _check_region(problems: Problems, cloud: CloudSpec, region: str) -> bool:
     return problems.check(
-        catalog.is_region(cloud, region),
+        cloud.is_region(region),
         "region",
         region,
-        f"must be a {cloud} region such as {example}",
+        f"must be a {cloud.name} region such as {cloud.region_example}",
     )
 
 
-def _check_version(problems: Problems, cloud: ManagedCloud, version: str) -> None:
+def _check_version(problems: Problems, cloud: CloudSpec, version: str) -> None:
     if not problems.check(
         catalog.VERSION_PATTERN.fullmatch(version) is not None,
         "version",
@@ -105,33 +70,30 @@ def _check_version(problems: Problems, cloud: ManagedCloud, version: str) -> Non
         'must be a Kubernetes minor such as "1.35"',
     ):
         return
-    offered = catalog.SUPPORTED_VERSIONS[cloud]
+    offered = cloud.versions
     problems.check(
         version in offered,
         "version",
         version,
-        f"is not offered on {cloud}: supported minors are {', '.join(offered)}",
+        f"is not offered on {cloud.name}: supported minors are {', '.join(offered)}",
     )
 
 
-def _check_zones(problems: Problems, cloud: ManagedCloud, args: ClusterArgs) -> None:
+def _check_zones(problems: Problems, cloud: CloudSpec, args: ClusterArgs) -> None:
     zones = list(args.zones)
     for i, zone in enumerate(zones):
         problems.check(
-            catalog.zone_in_region(cloud, args.region, zone),
+            cloud.zones.contains(args.region, zone),
             f"zones[{i}]",
             zone,
             f"is not a zone of region {args.region} (e.g. "
-            f"{catalog.zone_example(cloud, args.region)})",
+            f"{cloud.zones.example(args.region)})",
         )
     problems.check(len(set(zones)) == len(zones), "zones", zones, "must not repeat a zone")
     problems.check(
         len(zones) <= planning.MAX_ZONES, "zones", zones, f"at most {planning.MAX_ZONES} zones"
     )
-    if cloud == "aws":
-        problems.check(
-            len(zones) >= EKS_MIN_ZONES, "zones", zones, "EKS needs subnets in at least 2 zones"
-        )
+    cloud.check_zones(problems, zones)
     if args.production:
         problems.check(
             len(zones) >= PRODUCTION_MIN_ZONES,
@@ -141,7 +103,7 @@ def _check_zones(problems: Problems, cloud: ManagedCloud, args: ClusterArgs) -> 
         )
 
 
-def _check_pools(problems: Problems, cloud: ManagedCloud, args: ClusterArgs) -> None:
+def _check_pools(problems: Problems, cloud: CloudSpec, args: ClusterArgs) -> None:
     pools = args.node_pools
     if not problems.check(bool(pools), "nodePools", {}, "needs at least one node pool"):
         return
@@ -160,7 +122,9 @@ def _check_pools(problems: Problems, cloud: ManagedCloud, args: ClusterArgs) -> 
     )
     for name, pool in pools.items():
         with problems.under(f"nodePools.{name}") as here:
-            names.check_pool_name(problems, f"nodePools.{name}", cloud, name)
+            # The key is a node label value everywhere, then the cloud's own limit applies.
+            if names.check_dns1123_label(problems, f"nodePools.{name}", name):
+                cloud.pool_name.check(problems, f"nodePools.{name}", name)
             _check_pool(here, pool, args.production)
 
 
@@ -211,11 +175,11 @@ def _check_pool(problems: Problems, pool: NodePoolArgs, production: bool) -> Non
 
 
 def _check_network(
-    problems: Problems, cloud: ManagedCloud, network: NetworkArgs, zone_count: int
+    problems: Problems, cloud: CloudSpec, network: NetworkArgs, zone_count: int
 ) -> None:
     with problems.under("network") as here:
         if network.uses_existing:
-            _check_existing_network(here, cloud, network)
+            cloud.check_existing_network(here, network)
             return
         ranges = {
             "vpcCidr": network.vpc_cidr,
@@ -232,13 +196,7 @@ def _check_network(
                 network.vpc_cidr,
                 f"is too small for {zone_count} zones: use a /{smallest} or larger",
             )
-            if cloud == "aws":
-                here.check(
-                    vpc.prefixlen >= AWS_VPC_MIN_PREFIX,
-                    "vpcCidr",
-                    network.vpc_cidr,
-                    "an AWS VPC is at most a /16",
-                )
+            cloud.check_vpc(here, network.vpc_cidr, vpc)
         if services is not None:
             low, high = SERVICES_PREFIX_RANGE
             here.check(
@@ -247,57 +205,9 @@ def _check_network(
                 network.services_cidr,
                 f"must be a /{low} to /{high}",
             )
-            if cloud == "aws":
-                here.check(
-                    any(services.subnet_of(planning.Network(b)) for b in EKS_SERVICE_BLOCKS),
-                    "servicesCidr",
-                    network.services_cidr,
-                    f"EKS takes a service range inside {', '.join(EKS_SERVICE_BLOCKS)}",
-                )
-            if cloud == "azure":
-                clash = [r for r in AKS_RESERVED_RANGES if services.overlaps(planning.Network(r))]
-                here.check(
-                    not clash,
-                    "servicesCidr",
-                    network.services_cidr,
-                    f"overlaps {', '.join(clash)}, which AKS reserves",
-                )
+            cloud.check_services(here, network.services_cidr, services)
         for a, b in planning.overlapping(ranges):
             here.check(False, b, ranges[b], f"overlaps {a} ({ranges[a]})")
-
-
-def _check_existing_network(problems: Problems, cloud: ManagedCloud, network: NetworkArgs) -> None:
-    ids = list(network.existing_subnet_ids)
-    if cloud == "aws":
-        problems.check(
-            len(ids) >= EKS_MIN_ZONES,
-            "existingSubnetIds",
-            ids,
-            "EKS needs private subnets in at least 2 zones",
-        )
-        for i, subnet in enumerate(ids):
-            problems.check(
-                subnet.startswith("subnet-"),
-                f"existingSubnetIds[{i}]",
-                subnet,
-                "must be a subnet id (subnet-...)",
-            )
-        return
-    problems.check(
-        len(ids) == 1, "existingSubnetIds", ids, f"{cloud} takes exactly one (regional) subnet"
-    )
-    prefix = "projects/" if cloud == "gcp" else "/subscriptions/"
-    for i, subnet in enumerate(ids):
-        problems.check(
-            prefix in subnet, f"existingSubnetIds[{i}]", subnet, f"must be a {prefix}... id"
-        )
-    if cloud == "gcp":
-        problems.check(
-            bool(network.existing_network),
-            "existingNetwork",
-            network.existing_network,
-            "is required with existingSubnetIds on gcp (the subnetwork's VPC network)",
-        )
 
 
 def _check_endpoint(problems: Problems, endpoint: EndpointArgs, production: bool) -> None:
@@ -328,23 +238,28 @@ def _check_endpoint(problems: Problems, endpoint: EndpointArgs, production: bool
                 )
 
 
-def _check_tags(problems: Problems, cloud: ManagedCloud, args: ClusterArgs) -> None:
-    key_rule, value_rule = names.TAG_RULES[cloud]
+def _check_tags(problems: Problems, cloud: CloudSpec, args: ClusterArgs) -> None:
+    if cloud.tag_rules is None:
+        return
+    key_rule, value_rule = cloud.tag_rules
     for key, value in args.tags.items():
         key_rule.check(problems, f"tags.{key}", key)
         value_rule.check(problems, f"tags.{key}", value)
 
 
-def _check_admins(problems: Problems, cloud: ManagedCloud, admins: Sequence[str]) -> None:
+def _check_admins(problems: Problems, cloud: CloudSpec, admins: Sequence[str]) -> None:
+    if cloud.admin_rule is None:
+        return
     for i, admin in enumerate(admins):
-        names.ADMIN_RULES[cloud].check(problems, f"admins[{i}]", admin)
+        cloud.admin_rule.check(problems, f"admins[{i}]", admin)
 
 
-def _check_project(problems: Problems, cloud: ManagedCloud, project: str | None) -> None:
-    if cloud != "gcp":
-        problems.check(project is None, "project", project, "is only used on gcp")
-    elif project is not None:
-        names.GCP_PROJECT_ID.check(problems, "project", project)
+def _check_project(problems: Problems, cloud: CloudSpec, project: str | None) -> None:
+    if cloud.takes_project:
+        cloud.check_project(problems, project)
+        return
+    takers = ", ".join(spec.name for spec in SPECS.values() if spec.takes_project)
+    problems.check(project is None, "project", project, f"is only used on {takers}")
 
 
 def _cidr(problems: Problems, path: str, value: str) -> planning.Network | None:

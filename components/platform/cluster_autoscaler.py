@@ -7,14 +7,12 @@ only adds the chart. https://github.com/kubernetes/autoscaler/blob/master/cluste
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
 import pulumi
 
 from components.cluster.handle import ClusterFacts, ClusterHandle, NodeAutoscalerSupport
-from components.cluster.profiles import Cloud
 from components.errors import Problems
 
 from .addon import AddonArgs, HelmAddon
@@ -26,10 +24,6 @@ from .workload_shape import (
     ha_replicas,
     resources,
 )
-
-# cluster-autoscaler's `--cloud-provider` for each cloud whose cluster module may hand over a
-# NodeAutoscalerSupport (today only EKS does).
-CLOUD_PROVIDERS: Mapping[Cloud, str] = {"aws": "aws", "gcp": "gce", "azure": "azure"}
 
 Expander = Literal["least-waste", "random", "most-pods", "priority", "price"]
 
@@ -62,7 +56,8 @@ class ClusterAutoscalerArgs(AddonArgs):
                 f"must be {namespace!r}: the cluster's IAM role trusts the "
                 "ServiceAccount there",
             )
-        if handle.cloud not in CLOUD_PROVIDERS:
+        # `--cloud-provider` comes from the cloud's profile (today only EKS hands over support).
+        if handle.profile.cluster_autoscaler_provider is None:
             problems.add(
                 "enabled", self.enabled,
                 f"cluster-autoscaler has no provider for cloud {handle.cloud!r}",
@@ -95,7 +90,7 @@ class ClusterAutoscaler(HelmAddon):
         assert support is not None  # checked by ClusterAutoscalerArgs.check_cluster
         replicas = ha_replicas(args.replicas, handle.production)
         typed = {
-            "cloudProvider": CLOUD_PROVIDERS[handle.cloud],
+            "cloudProvider": handle.profile.cluster_autoscaler_provider,
             # Node groups tagged k8s.io/cluster-autoscaler/<name> are found without listing them.
             "autoDiscovery": {"clusterName": support.cluster_name},
             "awsRegion": support.region,

@@ -2,7 +2,7 @@
 
 Credentials come from the cluster's workload identity (`handle.identity.bind`), never from keys
 in values. What differs per cloud (external-dns's provider name and the role its identity gets)
-is the table below, the only cloud branching in this module.
+is the cloud's `profile.dns`, declared in the cloud's own `cloud.py`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from typing import Literal
 import pulumi
 
 from components.cluster.handle import ClusterFacts, ClusterHandle
-from components.cluster.profiles import Cloud
 from components.errors import Problems
 
 from .addon import AddonArgs, HelmAddon
@@ -23,20 +22,6 @@ from .workload_shape import component_labels, resources
 
 SERVICE_ACCOUNT = "external-dns"
 
-
-@dataclass(frozen=True)
-class DnsProvider:
-    name: str  # external-dns's --provider
-    roles: tuple[str, ...]  # what `identity.bind` grants, in the cloud's own terms
-
-
-# Route53 (external-dns calls it "aws"), Cloud DNS ("google"), Azure DNS ("azure"). An existing
-# cluster has no cloud identity: set `provider` and pass credentials through values.
-DNS_PROVIDERS: Mapping[Cloud, DnsProvider] = {
-    "aws": DnsProvider("aws", ("arn:aws:iam::aws:policy/AmazonRoute53FullAccess",)),
-    "gcp": DnsProvider("google", ("roles/dns.admin",)),
-    "azure": DnsProvider("azure", ("DNS Zone Contributor",)),
-}
 
 Source = Literal["ingress", "service", "gateway-httproute", "gateway-grpcroute"]
 
@@ -55,7 +40,7 @@ class ExternalDnsArgs(AddonArgs):
     provider: str | None = None
     """external-dns provider name. Default: None, the cloud's (aws, google or azure)."""
     roles: Sequence[str] | None = None
-    """Roles its cloud identity gets. Default: None, the cloud's DNS role from the table above."""
+    """Roles its cloud identity gets. Default: None, the cloud's DNS role (`profile.dns`)."""
     txt_owner_id: str | None = None
     """Owner id in TXT ownership records. Default: None, the cluster's name."""
     extra_args: Mapping[str, str] = field(default_factory=dict)
@@ -70,7 +55,8 @@ class ExternalDnsArgs(AddonArgs):
             check_hostname(problems, f"domainFilters[{index}]", domain)
 
     def check_cluster(self, handle: ClusterFacts, problems: Problems) -> None:
-        if self.provider is None and handle.cloud not in DNS_PROVIDERS:
+        # An existing cluster has no cloud identity: set `provider`, credentials go in values.
+        if self.provider is None and handle.profile.dns is None:
             problems.add(
                 "provider", None, f"must be set: cloud {handle.cloud!r} has no default DNS provider"
             )
@@ -97,7 +83,7 @@ class ExternalDns(HelmAddon):
             pod_security="restricted",
             opts=opts,
         )
-        default = DNS_PROVIDERS.get(handle.cloud)
+        default = handle.profile.dns
         provider = args.provider or (default.name if default else "")
         roles = tuple(args.roles) if args.roles is not None else (default.roles if default else ())
         binding = handle.identity.bind(

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from components.cluster.profiles import Cloud
+from components.cluster.cloud import Cloud
 
 from .probes import Probe
 

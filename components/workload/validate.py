@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from components.cluster.profiles import CLOUDS
+from components.cluster.clouds import CLOUDS
 from components.errors import Problems
 from components.names import (
     check_dns1035_label,

@@ -36,6 +36,7 @@ from typing import Any, Literal
 
 import yaml
 
+from components.cluster.clouds import SPECS
 from skyfleet.analysis import cluster_guard
 
 Status = Literal["added", "removed", "changed", "unchanged", "unknown"]
@@ -47,7 +48,6 @@ COMPARED_FIELDS = ("inputs", "protect", "provider", "dependencies", "options")
 FILE_DIRS = ("manifests", "helm", "gitops")
 NULL_REF = re.compile(r"^0+$")  # `github.event.before` of a branch's first push
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
-CLOUD_PREFIXES = {"aws": "aws", "gcp": "gcp", "azure": "azure"}
 
 
 class DiffError(RuntimeError):
@@ -264,17 +264,19 @@ def stack_environment(stack: str, config: Mapping[str, Any] | None) -> str:
 
 def stack_clouds(stack: str, config: Mapping[str, Any] | None) -> list[str]:
     """The clouds a stack's clusters live in (credentials CI needs), else the name's prefix."""
+    # Only clouds a deploy logs in to; a stack's name starts with its cloud's (aws-dev).
+    logins = {name for name, spec in SPECS.items() if spec.needs_cloud_credentials}
     clusters = (config or {}).get("skyfleet:clusters")
     clouds: set[str] = set()
     if isinstance(clusters, dict):
         for cluster in clusters.values():
             cloud = cluster.get("cloud") if isinstance(cluster, dict) else None
-            if cloud in CLOUD_PREFIXES:
+            if cloud in logins:
                 clouds.add(str(cloud))
     if not clouds:
         prefix = stack.split("-", 1)[0]
-        if prefix in CLOUD_PREFIXES:
-            clouds.add(CLOUD_PREFIXES[prefix])
+        if prefix in logins:
+            clouds.add(prefix)
     return sorted(clouds)
 
 

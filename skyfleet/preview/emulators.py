@@ -3,7 +3,9 @@
 Each emulator receives the resource's inputs and returns the outputs a real provider would add
 (endpoints, certificate data, issuer URLs, ARNs, generated passwords). Values derive from the
 resource's URN through a hash, never from time or randomness, so two previews are byte-identical.
-Register an emulator with `@computes(type_token)` or an invoke with `@answers(token)`.
+Register an emulator with `@computes(type_token)`, an invoke with `@answers(token)`, and what
+every resource of one provider package gets with `@provider_rules(package)`. Each cloud's
+emulators are in its own module of `clouds/`; this module knows no cloud.
 """
 
 from __future__ import annotations
@@ -19,10 +21,19 @@ SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000"
 TENANT_ID = "11111111-1111-1111-1111-111111111111"
 GCP_PROJECT = "skyfleet-preview"
 FAKE_CA = base64.b64encode(b"-----BEGIN CERTIFICATE-----\npreview\n-----END CERTIFICATE-----\n")
+CA_DATA = FAKE_CA.decode()
+# Where a resource is when neither it nor its provider names a region.
+DEFAULT_REGION = "preview-region"
 
 
 def digest(*parts: str, size: int = 8) -> str:
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:size]
+
+
+def guid(*parts: str) -> str:
+    """A GUID-shaped digest of `parts` (Azure ids, EKS cluster ids, KMS key ids)."""
+    h = digest(*parts, size=32)
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 @dataclass
@@ -41,7 +52,7 @@ class Emulation:
             value = self.inputs.get(key) or self.provider_inputs.get(key)
             if isinstance(value, str):
                 return value
-        return "us-east-1" if self.type.startswith("aws:") else "preview-region"
+        return _DEFAULT_REGIONS.get(self.type.split(":", 1)[0], DEFAULT_REGION)
 
     def hash(self, size: int = 8) -> str:
         return digest(self.urn, size=size)
@@ -57,6 +68,9 @@ Emulator = Callable[[Emulation], dict[str, Any]]
 InvokeAnswerer = Callable[[Answer], dict[str, Any]]
 _EMULATORS: dict[str, Emulator] = {}
 _ANSWERS: dict[str, InvokeAnswerer] = {}
+# Provider package ("aws") -> what each of its resources gets first, and its default region.
+_PROVIDER_RULES: dict[str, Emulator] = {}
+_DEFAULT_REGIONS: dict[str, str] = {}
 # Outputs that providers mark secret themselves (additionalSecretOutputs in their schema).
 SECRET_OUTPUTS: dict[str, tuple[str, ...]] = {
     "random:index/randomPassword:RandomPassword": ("result", "bcryptHash"),
@@ -66,6 +80,20 @@ SECRET_OUTPUTS: dict[str, tuple[str, ...]] = {
 def computes(type_token: str) -> Callable[[Emulator], Emulator]:
     def register(fn: Emulator) -> Emulator:
         _EMULATORS[type_token] = fn
+        return fn
+
+    return register
+
+
+def provider_rules(
+    package: str, *, default_region: str | None = None
+) -> Callable[[Emulator], Emulator]:
+    """Registers the outputs every resource of `package` gets before its own emulator runs."""
+
+    def register(fn: Emulator) -> Emulator:
+        _PROVIDER_RULES[package] = fn
+        if default_region is not None:
+            _DEFAULT_REGIONS[package] = default_region
         return fn
 
     return register
@@ -87,14 +115,9 @@ def emulate(res: Emulation) -> tuple[str, dict[str, Any]]:
         return provider_id, outputs
     if res.type.startswith("kubernetes:"):
         outputs.update(_kubernetes_autoname(res))
-    elif res.type.startswith(("aws:", "gcp:")) and "name" not in res.inputs:
-        # Pulumi auto-names cloud resources with a random 7-character suffix; here a stable one.
-        outputs["name"] = f"{res.name}-{res.hash(7)}"
-    if res.type.startswith("aws:") and "arn" not in res.inputs:
-        module = res.type.split(":")[1].split("/")[0]
-        kind = res.type.rsplit(":", 1)[1].lower()
-        resource_name = outputs.get("name", res.inputs.get("name", res.name))
-        outputs["arn"] = f"arn:aws:{module}:{res.region}:{ACCOUNT_ID}:{kind}/{resource_name}"
+    rules = _PROVIDER_RULES.get(res.type.split(":", 1)[0])
+    if rules is not None:
+        outputs.update(rules(res))
     emulator = _EMULATORS.get(res.type)
     if emulator is not None:
         outputs.update(emulator(res))

@@ -17,7 +17,7 @@ from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
 from . import (
-    cloud_emulators,  # noqa: F401 - registers the cluster layer's emulators
+    clouds,  # noqa: F401 - registers each cloud's emulators (clouds/<cloud>.py)
     platform_emulators,  # noqa: F401 - registers the platform layer's emulators
     wire,
 )

@@ -63,7 +63,7 @@ def _value(raw: str) -> Any:
 
 
 def read_settings(stack: str | None = None, project_dir: Path = Path()) -> StackSettings:
-    from components.cluster.args import parse_cluster_config
+    from components.cluster.config import parse_cluster_config
     from components.platform import parse_platform_config
     from components.platform.config import from_config
     from components.workload import parse_workloads
@@ -153,8 +153,8 @@ def _check_platform_fits_clusters(
     """What an add-on cannot do on a cluster (external-dns on a cloud without a DNS provider,
     cluster-autoscaler in a namespace its role does not trust), from the clusters' config alone,
     so it is refused before the clusters exist. A problem shared by clusters is listed once."""
+    from components.cluster.clouds import PROFILES
     from components.cluster.handle import PlannedCluster
-    from components.cluster.profiles import PROFILES
     from components.platform import check_platform_for_cluster
 
     found = Problems(prefix=problems.prefix)

@@ -18,7 +18,7 @@ from components.cluster import (
     NodePoolArgs,
     create_cluster,
 )
-from components.cluster.profiles import PROFILES
+from components.cluster.clouds import PROFILES
 from skyfleet.preview import wire
 from skyfleet.preview.runner import Plan, run_program
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 import pytest
 
 from components import names
+from components.cluster.azure.cloud import azure_key_vault_name
+from components.cluster.clouds import cloud_spec
+from components.cluster.gcp.cloud import gcp_service_account_id
 from components.errors import Problems
 
 
@@ -80,7 +83,7 @@ def test_check_labels_names_the_offending_key() -> None:
     ],
 )
 def test_cluster_name_rules_per_cloud(cloud: str, name: str, ok: bool) -> None:
-    assert names.check_cluster_name(Problems(), "clusters.x", cloud, name) is ok
+    assert cloud_spec(cloud).cluster_name.check(Problems(), "clusters.x", name) is ok
 
 
 @pytest.mark.parametrize(
@@ -95,16 +98,17 @@ def test_cluster_name_rules_per_cloud(cloud: str, name: str, ok: bool) -> None:
     ],
 )
 def test_pool_name_rules_per_cloud(cloud: str, name: str, ok: bool) -> None:
-    assert names.check_pool_name(Problems(), "p", cloud, name) is ok
+    rule = cloud_spec(cloud).pool_name
+    assert (names.is_dns1123_label(name) and rule.check(Problems(), "p", name)) is ok
 
 
 def test_gcp_service_account_id_fits_the_rules() -> None:
-    long_id = names.gcp_service_account_id("a-very-long-cluster-name-indeed", "external-dns")
+    long_id = gcp_service_account_id("a-very-long-cluster-name-indeed", "external-dns")
     assert 6 <= len(long_id) <= 30 and long_id[0].isalpha() and long_id[-1].isalnum()
-    assert names.gcp_service_account_id("main", "nodes") == "main-nodes"
-    assert len(names.gcp_service_account_id("a", "b")) >= 6
+    assert gcp_service_account_id("main", "nodes") == "main-nodes"
+    assert len(gcp_service_account_id("a", "b")) >= 6
 
 
 def test_key_vault_name_is_at_most_24_characters() -> None:
-    name = names.azure_key_vault_name("a-very-long-cluster-name", "abc123")
+    name = azure_key_vault_name("a-very-long-cluster-name", "abc123")
     assert len(name) <= 24 and name.startswith("kv-") and name.endswith("-abc123")

@@ -11,6 +11,8 @@ import pulumi
 import pulumi_kubernetes as k8s
 import pulumi_random as random
 
+from components.cluster.cloud import Cloud, CloudProfile
+from components.cluster.clouds import PROFILES
 from components.cluster.handle import (
     ClusterHandle,
     IdentityBinder,
@@ -18,7 +20,6 @@ from components.cluster.handle import (
     NoCloudIdentity,
     NodeAutoscalerSupport,
 )
-from components.cluster.profiles import PROFILES, Cloud, CloudProfile
 from components.platform import Platform, PlatformArgs
 from skyfleet.preview import wire
 from skyfleet.preview.runner import Plan, run_program

@@ -13,7 +13,7 @@ from platform_harness import (
     values,
 )
 
-from components.cluster.profiles import PROFILES
+from components.cluster.clouds import PROFILES
 from components.errors import Problems
 from components.platform import ArgoCDArgs, IngressController, IngressControllerArgs, PlatformArgs
 from components.platform.ingress import load_balancer_address

@@ -18,7 +18,8 @@ from platform_harness import (
     values,
 )
 
-from components.cluster.profiles import PROFILES, CloudProfile
+from components.cluster.cloud import CloudProfile
+from components.cluster.clouds import PROFILES
 from components.errors import ValidationError
 from components.platform import (
     ArgoCDArgs,

@@ -17,7 +17,9 @@ from typing import Any
 
 import pytest
 
-from components.cluster import aks, eks, gke
+from components.cluster.aws import eks
+from components.cluster.azure import aks
+from components.cluster.gcp import gke
 from components.cluster.kubeconfig import ExecCredential
 from skyfleet.analysis.diff import diff_plans
 from skyfleet.analysis.replacements import CLUSTER_TYPES, K8S_PROVIDER, replacements

@@ -28,8 +28,9 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from components import names
-from components.cluster import aks
 from components.cluster.args import ClusterArgs, NetworkArgs
+from components.cluster.azure import aks
+from components.cluster.azure.cloud import AKS_CLUSTER_NAME
 from components.cluster.planning import plan_node_subnet, plan_subnets
 from components.cluster.validate import validate_cluster
 from components.errors import Problems
@@ -181,7 +182,7 @@ def test_an_accepted_int_or_percent_is_one_kubernetes_accepts(value: int | str) 
 @given(st.from_regex(r"\A[A-Za-z0-9_-]{1,63}\Z") | name_like)
 def test_every_aks_cluster_name_gives_a_valid_dns_prefix(name: str) -> None:
     """AKS derives its DNS prefix from the cluster name; the user never types one."""
-    if names.AKS_CLUSTER_NAME(name):
+    if AKS_CLUSTER_NAME(name):
         prefix = aks._dns_prefix(name)
         assert re.fullmatch(r"[A-Za-z0-9]([A-Za-z0-9-]{0,52}[A-Za-z0-9])?", prefix), prefix
 

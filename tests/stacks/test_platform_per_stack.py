@@ -23,7 +23,7 @@ from skyfleet.preview import emulators
 
 # Release names every cluster gets, whatever its cloud.
 COMMON_RELEASES = {"traefik", "cert-manager", "kube-prometheus-stack", "argocd"}
-# What the cloud does not run itself (components/cluster/profiles.py): EKS neither serves resource
+# What the cloud does not run itself (each cloud's components/cluster/<cloud>/cloud.py): EKS neither serves resource
 # metrics nor scales nodes; kind (an existing cluster) has no metrics-server either.
 CLOUD_RELEASES = {
     "aws": {"metrics-server", "cluster-autoscaler"},

@@ -8,8 +8,9 @@ import pulumi_kubernetes as k8s
 import pulumi_random as random
 import pytest
 
+from components.cluster.cloud import Cloud
+from components.cluster.clouds import PROFILES
 from components.cluster.handle import ClusterHandle, IdentityBinding
-from components.cluster.profiles import PROFILES, Cloud
 from components.errors import ValidationError
 from components.workload import Autoscaling, MetricsSpec, Microservice, deploy_services
 from components.workload import render as r

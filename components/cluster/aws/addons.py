@@ -15,7 +15,7 @@ import pulumi_aws as aws
 import pulumi_kubernetes as k8s
 
 from ..base import ClusterComponent
-from ..profiles import PROFILES
+from .cloud import CLOUD
 from .iam import EksIdentity
 
 
@@ -82,7 +82,7 @@ def default_storage_class(
     """The class the platform profile names: encrypted gp3 (EKS >= 1.30 marks none default).
     https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions-standard.html#kubernetes-1-30
     """
-    name = PROFILES["aws"].default_storage_class
+    name = CLOUD.profile.default_storage_class
     return k8s.storage.v1.StorageClass(
         f"{c.args.name}-{name}",
         metadata=k8s.meta.v1.ObjectMetaArgs(

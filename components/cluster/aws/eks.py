@@ -23,12 +23,13 @@ import pulumi_aws as aws
 from ..args import ClusterArgs
 from ..base import ClusterComponent
 from ..handle import NoCloudIdentity, NodeAutoscalerSupport
-from ..kubeconfig import aws_exec, kubeconfig_output
+from ..kubeconfig import kubeconfig_output
 from ..tags import resource_tags
 from . import addons as eks_addons
 from . import iam as eks_iam
 from . import network as eks_network
 from . import nodes as eks_nodes
+from .cloud import aws_exec
 
 CONTROL_PLANE_LOGS = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
 LOG_RETENTION_DAYS = {True: 365, False: 90}  # production: a year of audit history

@@ -17,18 +17,15 @@ import pulumi
 import pulumi_aws as aws
 
 from ..base import ClusterComponent
-from ..catalog import aws_partition
 from ..handle import IdentityBinding
-from ..profiles import PROFILES
+from .cloud import AUTOSCALER_NAMESPACE, ROLE_ARN_ANNOTATION, aws_partition
 
-ROLE_ARN_ANNOTATION = "eks.amazonaws.com/role-arn"
 STS_AUDIENCE = "sts.amazonaws.com"
 CLUSTER_POLICIES = ("AmazonEKSClusterPolicy",)
 # The VPC CNI's permissions go to its own IRSA role, not the nodes: pods never inherit them.
 # Pull-only ECR access is the narrowest policy that lets nodes pull images.
 NODE_POLICIES = ("AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly")
 CLUSTER_ADMIN_POLICY = "AmazonEKSClusterAdminPolicy"
-AUTOSCALER_NAMESPACE = PROFILES["aws"].node_autoscaler_namespace or "kube-system"
 AUTOSCALER_SERVICE_ACCOUNT = "cluster-autoscaler"
 
 

@@ -15,7 +15,7 @@ import pulumi_aws as aws
 
 from ..args import NodePoolArgs, node_labels, node_taints
 from ..base import ClusterComponent
-from ..catalog import eks_ami_type, machine_type
+from .cloud import CLOUD, eks_ami_type
 
 # AL2023's root device.
 ROOT_DEVICE = "/dev/xvda"
@@ -70,7 +70,7 @@ def _node_group(
     depends_on: Sequence[pulumi.Resource],
 ) -> aws.eks.NodeGroup:
     name = f"{c.args.name}-{pool_name}"
-    machine = machine_type("aws", pool.size, pool.machine_type)
+    machine = CLOUD.machine_type(pool.size, pool.machine_type)
     template = _launch_template(c, name, pool)
     return aws.eks.NodeGroup(
         name,

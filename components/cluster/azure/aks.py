@@ -36,11 +36,12 @@ from pulumi_azure_native import (
 from ..args import ClusterArgs
 from ..base import ClusterComponent
 from ..handle import NoCloudIdentity
-from ..kubeconfig import aks_exec, cluster_entry, kubeconfig_output
+from ..kubeconfig import cluster_entry, kubeconfig_output
 from ..planning import plan_node_subnet
 from ..tags import resource_tags
 from . import identity as aks_identity
 from . import pools as aks_pools
+from .cloud import aks_exec
 
 AUDIT_LOG_CATEGORIES = [
     # kube-audit-admin: every write to the API (kube-audit would add every read, at ~10x cost).

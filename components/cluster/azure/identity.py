@@ -16,17 +16,16 @@ import pulumi
 import pulumi_random as random
 from pulumi_azure_native import authorization, keyvault, managedidentity
 
-from components import names
+from components.names import short_hash
 
 from ..base import ClusterComponent
 from ..handle import IdentityBinding
+from .cloud import CLIENT_ID_ANNOTATION, USE_LABEL, azure_key_vault_name
 
 # Built-in role definition ids (the same in every tenant).
 # https://learn.microsoft.com/azure/role-based-access-control/built-in-roles
 NETWORK_CONTRIBUTOR = "4d97b98b-1d4f-4787-a291-c67834d212e7"
 KEY_VAULT_CRYPTO_USER = "12338af0-0e69-4776-bea7-57ae8d297424"
-CLIENT_ID_ANNOTATION = "azure.workload.identity/client-id"
-USE_LABEL = {"azure.workload.identity/use": "true"}
 TOKEN_AUDIENCE = "api://AzureADTokenExchange"
 
 
@@ -101,7 +100,7 @@ def secrets_key(
     )
     vault = keyvault.Vault(
         f"{n}-kv",
-        vault_name=suffix.result.apply(lambda s: names.azure_key_vault_name(n, s)),
+        vault_name=suffix.result.apply(lambda s: azure_key_vault_name(n, s)),
         resource_group_name=ctx.resource_group_name,
         location=ctx.location,
         properties=keyvault.VaultPropertiesArgs(
@@ -172,7 +171,7 @@ class AksIdentity:
         )
         for role in roles:
             definition, _, scope = role.partition("@")
-            label = names.short_hash(role)
+            label = short_hash(role)
             assign_role(
                 self.component,
                 f"{name}-role-{label}",

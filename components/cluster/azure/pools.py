@@ -13,7 +13,7 @@ from pulumi_azure_native import containerservice
 
 from ..args import NodePoolArgs, Taint, node_labels, node_taints
 from ..base import ClusterComponent
-from ..catalog import machine_type
+from .cloud import CLOUD
 
 # AKS taints spot nodes itself; stating it keeps the taint list from showing drift.
 # https://learn.microsoft.com/azure/aks/spot-node-pool
@@ -29,7 +29,7 @@ def pool_fields(
     taints = node_taints(pool) + ((SPOT_TAINT,) if pool.spot else ())
     fields: dict[str, Any] = {
         "mode": "System" if pool.system else "User",
-        "vm_size": machine_type("azure", pool.size, pool.machine_type),
+        "vm_size": CLOUD.machine_type(pool.size, pool.machine_type),
         "orchestrator_version": c.args.version,
         "os_type": "Linux",
         "os_sku": "AzureLinux",

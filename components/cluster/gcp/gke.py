@@ -20,11 +20,12 @@ import pulumi_gcp as gcp
 from ..args import ClusterArgs
 from ..base import ClusterComponent
 from ..handle import NoCloudIdentity
-from ..kubeconfig import gke_exec, kubeconfig_output
+from ..kubeconfig import kubeconfig_output
 from ..tags import resource_tags
 from . import iam as gke_iam
 from . import network as gke_network
 from . import nodes as gke_nodes
+from .cloud import gke_exec
 
 AUDIT_COMPONENTS = ["SYSTEM_COMPONENTS", "APISERVER", "CONTROLLER_MANAGER", "SCHEDULER", "WORKLOADS"]
 BASE_COMPONENTS = ["SYSTEM_COMPONENTS", "WORKLOADS"]

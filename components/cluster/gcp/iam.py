@@ -15,10 +15,9 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_gcp as gcp
 
-from components import names
-
 from ..base import ClusterComponent
 from ..handle import IdentityBinding
+from .cloud import SERVICE_ACCOUNT_ANNOTATION, gcp_service_account_id
 
 NODE_ROLES = (
     "roles/logging.logWriter",
@@ -26,7 +25,6 @@ NODE_ROLES = (
     "roles/monitoring.viewer",
     "roles/stackdriver.resourceMetadata.writer",
 )
-SERVICE_ACCOUNT_ANNOTATION = "iam.gke.io/gcp-service-account"
 CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
 
 
@@ -66,7 +64,7 @@ def node_service_account(
     n = c.args.name
     account = gcp.serviceaccount.Account(
         f"{n}-nodes",
-        account_id=names.gcp_service_account_id(n, "nodes"),
+        account_id=gcp_service_account_id(n, "nodes"),
         display_name=f"GKE nodes of {n}",
         project=project,
         opts=c.child(),
@@ -144,7 +142,7 @@ class GkeIdentity:
         opts = pulumi.ResourceOptions(parent=parent, provider=self.component.cloud_provider)
         account = gcp.serviceaccount.Account(
             name,
-            account_id=names.gcp_service_account_id(name, "wi"),
+            account_id=gcp_service_account_id(name, "wi"),
             display_name=f"Workload identity of {namespace}/{service_account}",
             project=self.project,
             opts=opts,

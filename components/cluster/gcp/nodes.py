@@ -14,8 +14,8 @@ import pulumi_gcp as gcp
 
 from ..args import NodePoolArgs, node_labels, node_taints
 from ..base import ClusterComponent
-from ..catalog import machine_type
 from ..tags import resource_tags
+from .cloud import CLOUD
 from .iam import CLOUD_PLATFORM_SCOPE, metadata_mode
 
 # GKE's autoscaler owns the node count once a pool exists.
@@ -38,7 +38,7 @@ def node_config(
     c: ClusterComponent, pool: NodePoolArgs, pool_name: str, service_account: pulumi.Input[str]
 ) -> gcp.container.NodePoolNodeConfigArgs:
     return gcp.container.NodePoolNodeConfigArgs(
-        machine_type=machine_type("gcp", pool.size, pool.machine_type),
+        machine_type=CLOUD.machine_type(pool.size, pool.machine_type),
         disk_size_gb=pool.disk_size_gb,
         disk_type="pd-balanced",
         image_type="COS_CONTAINERD",

@@ -1,0 +1,1 @@
+"""AWS: EKS clusters. `cloud.py` holds the facts shared code asks for; the rest builds EKS."""

@@ -1,0 +1,190 @@
+"""AWS (EKS): every fact of the cloud that shared code asks for, in one `CLOUD`.
+
+Names and limits, versions, machine sizes, regions and zones, the load balancer and storage
+defaults above the cluster, the IRSA annotation, the exec plugin, and the rules only EKS has.
+Pure data and checks: importing this module imports no cloud SDK.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+from components.errors import Problems
+from components.names import DNS1123_LABEL_PATTERN, NameRule, matches
+
+from .. import planning
+from ..cloud import CloudProfile, CloudSpec, DnsProvider, LetterZones
+from ..kubeconfig import ExecCredential
+
+if TYPE_CHECKING:
+    from ..args import NetworkArgs
+    from ..planning import Network
+
+# The ServiceAccount annotation IRSA reads.
+# https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html
+ROLE_ARN_ANNOTATION = "eks.amazonaws.com/role-arn"
+# cluster-autoscaler runs where its IAM role's trust policy points.
+AUTOSCALER_NAMESPACE = "kube-system"
+
+# EKS places its control-plane network interfaces in at least two zones.
+# https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html
+EKS_MIN_ZONES = 2
+# AWS VPCs are /16 to /28.
+AWS_VPC_MIN_PREFIX = 16
+# EKS takes a service range only inside the RFC 1918 blocks.
+# https://docs.aws.amazon.com/eks/latest/APIReference/API_KubernetesNetworkConfigRequest.html
+EKS_SERVICE_BLOCKS = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
+
+# https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateCluster.html (name)
+EKS_CLUSTER_NAME = NameRule(
+    matches(re.compile(r"[0-9A-Za-z][A-Za-z0-9\-_]*"), 100),
+    "must be an EKS cluster name: 1-100 letters, digits, '-' or '_', starting with a letter "
+    "or digit",
+)
+# https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateNodegroup.html (nodegroupName)
+EKS_POOL_NAME = NameRule(
+    matches(DNS1123_LABEL_PATTERN, 63),
+    "must be an EKS node group name: a DNS-1123 label of at most 63 characters",
+)
+
+
+# https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html
+# Letters, digits and spaces in any script, and _ . : / = + - @ (the API's [\p{L}\p{Z}\p{N}_.:/=+\-@]*).
+def _aws_tag_text(s: str) -> bool:
+    return all(unicodedata.category(c)[0] in "LZN" or c in "_.:/=+-@" for c in s)
+
+
+AWS_TAG_KEY = NameRule(
+    lambda s: 0 < len(s) <= 128 and not s.lower().startswith("aws:") and _aws_tag_text(s),
+    "must be an AWS tag key: 1-128 letters, digits, spaces or _ . : / = + - @, not starting "
+    "with 'aws:'",
+)
+AWS_TAG_VALUE = NameRule(
+    lambda s: len(s) <= 256 and _aws_tag_text(s),
+    "must be an AWS tag value: at most 256 letters, digits, spaces or _ . : / = + - @",
+)
+# Admin principals: IAM roles or users.
+AWS_IAM_PRINCIPAL_ARN = NameRule(
+    matches(re.compile(r"arn:aws[a-z-]*:iam::\d{12}:(role|user)/[\w+=,.@/-]+"), 2048),
+    "must be an IAM role or user ARN (arn:aws:iam::<account>:role/<name>)",
+)
+
+
+def aws_partition(region: str) -> str:
+    """The ARN partition of an AWS region (policy ARNs differ in GovCloud and China)."""
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    if region.startswith("cn-"):
+        return "aws-cn"
+    return "aws"
+
+
+def eks_ami_type(machine: str) -> str:
+    """AL2023 for the machine's architecture: Graviton families end in 'g' (m7g, c7gn, t4g)."""
+    family = machine.split(".", 1)[0]
+    arm = re.fullmatch(r"[a-z]+\d+g[a-z]*", family) is not None
+    return "AL2023_ARM_64_STANDARD" if arm else "AL2023_x86_64_STANDARD"
+
+
+def aws_exec(cluster_name: str, region: str) -> ExecCredential:
+    return ExecCredential(
+        command="aws",
+        args=("eks", "get-token", "--cluster-name", cluster_name, "--region", region,
+              "--output", "json"),
+        install_hint="Install the AWS CLI v2: https://docs.aws.amazon.com/cli/",
+    )
+
+
+class AwsCloud(CloudSpec):
+    def check_zones(self, problems: Problems, zones: list[str]) -> None:
+        problems.check(
+            len(zones) >= EKS_MIN_ZONES, "zones", zones, "EKS needs subnets in at least 2 zones"
+        )
+
+    def check_vpc(self, problems: Problems, cidr: str, vpc: Network) -> None:
+        problems.check(
+            vpc.prefixlen >= AWS_VPC_MIN_PREFIX, "vpcCidr", cidr, "an AWS VPC is at most a /16"
+        )
+
+    def check_services(self, problems: Problems, cidr: str, services: Network) -> None:
+        problems.check(
+            any(services.subnet_of(planning.Network(b)) for b in EKS_SERVICE_BLOCKS),
+            "servicesCidr",
+            cidr,
+            f"EKS takes a service range inside {', '.join(EKS_SERVICE_BLOCKS)}",
+        )
+
+    def check_existing_network(self, problems: Problems, network: NetworkArgs) -> None:
+        ids = list(network.existing_subnet_ids)
+        problems.check(
+            len(ids) >= EKS_MIN_ZONES,
+            "existingSubnetIds",
+            ids,
+            "EKS needs private subnets in at least 2 zones",
+        )
+        for i, subnet in enumerate(ids):
+            problems.check(
+                subnet.startswith("subnet-"),
+                f"existingSubnetIds[{i}]",
+                subnet,
+                "must be a subnet id (subnet-...)",
+            )
+
+
+CLOUD = AwsCloud(
+    name="aws",
+    order=10,
+    implementation=("components.cluster.aws.eks", "EksCluster"),
+    profile=CloudProfile(
+        cloud="aws",
+        # An NLB, not the legacy Classic LB the in-tree controller would create by default:
+        # https://docs.aws.amazon.com/eks/latest/userguide/network-load-balancing.html
+        load_balancer_annotations=MappingProxyType(
+            {
+                "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
+                "service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled": "true",
+            }
+        ),
+        load_balancer_address_field="hostname",
+        # EKS >= 1.30 no longer marks gp2 as default; the EKS module creates this gp3 class.
+        default_storage_class="gp3",
+        ships_metrics_server=False,
+        manages_node_autoscaling=False,
+        node_autoscaler_namespace=AUTOSCALER_NAMESPACE,
+        identity_annotation=ROLE_ARN_ANNOTATION,
+        # Route53, which external-dns calls "aws".
+        dns=DnsProvider("aws", ("arn:aws:iam::aws:policy/AmazonRoute53FullAccess",)),
+        cluster_autoscaler_provider="aws",
+    ),
+    cluster_name=EKS_CLUSTER_NAME,
+    pool_name=EKS_POOL_NAME,
+    # Minors in standard support (checked 2026-02). A version outside the list is rejected
+    # before anything is created instead of failing minutes into `pulumi up`.
+    # https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html
+    versions=("1.32", "1.33", "1.34", "1.35"),
+    # General purpose, 4 GiB per vCPU, current generation, x86 (see catalog.SIZES).
+    machine_types=MappingProxyType(
+        {"small": "m7i.large", "medium": "m7i.xlarge", "large": "m7i.2xlarge",
+         "xlarge": "m7i.4xlarge"}
+    ),
+    region_pattern=re.compile(
+        r"[a-z]{2}(-gov|-iso[a-z]?)?-(north|south|east|west|central|northeast|northwest"
+        r"|southeast|southwest)-[1-9]"
+    ),
+    region_example="us-east-1",
+    zones=LetterZones(
+        separator="",
+        exceptions=MappingProxyType(
+            {
+                "us-west-1": ("b", "c"),
+                "ap-northeast-1": ("a", "c", "d"),
+                "ca-central-1": ("a", "b", "d"),
+            }
+        ),
+    ),
+    tag_rules=(AWS_TAG_KEY, AWS_TAG_VALUE),
+    admin_rule=AWS_IAM_PRINCIPAL_ARN,
+)

@@ -1,0 +1,136 @@
+"""Azure (AKS): every fact of the cloud that shared code asks for, in one `CLOUD`.
+
+Names and limits, versions, machine sizes, regions and zones, the load balancer and storage
+defaults above the cluster, the Entra Workload ID annotation and label, the exec plugin, and
+the rules only AKS has. Pure data and checks: importing this module imports no cloud SDK.
+"""
+
+from __future__ import annotations
+
+import re
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+from components.errors import Problems
+from components.names import NameRule, matches
+
+from .. import planning
+from ..cloud import CloudProfile, CloudSpec, DnsProvider, NumberedZones
+from ..kubeconfig import ExecCredential
+
+if TYPE_CHECKING:
+    from ..args import NetworkArgs
+    from ..planning import Network
+
+# What Entra Workload ID's webhook reads on the ServiceAccount and on the pod.
+# https://azure.github.io/azure-workload-identity/docs/topics/service-account-labels-and-annotations.html
+CLIENT_ID_ANNOTATION = "azure.workload.identity/client-id"
+USE_LABEL = MappingProxyType({"azure.workload.identity/use": "true"})
+# The Entra ID application every AKS cluster's API server accepts tokens for (AKS-managed AAD).
+# https://azure.github.io/kubelogin/concepts/aks.html
+AKS_AAD_SERVER_ID = "6dae42f8-4368-4678-94ff-3960e28e3630"
+# AKS keeps these ranges for itself; a service range inside one is refused.
+# https://learn.microsoft.com/azure/aks/configure-azure-cni#plan-ip-addressing-for-your-cluster
+AKS_RESERVED_RANGES = ("169.254.0.0/16", "172.30.0.0/16", "172.31.0.0/16", "192.0.2.0/24")
+
+# https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules
+AKS_CLUSTER_NAME = NameRule(
+    matches(re.compile(r"[A-Za-z0-9]([A-Za-z0-9\-_]*[A-Za-z0-9])?"), 63),
+    "must be an AKS cluster name: 1-63 letters, digits, '-' or '_', starting and ending with "
+    "a letter or digit",
+)
+# https://learn.microsoft.com/azure/aks/create-node-pools#limitations (Linux pools: <= 12)
+AKS_POOL_NAME = NameRule(
+    matches(re.compile(r"[a-z][a-z0-9]*"), 12),
+    "must be an AKS node pool name: 1-12 lowercase letters or digits, starting with a letter",
+)
+# https://learn.microsoft.com/azure/azure-resource-manager/management/tag-resources#limitations
+AZURE_TAG_KEY = NameRule(
+    lambda s: 0 < len(s) <= 512 and re.search(r"[<>%&\\?/]", s) is None,
+    "must be an Azure tag key: 1-512 characters without < > % & \\ ? /",
+)
+AZURE_TAG_VALUE = NameRule(
+    lambda s: len(s) <= 256, "must be an Azure tag value: at most 256 characters"
+)
+# Admins are Entra ID groups.
+AZURE_OBJECT_ID = NameRule(
+    matches(re.compile(r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}"), 36),
+    "must be an Entra ID group object id (a GUID)",
+)
+
+
+def azure_key_vault_name(cluster: str, suffix: str) -> str:
+    """A Key Vault name (3-24 alphanumerics and '-', globally unique): kv-<cluster>-<suffix>.
+
+    `suffix` is random per stack (vault names stay reserved while soft-deleted).
+    """
+    base = re.sub(r"[^a-z0-9]", "", cluster.lower())[: 24 - 4 - len(suffix)]
+    return f"kv-{base}-{suffix}" if base else f"kv-{suffix}"
+
+
+def aks_exec(login: str = "azurecli") -> ExecCredential:
+    """kubelogin with the Azure CLI's login; CI on workload identity runs
+    `kubelogin convert-kubeconfig -l workloadidentity` (or sets `login="workloadidentity"`)."""
+    return ExecCredential(
+        command="kubelogin",
+        args=("get-token", "--login", login, "--server-id", AKS_AAD_SERVER_ID),
+        install_hint="Install kubelogin: https://azure.github.io/kubelogin/install.html",
+    )
+
+
+class AzureCloud(CloudSpec):
+    def check_services(self, problems: Problems, cidr: str, services: Network) -> None:
+        clash = [r for r in AKS_RESERVED_RANGES if services.overlaps(planning.Network(r))]
+        problems.check(
+            not clash, "servicesCidr", cidr, f"overlaps {', '.join(clash)}, which AKS reserves"
+        )
+
+    def check_existing_network(self, problems: Problems, network: NetworkArgs) -> None:
+        ids = list(network.existing_subnet_ids)
+        problems.check(
+            len(ids) == 1, "existingSubnetIds", ids, "azure takes exactly one (regional) subnet"
+        )
+        for i, subnet in enumerate(ids):
+            problems.check(
+                "/subscriptions/" in subnet,
+                f"existingSubnetIds[{i}]",
+                subnet,
+                "must be a /subscriptions/... id",
+            )
+
+
+CLOUD = AzureCloud(
+    name="azure",
+    order=30,
+    implementation=("components.cluster.azure.aks", "AksCluster"),
+    profile=CloudProfile(
+        cloud="azure",
+        # The Standard LB probes the controller's health endpoint rather than the TCP port:
+        # https://cloud-provider-azure.sigs.k8s.io/topics/loadbalancer/#custom-load-balancer-health-probe
+        load_balancer_annotations=MappingProxyType(
+            {"service.beta.kubernetes.io/azure-load-balancer-health-probe-request-path": "/ping"}
+        ),
+        load_balancer_address_field="ip",
+        default_storage_class="managed-csi",
+        ships_metrics_server=True,
+        manages_node_autoscaling=True,
+        identity_annotation=CLIENT_ID_ANNOTATION,
+        identity_pod_labels=USE_LABEL,
+        dns=DnsProvider("azure", ("DNS Zone Contributor",)),
+        cluster_autoscaler_provider="azure",
+    ),
+    cluster_name=AKS_CLUSTER_NAME,
+    pool_name=AKS_POOL_NAME,
+    # Minors in standard support (checked 2026-02).
+    # https://learn.microsoft.com/azure/aks/supported-kubernetes-versions
+    versions=("1.33", "1.34", "1.35"),
+    machine_types=MappingProxyType(
+        {"small": "Standard_D2s_v5", "medium": "Standard_D4s_v5", "large": "Standard_D8s_v5",
+         "xlarge": "Standard_D16s_v5"}
+    ),
+    region_pattern=re.compile(r"[a-z][a-z0-9]+"),
+    region_example="westeurope",
+    zones=NumberedZones(("1", "2", "3")),
+    tag_rules=(AZURE_TAG_KEY, AZURE_TAG_VALUE),
+    admin_rule=AZURE_OBJECT_ID,
+)

@@ -1,0 +1,206 @@
+"""What a cloud must tell the shared code: the `CloudSpec` each cloud package exports as `CLOUD`.
+
+Shared code (validation, the neutral args, add-ons, the preview, the CI matrix) never tests a
+cloud's name; it asks the cloud's `CloudSpec`. A cloud lives in its own package beside this
+module (`aws/`, `gcp/`, `azure/`, `existing/`), whose `cloud.py` builds the spec from that cloud's
+facts; `clouds.py` finds the packages. Pure data and checks: no Pulumi resources, no cloud SDK.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Literal
+
+from components.errors import Problems
+from components.names import NameRule
+
+if TYPE_CHECKING:
+    from .args import ClusterArgs, NetworkArgs
+    from .kubeconfig import ExecCredential
+    from .planning import Network
+
+# A cloud's name: the name of its package under components/cluster (aws, gcp, azure, existing).
+Cloud = str
+Size = Literal["small", "medium", "large", "xlarge"]
+
+
+@dataclass(frozen=True)
+class DnsProvider:
+    """The cloud's DNS service as external-dns names it, and the roles it needs there."""
+
+    name: str  # external-dns's --provider
+    roles: tuple[str, ...]  # what `identity.bind` grants, in the cloud's own terms
+
+
+@dataclass(frozen=True)
+class CloudProfile:
+    """What add-ons and workloads need to know of a cloud (everything above the cluster layer)."""
+
+    cloud: Cloud
+    # Annotations on the ingress controller's Service of type LoadBalancer.
+    load_balancer_annotations: Mapping[str, str]
+    # The field of Service.status.loadBalancer.ingress[0] that holds the address.
+    load_balancer_address_field: Literal["hostname", "ip"]
+    # The StorageClass persistent volumes use (Prometheus, Alertmanager, Grafana).
+    default_storage_class: str
+    # Whether the provider runs metrics-server for us (the HPA needs it).
+    ships_metrics_server: bool
+    # Whether node autoscaling is built into the managed node pools.
+    manages_node_autoscaling: bool
+    # The ServiceAccount annotation that binds a pod to a cloud identity (None: no binding).
+    identity_annotation: str | None
+    # Where cluster-autoscaler runs when the cluster hands it an identity (None: the cloud scales
+    # nodes itself, or the cluster offers no such identity).
+    node_autoscaler_namespace: str | None = None
+    # Whether kubelets serve self-signed certificates (kind, minikube): metrics-server must then
+    # skip verifying them, which a managed cloud never needs.
+    kubelet_certs_self_signed: bool = False
+    # Pod labels the cloud's workload-identity webhook needs.
+    identity_pod_labels: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    # external-dns's provider for the cloud's DNS (None: the cloud has none to default to).
+    dns: DnsProvider | None = None
+    # cluster-autoscaler's --cloud-provider (None: it cannot drive this cloud's node groups).
+    cluster_autoscaler_provider: str | None = None
+
+
+# --- zones -------------------------------------------------------------------------------------
+
+_DEFAULT_LETTERS = ("a", "b", "c")
+
+
+@dataclass(frozen=True)
+class LetterZones:
+    """Zones named after their region and a letter: us-east-1a (AWS), europe-west1-b (GCP)."""
+
+    separator: str
+    # Regions whose first three zones are not a, b, c (the zones that exist there differ).
+    exceptions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def name(self, region: str, letter: str) -> str:
+        return f"{region}{self.separator}{letter}"
+
+    def default(self, region: str) -> tuple[str, ...]:
+        letters = self.exceptions.get(region, _DEFAULT_LETTERS)
+        return tuple(self.name(region, letter) for letter in letters)
+
+    def contains(self, region: str, zone: str) -> bool:
+        pattern = re.escape(region + self.separator) + r"[a-z]"
+        return re.fullmatch(pattern, zone) is not None
+
+    def example(self, region: str) -> str:
+        return self.name(region, "a")
+
+
+@dataclass(frozen=True)
+class NumberedZones:
+    """The same zone numbers in every region (Azure: 1, 2, 3)."""
+
+    zones: tuple[str, ...]
+
+    def default(self, region: str) -> tuple[str, ...]:
+        return self.zones
+
+    def contains(self, region: str, zone: str) -> bool:
+        return zone in self.zones
+
+    def example(self, region: str) -> str:
+        return self.zones[0]
+
+
+@dataclass(frozen=True)
+class NoZones:
+    """A cluster Skyfleet does not run has no zones to choose."""
+
+    def default(self, region: str) -> tuple[str, ...]:
+        return ()
+
+    def contains(self, region: str, zone: str) -> bool:
+        return False
+
+    def example(self, region: str) -> str:
+        return ""
+
+
+Zones = LetterZones | NumberedZones | NoZones
+
+
+# --- the spec ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class CloudSpec:
+    """One cloud's facts. A cloud whose rules go beyond these tables subclasses it and overrides
+    the `check_*` hooks, which validate.py calls at fixed points (so problems keep their order).
+    """
+
+    name: Cloud
+    order: int
+    """Where the cloud stands in listings and messages (aws, gcp, azure, existing)."""
+    implementation: tuple[str, str]
+    """(module, class) of the cluster component, imported only when a cluster is built."""
+    profile: CloudProfile
+    cluster_name: NameRule
+    """The cloud's rule for a cluster name (the key under `clusters`)."""
+    pool_name: NameRule
+    """The cloud's own limit on a node pool key (checked after the DNS-1123 label rule)."""
+    managed: bool = True
+    """False: Skyfleet only reaches the cluster (`check_unmanaged` replaces every other rule)."""
+    versions: tuple[str, ...] = ()
+    """The Kubernetes minors the managed service offers in standard support."""
+    machine_types: Mapping[Size, str] = field(default_factory=dict)
+    """The machine of each neutral size class."""
+    region_pattern: re.Pattern[str] | None = None
+    region_example: str = ""
+    zones: Zones = NoZones()
+    tag_rules: tuple[NameRule, NameRule] | None = None
+    """(key rule, value rule) of the cloud's resource tags or labels."""
+    admin_rule: NameRule | None = None
+    """How the cloud names a cluster admin principal."""
+    takes_project: bool = False
+    """Whether clusters name a project (`project` is refused elsewhere)."""
+
+    @property
+    def needs_cloud_credentials(self) -> bool:
+        """Whether a deploy of a stack with this cloud's clusters logs in to the cloud (CI)."""
+        return self.managed
+
+    def machine_type(self, size: Size, override: str | None = None) -> str:
+        return override or self.machine_types[size]
+
+    def is_region(self, region: str) -> bool:
+        return self.region_pattern is not None and self.region_pattern.fullmatch(region) is not None
+
+    def supported_versions(self) -> tuple[str, ...] | None:
+        """The minors this cloud offers; None when any well-formed minor is accepted."""
+        return self.versions if self.managed else None
+
+    def exec_credential(self, args: ClusterArgs) -> ExecCredential | None:
+        """The kubeconfig exec plugin kubectl runs for a token (None: the kubeconfig is given)."""
+        return None
+
+    # Hooks for the rules that only this cloud has; the defaults add nothing.
+
+    def check_unmanaged(self, problems: Problems, args: ClusterArgs) -> None:
+        """Every rule of a cluster Skyfleet does not run (only called when `managed` is False)."""
+
+    def check_zones(self, problems: Problems, zones: list[str]) -> None:
+        """The cloud's own floor or ceiling on the number of zones."""
+
+    def check_vpc(self, problems: Problems, cidr: str, vpc: Network) -> None:
+        """The cloud's limits on the network range (`cidr` as written, `vpc` parsed)."""
+
+    def check_services(self, problems: Problems, cidr: str, services: Network) -> None:
+        """The cloud's limits on the Service range (`cidr` as written, `services` parsed)."""
+
+    def check_existing_network(self, problems: Problems, network: NetworkArgs) -> None:
+        """Existing subnets and networks in the form this cloud names them."""
+
+    def check_project(self, problems: Problems, project: str | None) -> None:
+        """A project where `takes_project`; elsewhere the field must be left out."""
+
+    def resolve(self, problems: Problems, args: ClusterArgs) -> ClusterArgs:
+        """`args` with the settings that come from the cloud provider's config filled in."""
+        return args

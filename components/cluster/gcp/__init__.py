@@ -1,0 +1,1 @@
+"""GCP: GKE clusters. `cloud.py` holds the facts shared code asks for; the rest builds GKE."""

@@ -1,0 +1,163 @@
+"""What EKS and AWS IAM computes for the resources and calls the EKS cluster component uses.
+
+Registered with `@computes` / `@answers` from emulators.py when the preview loads the clouds
+package. It imports no cloud SDK (it sees only wire-format dicts), so loading it costs nothing.
+Every value derives from the resource's URN or inputs through `digest`: two previews of the
+same program are byte-identical.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..emulators import (
+    ACCOUNT_ID,
+    CA_DATA,
+    Answer,
+    Emulation,
+    answers,
+    computes,
+    digest,
+    guid,
+    provider_rules,
+)
+
+
+@provider_rules("aws", default_region="us-east-1")
+def _aws_defaults(res: Emulation) -> dict[str, Any]:
+    """Pulumi auto-names AWS resources with a random 7-character suffix (here a stable one), and
+    every AWS resource has an ARN."""
+    outputs: dict[str, Any] = {}
+    if "name" not in res.inputs:
+        outputs["name"] = f"{res.name}-{res.hash(7)}"
+    if "arn" not in res.inputs:
+        module = res.type.split(":")[1].split("/")[0]
+        kind = res.type.rsplit(":", 1)[1].lower()
+        resource_name = outputs.get("name", res.inputs.get("name", res.name))
+        outputs["arn"] = f"arn:aws:{module}:{res.region}:{ACCOUNT_ID}:{kind}/{resource_name}"
+    return outputs
+
+
+def _aws_name(res: Emulation, key: str = "name") -> str:
+    return str(res.inputs.get(key) or f"{res.name}-{res.hash(7)}")
+
+
+@computes("aws:eks/cluster:Cluster")
+def _eks_cluster(res: Emulation) -> dict[str, Any]:
+    name = _aws_name(res)
+    oidc_id = digest(res.urn, "oidc", size=32).upper()
+    return {
+        "name": name,
+        "arn": f"arn:aws:eks:{res.region}:{ACCOUNT_ID}:cluster/{name}",
+        "endpoint": f"https://{digest(res.urn, size=32).upper()}.gr7.{res.region}.eks.amazonaws.com",
+        "certificateAuthority": {"data": CA_DATA},
+        "identities": [
+            {"oidcs": [{"issuer": f"https://oidc.eks.{res.region}.amazonaws.com/id/{oidc_id}"}]}
+        ],
+        "clusterId": guid(res.urn, "cluster-id"),
+        "platformVersion": "eks.1",
+        "status": "ACTIVE",
+    }
+
+
+@computes("aws:iam/openIdConnectProvider:OpenIdConnectProvider")
+def _iam_oidc_provider(res: Emulation) -> dict[str, Any]:
+    url = str(res.inputs.get("url", "")).removeprefix("https://")
+    return {"arn": f"arn:aws:iam::{ACCOUNT_ID}:oidc-provider/{url}"}
+
+
+@computes("aws:iam/role:Role")
+def _iam_role(res: Emulation) -> dict[str, Any]:
+    name = _aws_name(res)
+    return {
+        "name": name,
+        "arn": f"arn:aws:iam::{ACCOUNT_ID}:role/{name}",
+        "uniqueId": f"AROA{digest(res.urn, size=17).upper()}",
+    }
+
+
+@computes("aws:iam/policy:Policy")
+def _iam_policy(res: Emulation) -> dict[str, Any]:
+    name = _aws_name(res)
+    return {
+        "name": name,
+        "arn": f"arn:aws:iam::{ACCOUNT_ID}:policy/{name}",
+        "policyId": f"ANPA{digest(res.urn, size=17).upper()}",
+    }
+
+
+def _aws_id(prefix: str) -> Any:
+    def emulate(res: Emulation) -> dict[str, Any]:
+        return {"id": f"{prefix}-{res.hash(17)}"}
+
+    return emulate
+
+
+for _token, _prefix in {
+    "aws:ec2/vpc:Vpc": "vpc",
+    "aws:ec2/subnet:Subnet": "subnet",
+    "aws:ec2/internetGateway:InternetGateway": "igw",
+    "aws:ec2/natGateway:NatGateway": "nat",
+    "aws:ec2/eip:Eip": "eipalloc",
+    "aws:ec2/routeTable:RouteTable": "rtb",
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": "rtbassoc",
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": "sg",
+}.items():
+    computes(_token)(_aws_id(_prefix))
+
+
+@computes("aws:ec2/launchTemplate:LaunchTemplate")
+def _launch_template(res: Emulation) -> dict[str, Any]:
+    return {"id": f"lt-{res.hash(17)}", "latestVersion": 1, "defaultVersion": 1}
+
+
+@computes("aws:eks/nodeGroup:NodeGroup")
+def _node_group(res: Emulation) -> dict[str, Any]:
+    name = str(res.inputs.get("nodeGroupName") or f"{res.name}-{res.hash(7)}")
+    cluster = res.inputs.get("clusterName", "")
+    return {
+        "id": f"{cluster}:{name}",
+        "nodeGroupName": name,
+        "arn": f"arn:aws:eks:{res.region}:{ACCOUNT_ID}:nodegroup/{cluster}/{name}/{res.hash()}",
+        "status": "ACTIVE",
+        "resources": [{"autoscalingGroups": [{"name": f"eks-{name}-{res.hash()}"}]}],
+    }
+
+
+@computes("aws:eks/addon:Addon")
+def _eks_addon(res: Emulation) -> dict[str, Any]:
+    return {"id": f"{res.inputs.get('clusterName')}:{res.inputs.get('addonName')}",
+            "addonVersion": "v1.0.0-eksbuild.1"}
+
+
+@computes("aws:kms/key:Key")
+def _kms_key(res: Emulation) -> dict[str, Any]:
+    key_id = guid(res.urn, "kms")
+    return {
+        "id": key_id,
+        "keyId": key_id,
+        "arn": f"arn:aws:kms:{res.region}:{ACCOUNT_ID}:key/{key_id}",
+    }
+
+
+@computes("aws:cloudwatch/logGroup:LogGroup")
+def _log_group(res: Emulation) -> dict[str, Any]:
+    name = _aws_name(res)
+    return {"id": name, "arn": f"arn:aws:logs:{res.region}:{ACCOUNT_ID}:log-group:{name}"}
+
+
+@answers("aws:index/getCallerIdentity:getCallerIdentity")
+def _caller_identity(call: Answer) -> dict[str, Any]:
+    return {
+        "accountId": ACCOUNT_ID,
+        "arn": f"arn:aws:iam::{ACCOUNT_ID}:user/preview",
+        "id": ACCOUNT_ID,
+        "userId": "AIDAPREVIEW",
+    }
+
+
+@answers("aws:index/getPartition:getPartition")
+def _partition(call: Answer) -> dict[str, Any]:
+    return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}
+
+

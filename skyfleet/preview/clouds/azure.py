@@ -1,0 +1,242 @@
+"""What AKS and Azure Resource Manager computes for the resources and calls the AKS cluster component uses.
+
+Registered with `@computes` / `@answers` from emulators.py when the preview loads the clouds
+package. It imports no cloud SDK (it sees only wire-format dicts), so loading it costs nothing.
+Every value derives from the resource's URN or inputs through `digest`: two previews of the
+same program are byte-identical.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import yaml
+
+from ..emulators import (
+    CA_DATA,
+    SUBSCRIPTION_ID,
+    TENANT_ID,
+    Answer,
+    Emulation,
+    answers,
+    computes,
+    digest,
+    guid,
+)
+
+
+def _arm_name(res: Emulation, key: str) -> str:
+    """Azure-native auto-names a resource `<resource name><8 random chars>` unless given."""
+    return str(res.inputs.get(key) or f"{res.name}{res.hash()}")
+
+
+def _arm_id(res: Emulation, provider_type: str, key: str) -> tuple[str, str]:
+    name = _arm_name(res, key)
+    group = res.inputs.get("resourceGroupName", "preview-rg")
+    return name, (
+        f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/{group}/providers/{provider_type}/{name}"
+    )
+
+
+def _arm_resource(provider_type: str, key: str) -> Any:
+    def emulate(res: Emulation) -> dict[str, Any]:
+        name, id_ = _arm_id(res, provider_type, key)
+        return {"id": id_, "name": name}
+
+    return emulate
+
+
+for _token, (_type, _key) in {
+    "azure-native:network:VirtualNetwork": ("Microsoft.Network/virtualNetworks",
+                                            "virtualNetworkName"),
+    "azure-native:operationalinsights:Workspace": ("Microsoft.OperationalInsights/workspaces",
+                                                   "workspaceName"),
+}.items():
+    computes(_token)(_arm_resource(_type, _key))
+
+
+@computes("azure-native:resources:ResourceGroup")
+def _resource_group(res: Emulation) -> dict[str, Any]:
+    name = _arm_name(res, "resourceGroupName")
+    return {"id": f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/{name}", "name": name}
+
+
+@computes("azure-native:network:Subnet")
+def _subnet(res: Emulation) -> dict[str, Any]:
+    name = _arm_name(res, "subnetName")
+    group, vnet = res.inputs.get("resourceGroupName"), res.inputs.get("virtualNetworkName")
+    return {
+        "id": f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/{group}/providers/"
+        f"Microsoft.Network/virtualNetworks/{vnet}/subnets/{name}",
+        "name": name,
+    }
+
+
+@computes("azure-native:managedidentity:UserAssignedIdentity")
+def _user_assigned_identity(res: Emulation) -> dict[str, Any]:
+    name, id_ = _arm_id(res, "Microsoft.ManagedIdentity/userAssignedIdentities", "resourceName")
+    return {
+        "id": id_,
+        "name": name,
+        "clientId": guid(res.urn, "client"),
+        "principalId": guid(res.urn, "principal"),
+        "tenantId": TENANT_ID,
+    }
+
+
+@computes("azure-native:managedidentity:FederatedIdentityCredential")
+def _federated_credential(res: Emulation) -> dict[str, Any]:
+    name = _arm_name(res, "federatedIdentityCredentialResourceName")
+    identity = res.inputs.get("resourceName")
+    group = res.inputs.get("resourceGroupName")
+    return {
+        "id": f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/{group}/providers/"
+        f"Microsoft.ManagedIdentity/userAssignedIdentities/{identity}/"
+        f"federatedIdentityCredentials/{name}",
+        "name": name,
+    }
+
+
+@computes("azure-native:authorization:RoleAssignment")
+def _role_assignment(res: Emulation) -> dict[str, Any]:
+    name = str(res.inputs.get("roleAssignmentName") or guid(res.urn, "assignment"))
+    scope = res.inputs.get("scope", "")
+    return {
+        "id": f"{scope}/providers/Microsoft.Authorization/roleAssignments/{name}",
+        "name": name,
+    }
+
+
+@computes("azure-native:keyvault:Vault")
+def _key_vault(res: Emulation) -> dict[str, Any]:
+    name, id_ = _arm_id(res, "Microsoft.KeyVault/vaults", "vaultName")
+    properties = dict(res.inputs.get("properties") or {})
+    properties["vaultUri"] = f"https://{name}.vault.azure.net/"
+    return {"id": id_, "name": name, "properties": properties}
+
+
+@computes("azure-native:keyvault:Key")
+def _key_vault_key(res: Emulation) -> dict[str, Any]:
+    name = _arm_name(res, "keyName")
+    vault = res.inputs.get("vaultName")
+    group = res.inputs.get("resourceGroupName")
+    uri = f"https://{vault}.vault.azure.net/keys/{name}"
+    return {
+        "id": f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/{group}/providers/"
+        f"Microsoft.KeyVault/vaults/{vault}/keys/{name}",
+        "name": name,
+        "keyUri": uri,
+        "keyUriWithVersion": f"{uri}/{digest(res.urn, 'version', size=32)}",
+    }
+
+
+def _arm_identity(res: Emulation) -> dict[str, Any]:
+    """ARM takes user-assigned identities as a list of ids and returns a map id -> details."""
+    identity = dict(res.inputs.get("identity") or {})
+    assigned = identity.get("userAssignedIdentities") or []
+    if isinstance(assigned, list):
+        identity["userAssignedIdentities"] = {
+            str(i): {"clientId": guid(str(i), "client"), "principalId": guid(str(i), "principal")}
+            for i in assigned
+        }
+    if identity.get("type") == "SystemAssigned":
+        identity.update(principalId=guid(res.urn, "principal"), tenantId=TENANT_ID)
+    return identity
+
+
+def _aks_fqdn(group: str, cluster: str, location: str = "") -> str:
+    region = f".{location}" if location else ""
+    return f"{cluster}-{digest(group, cluster, size=8)}.hcp{region}.azmk8s.io"
+
+
+@computes("azure-native:containerservice:ManagedCluster")
+def _managed_cluster(res: Emulation) -> dict[str, Any]:
+    name, id_ = _arm_id(res, "Microsoft.ContainerService/managedClusters", "resourceName")
+    group = str(res.inputs.get("resourceGroupName", ""))
+    fqdn = _aks_fqdn(group, name)
+    oidc = dict(res.inputs.get("oidcIssuerProfile") or {})
+    if oidc.get("enabled"):
+        oidc["issuerURL"] = (
+            f"https://{res.region}.oic.prod-aks.azure.com/{TENANT_ID}/{guid(res.urn, 'oidc')}/"
+        )
+    private = bool((res.inputs.get("apiServerAccessProfile") or {}).get("enablePrivateCluster"))
+    return {
+        "id": id_,
+        "name": name,
+        "identity": _arm_identity(res),
+        "fqdn": fqdn,
+        **({"privateFQDN": fqdn.replace(".hcp.", ".privatelink.")} if private else {}),
+        "oidcIssuerProfile": oidc,
+        "identityProfile": {
+            "kubeletidentity": {
+                "clientId": guid(res.urn, "kubelet-client"),
+                "objectId": guid(res.urn, "kubelet-object"),
+            }
+        },
+        "nodeResourceGroup": f"MC_{group}_{name}_{res.region}",
+        "provisioningState": "Succeeded",
+    }
+
+
+@computes("azure-native:containerservice:AgentPool")
+def _agent_pool(res: Emulation) -> dict[str, Any]:
+    cluster = res.inputs.get("resourceName")
+    group = res.inputs.get("resourceGroupName")
+    name = res.inputs.get("agentPoolName", res.name)
+    return {
+        "id": f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/{group}/providers/"
+        f"Microsoft.ContainerService/managedClusters/{cluster}/agentPools/{name}",
+        "name": name,
+        "provisioningState": "Succeeded",
+    }
+
+
+@computes("azure-native:monitor:DiagnosticSetting")
+def _diagnostic_setting(res: Emulation) -> dict[str, Any]:
+    name = _arm_name(res, "name")
+    return {
+        "id": f"{res.inputs.get('resourceUri', '')}/providers/"
+        f"Microsoft.Insights/diagnosticSettings/{name}",
+        "name": name,
+    }
+
+
+@answers("azure-native:containerservice:listManagedClusterUserCredentials")
+def _aks_user_credentials(call: Answer) -> dict[str, Any]:
+    group = str(call.args.get("resourceGroupName", ""))
+    cluster = str(call.args.get("resourceName", ""))
+    server = f"https://{_aks_fqdn(group, cluster)}:443"
+    document = {
+        "apiVersion": "v1",
+        "kind": "Config",
+        "clusters": [
+            {"name": cluster, "cluster": {"server": server, "certificate-authority-data": CA_DATA}}
+        ],
+        "contexts": [{"name": cluster, "context": {"cluster": cluster, "user": "clusterUser"}}],
+        "current-context": cluster,
+        "users": [
+            {
+                "name": "clusterUser",
+                "user": {
+                    "exec": {
+                        "apiVersion": "client.authentication.k8s.io/v1beta1",
+                        "command": "kubelogin",
+                        "args": ["get-token", "--login", "devicecode"],
+                    }
+                },
+            }
+        ],
+    }
+    value = base64.b64encode(yaml.safe_dump(document).encode()).decode()
+    return {"kubeconfigs": [{"name": "clusterUser", "value": value}]}
+
+
+@answers("azure-native:authorization:getClientConfig")
+def _client_config(call: Answer) -> dict[str, Any]:
+    return {
+        "clientId": guid("preview", "client"),
+        "objectId": guid("preview", "object"),
+        "subscriptionId": SUBSCRIPTION_ID,
+        "tenantId": TENANT_ID,
+    }
