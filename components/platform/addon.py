@@ -2,7 +2,10 @@
 
 Modelled on pulumi-kubernetes-cert-manager: a typed subset of the chart's values plus a raw
 `values` passthrough, chart name/repository/version as overridable constants. An add-on module
-only says which values it sets; this base owns the namespace, the release options and the outputs.
+only says which values it sets; this base owns the constructor, the namespace, the release
+options and the outputs. An add-on class declares its literal type token (`TYPE`), its args
+class, chart key, namespace, release name and Pod Security level as class attributes, and
+implements `build`; what it hands to the add-ons after it goes through `provides`.
 
 Values are layered, later layers winning:
   1. the add-on's opinionated defaults (resources, spread, ...): raw `values` may change them;
@@ -15,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -25,6 +28,7 @@ from components.errors import Problems
 
 from .charts import CHARTS, ChartRef
 from .checks import check_namespace, check_release_name
+from .info import PlatformInfo
 
 PodSecurityLevel = Literal["restricted", "baseline", "privileged"]
 
@@ -68,6 +72,20 @@ class AddonArgs:
         """Records what these args cannot do on this cluster (default: nothing)."""
 
 
+@dataclass(frozen=True)
+class Layout:
+    """Where an add-on's release goes: its chart, namespace, release name and Pod Security level."""
+
+    chart_key: str  # the key in charts.CHARTS
+    namespace: str
+    release_name: str
+    pod_security: PodSecurityLevel
+
+
+# What an add-on built on its own (not by a Platform) sees of the platform: nothing installed.
+NO_PLATFORM = PlatformInfo(ingress_class=None, ingress_namespace=None)
+
+
 def validate(args: AddonArgs, handle: ClusterHandle, source: str) -> None:
     """Raises one ValidationError listing every problem in `args` (before anything is created)."""
     problems = Problems()
@@ -109,9 +127,20 @@ def pod_security_labels(enforce: PodSecurityLevel) -> dict[str, str]:
 class HelmAddon(pulumi.ComponentResource):
     """Base of every `skyfleet:platform:<Name>` add-on.
 
-    A subclass validates its args, calls this constructor (which registers the component and its
-    namespace), then `install(...)` once with its values and finally `finish(...)`.
+    The constructor is the same for every add-on: it validates the args (raising every problem
+    before anything is registered), registers the component under its literal `TYPE` and its
+    namespace, then calls the subclass's `build`, which calls `install(...)` once with its values
+    and finally `finish(...)`. `platform` is what the add-ons installed before it provide.
     """
+
+    TYPE: ClassVar[str]
+    """The Pulumi type token, a literal: renaming the class must never change a URN."""
+    ARGS: ClassVar[type[AddonArgs]]
+    CHART: ClassVar[str]
+    """The key of the add-on's chart in charts.CHARTS."""
+    NAMESPACE: ClassVar[str]
+    RELEASE: ClassVar[str]
+    POD_SECURITY: ClassVar[PodSecurityLevel]
 
     release: k8s.helm.v3.Release
 
@@ -119,28 +148,59 @@ class HelmAddon(pulumi.ComponentResource):
         self,
         name: str,
         handle: ClusterHandle,
-        args: AddonArgs,
+        args: AddonArgs | None = None,
         *,
-        chart_key: str,
-        namespace: str,
-        release_name: str,
-        pod_security: PodSecurityLevel,
+        platform: PlatformInfo = NO_PLATFORM,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        args = self.prepare(args or self.default_args(), handle)
         validate(args, handle, name)
-        super().__init__(f"skyfleet:platform:{type(self).__name__}", name, None, opts)
+        layout = self.layout(args, handle)
+        super().__init__(self.TYPE, name, None, opts)
         self.addon_name = name
         self.handle = handle
         self.args = args
-        pinned = CHARTS[chart_key]
+        pinned = CHARTS[layout.chart_key]
         self.chart = ChartRef(
             chart=pinned.chart,
             repository=args.chart_repository or pinned.repository,
             version=args.chart_version or pinned.version,
         )
-        self.release_name = release_name
-        self.namespace_name = namespace
-        self.namespace = self._namespace(pod_security)
+        self.release_name = layout.release_name
+        self.namespace_name = layout.namespace
+        self.namespace = self._namespace(layout.pod_security)
+        self.build(args, platform)
+
+    @classmethod
+    def default_args(cls) -> AddonArgs:
+        """The args of an add-on built without any (default: the args class's defaults)."""
+        return cls.ARGS()
+
+    @classmethod
+    def wanted_on(cls, cluster: ClusterFacts) -> bool:
+        """Whether a cluster needs this add-on at all when it is enabled (default: every one)."""
+        return True
+
+    def prepare(self, args: Any, handle: ClusterHandle) -> Any:
+        """The args as this cluster needs them, before they are checked (default: unchanged)."""
+        return args
+
+    def layout(self, args: Any, handle: ClusterHandle) -> Layout:
+        """The class's chart, namespace and release name, unless the args override them."""
+        return Layout(
+            chart_key=self.CHART,
+            namespace=args.namespace or self.NAMESPACE,
+            release_name=args.release_name or self.RELEASE,
+            pod_security=self.POD_SECURITY,
+        )
+
+    def build(self, args: Any, platform: PlatformInfo) -> None:
+        """Creates the add-on's release (`install`) and children, then calls `finish`."""
+        raise NotImplementedError
+
+    def provides(self, platform: PlatformInfo) -> PlatformInfo:
+        """What the add-ons after this one, and workloads, learn from it (default: nothing)."""
+        return platform
 
     def _namespace(self, level: PodSecurityLevel) -> pulumi.Output[str]:
         if self.namespace_name in SYSTEM_NAMESPACES:

@@ -13,17 +13,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pulumi
 import pulumi_kubernetes as k8s
 
-from components.cluster.handle import ClusterHandle
 from components.errors import Problems
 
 from .addon import AddonArgs, HelmAddon, deep_merge
 from .checks import check_git_url, check_hostname, check_namespace
+from .info import PlatformInfo
 from .workload_shape import component_labels, resources, spread
 
 REPOSITORY_LABEL = {"argocd.argoproj.io/secret-type": "repository"}
@@ -121,31 +121,21 @@ _SECTIONS = ("controller", "server", "repoServer", "applicationSet")
 class ArgoCD(HelmAddon):
     """`skyfleet:platform:ArgoCD`: GitOps delivery, its repositories and ApplicationSets."""
 
-    def __init__(
-        self,
-        name: str,
-        handle: ClusterHandle,
-        args: ArgoCDArgs | None = None,
-        *,
-        ingress_class: str | None = None,
-        cluster_issuer: str | None = None,
-        ingress_ready: Sequence[pulumi.Resource] = (),
-        monitoring_crds: Sequence[pulumi.Resource] = (),
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        args = args or ArgoCDArgs()
-        super().__init__(
-            name, handle, args,
-            chart_key="argo-cd",
-            # "argocd" is the namespace the argocd CLI and the upstream docs assume.
-            namespace=args.namespace or "argocd",
-            release_name=args.release_name or "argocd",
-            # Every Argo CD, Redis, redis-ha and HAProxy container runs non-root with seccomp
-            # RuntimeDefault, no privilege escalation, all capabilities dropped: restricted as
-            # shipped (redis-ha's privileged sysctl init container stays off).
-            pod_security="restricted",
-            opts=opts,
-        )
+    TYPE = "skyfleet:platform:ArgoCD"
+    ARGS = ArgoCDArgs
+    CHART = "argo-cd"
+    # "argocd" is the namespace the argocd CLI and the upstream docs assume.
+    NAMESPACE = RELEASE = "argocd"
+    # Every Argo CD, Redis, redis-ha and HAProxy container runs non-root with seccomp
+    # RuntimeDefault, no privilege escalation, all capabilities dropped: restricted as shipped
+    # (redis-ha's privileged sysctl init container stays off).
+    POD_SECURITY = "restricted"
+
+    def build(self, args: ArgoCDArgs, platform: PlatformInfo) -> None:
+        handle = self.handle
+        monitoring_crds = platform.monitoring_crds
+        ingress_class, cluster_issuer = platform.ingress_class, platform.cluster_issuer
+        ingress_ready = platform.ingress_ready
         ha = args.ha if args.ha is not None else handle.production
         service_monitor = args.service_monitor and bool(monitoring_crds)
         typed = self._typed(ha, service_monitor)
@@ -169,6 +159,9 @@ class ArgoCD(HelmAddon):
             repositories=sorted(self.repositories),
             application_sets=sorted(self.application_sets),
         )
+
+    def provides(self, platform: PlatformInfo) -> PlatformInfo:
+        return replace(platform, argocd_namespace=self.namespace_name)
 
     @staticmethod
     def _typed(ha: bool, service_monitor: bool) -> dict[str, Any]:

@@ -8,18 +8,17 @@ stacks can exhaust; that is why a dev cluster's default issuer is staging.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
-import pulumi
 import pulumi_kubernetes as k8s
 
-from components.cluster.handle import ClusterHandle
 from components.errors import Problems
 
 from .addon import AddonArgs, HelmAddon
 from .checks import check_email, check_replicas
+from .info import PlatformInfo
 from .workload_shape import component_labels, ha_replicas, pdb_enabled, resources, spread
 
 Issuer = Literal["letsencrypt-staging", "letsencrypt-prod"]
@@ -61,27 +60,17 @@ class CertManagerArgs(AddonArgs):
 class CertManager(HelmAddon):
     """`skyfleet:platform:CertManager`: certificates for every Ingress, from Let's Encrypt."""
 
-    def __init__(
-        self,
-        name: str,
-        handle: ClusterHandle,
-        args: CertManagerArgs | None = None,
-        *,
-        ingress_class: str | None = None,
-        monitoring_crds: Sequence[pulumi.Resource] = (),
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        args = args or CertManagerArgs()
-        super().__init__(
-            name, handle, args,
-            chart_key="cert-manager",
-            namespace=args.namespace or "cert-manager",
-            release_name=args.release_name or "cert-manager",
-            # Every cert-manager pod runs non-root, read-only, seccomp RuntimeDefault, no
-            # capabilities: the chart meets the restricted level as shipped.
-            pod_security="restricted",
-            opts=opts,
-        )
+    TYPE = "skyfleet:platform:CertManager"
+    ARGS = CertManagerArgs
+    CHART = NAMESPACE = RELEASE = "cert-manager"
+    # Every cert-manager pod runs non-root, read-only, seccomp RuntimeDefault, no
+    # capabilities: the chart meets the restricted level as shipped.
+    POD_SECURITY = "restricted"
+
+    def build(self, args: CertManagerArgs, platform: PlatformInfo) -> None:
+        handle = self.handle
+        monitoring_crds = platform.monitoring_crds
+        ingress_class = platform.ingress_class
         replicas = ha_replicas(args.replicas, handle.production)
         service_monitor = args.service_monitor and bool(monitoring_crds)
         self.install(
@@ -96,6 +85,9 @@ class CertManager(HelmAddon):
         default: Issuer = "letsencrypt-prod" if handle.production else "letsencrypt-staging"
         self.default_issuer: str | None = (args.default_issuer or default) if args.issuers else None
         self.finish(cluster_issuers=sorted(self.issuers), default_issuer=self.default_issuer)
+
+    def provides(self, platform: PlatformInfo) -> PlatformInfo:
+        return replace(platform, cluster_issuer=self.default_issuer)
 
     @staticmethod
     def _typed(replicas: int, service_monitor: bool) -> dict[str, Any]:

@@ -10,13 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-import pulumi
-
 from components.cluster.handle import ClusterFacts, ClusterHandle, NodeAutoscalerSupport
 from components.errors import Problems
 
-from .addon import AddonArgs, HelmAddon
+from .addon import AddonArgs, HelmAddon, Layout
 from .checks import check_replicas
+from .info import PlatformInfo
 from .workload_shape import (
     RESTRICTED_CONTAINER_SECURITY_CONTEXT,
     RESTRICTED_POD_SECURITY_CONTEXT,
@@ -67,26 +66,29 @@ class ClusterAutoscalerArgs(AddonArgs):
 class ClusterAutoscaler(HelmAddon):
     """`skyfleet:platform:ClusterAutoscaler`: grows and shrinks node groups with pending pods."""
 
-    def __init__(
-        self,
-        name: str,
-        handle: ClusterHandle,
-        args: ClusterAutoscalerArgs | None = None,
-        *,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        args = args or ClusterAutoscalerArgs()
-        support: NodeAutoscalerSupport | None = handle.node_autoscaler
-        super().__init__(
-            name, handle, args,
-            chart_key="cluster-autoscaler",
-            # The namespace and ServiceAccount are the ones the cluster's IAM role trusts.
-            namespace=support.namespace if support else "kube-system",
-            release_name=args.release_name or "cluster-autoscaler",
-            # With the security contexts set below the pod meets restricted (the chart sets none).
-            pod_security="restricted",
-            opts=opts,
+    TYPE = "skyfleet:platform:ClusterAutoscaler"
+    ARGS = ClusterAutoscalerArgs
+    CHART = RELEASE = "cluster-autoscaler"
+    NAMESPACE = "kube-system"
+    # With the security contexts set below the pod meets restricted (the chart sets none).
+    POD_SECURITY = "restricted"
+
+    @classmethod
+    def wanted_on(cls, cluster: ClusterFacts) -> bool:
+        return (
+            not cluster.profile.manages_node_autoscaling
+            and cluster.node_autoscaler_namespace is not None
         )
+
+    def layout(self, args: ClusterAutoscalerArgs, handle: ClusterHandle) -> Layout:
+        # The namespace and ServiceAccount are the ones the cluster's IAM role trusts.
+        support = handle.node_autoscaler
+        namespace = support.namespace if support else self.NAMESPACE
+        return Layout(self.CHART, namespace, args.release_name or self.RELEASE, self.POD_SECURITY)
+
+    def build(self, args: ClusterAutoscalerArgs, platform: PlatformInfo) -> None:
+        handle = self.handle
+        support: NodeAutoscalerSupport | None = handle.node_autoscaler
         assert support is not None  # checked by ClusterAutoscalerArgs.check_cluster
         replicas = ha_replicas(args.replicas, handle.production)
         typed = {

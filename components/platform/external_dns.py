@@ -11,13 +11,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-import pulumi
-
-from components.cluster.handle import ClusterFacts, ClusterHandle
+from components.cluster.handle import ClusterFacts
 from components.errors import Problems
 
 from .addon import AddonArgs, HelmAddon
 from .checks import check_hostname
+from .info import PlatformInfo
 from .workload_shape import component_labels, resources
 
 SERVICE_ACCOUNT = "external-dns"
@@ -65,24 +64,19 @@ class ExternalDnsArgs(AddonArgs):
 class ExternalDns(HelmAddon):
     """`skyfleet:platform:ExternalDns`: publishes Ingress and Service host names in DNS."""
 
-    def __init__(
-        self,
-        name: str,
-        handle: ClusterHandle,
-        args: ExternalDnsArgs | None = None,
-        *,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        args = args or ExternalDnsArgs(enabled=True)
-        super().__init__(
-            name, handle, args,
-            chart_key="external-dns",
-            namespace=args.namespace or "external-dns",
-            release_name=args.release_name or "external-dns",
-            # The chart runs non-root, read-only, seccomp RuntimeDefault, no capabilities.
-            pod_security="restricted",
-            opts=opts,
-        )
+    TYPE = "skyfleet:platform:ExternalDns"
+    ARGS = ExternalDnsArgs
+    CHART = NAMESPACE = RELEASE = "external-dns"
+    # The chart runs non-root, read-only, seccomp RuntimeDefault, no capabilities.
+    POD_SECURITY = "restricted"
+
+    @classmethod
+    def default_args(cls) -> ExternalDnsArgs:
+        # Built directly, it is wanted: the Platform's default (off) is for stacks.
+        return ExternalDnsArgs(enabled=True)
+
+    def build(self, args: ExternalDnsArgs, platform: PlatformInfo) -> None:
+        handle, name = self.handle, self.addon_name
         default = handle.profile.dns
         provider = args.provider or (default.name if default else "")
         roles = tuple(args.roles) if args.roles is not None else (default.roles if default else ())

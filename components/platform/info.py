@@ -1,4 +1,9 @@
-"""What the platform tells workloads about itself: the same fields on every cluster."""
+"""What the platform tells workloads about itself: the same fields on every cluster.
+
+It is also the named hand-off between add-ons: the Platform passes each add-on the info the
+add-ons before it provided (`HelmAddon.provides`), so cert-manager learns the ingress class
+and Argo CD the ClusterIssuer by name, never by position.
+"""
 
 from __future__ import annotations
 
@@ -28,3 +33,6 @@ class PlatformInfo:
     load_balancer_address: pulumi.Output[str] | None = None
     # Where Argo CD runs, for `delivery: argocd` (None: Argo CD not installed).
     argocd_namespace: str | None = None
+    # What must be up before anything creates an Ingress (an ingress controller's admission
+    # webhook, as ingress-nginx has): () when nothing is.
+    ingress_ready: Sequence[pulumi.Resource] = ()

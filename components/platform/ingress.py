@@ -11,8 +11,8 @@ the controller's Service after the release, whichever field the cloud fills (hos
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import pulumi
@@ -21,9 +21,10 @@ import pulumi_kubernetes as k8s
 from components.cluster.handle import ClusterHandle
 from components.errors import Problems
 
-from .addon import AddonArgs, HelmAddon, PodSecurityLevel, helm_fullname
+from .addon import AddonArgs, HelmAddon, Layout, PodSecurityLevel, helm_fullname
 from .checks import check_hostname, check_replicas
 from .config import camel
+from .info import PlatformInfo
 from .workload_shape import (
     RESTRICTED_POD_SECURITY_CONTEXT,
     component_labels,
@@ -179,25 +180,23 @@ CONTROLLERS: Mapping[Controller, _ControllerShape] = {
 class IngressController(HelmAddon):
     """`skyfleet:platform:IngressController`: the ingress controller and its load balancer."""
 
-    def __init__(
-        self,
-        name: str,
-        handle: ClusterHandle,
-        args: IngressControllerArgs | None = None,
-        *,
-        monitoring_crds: Sequence[pulumi.Resource] = (),
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        args = args or IngressControllerArgs()
+    TYPE = "skyfleet:platform:IngressController"
+    ARGS = IngressControllerArgs
+
+    def layout(self, args: IngressControllerArgs, handle: ClusterHandle) -> Layout:
+        # Chart, namespace, release name and Pod Security level all follow the controller.
         shape = CONTROLLERS[args.controller]
-        super().__init__(
-            name, handle, args,
+        return Layout(
             chart_key=shape.chart_key,
             namespace=args.namespace or shape.chart_key,
             release_name=args.release_name or shape.chart_key,
             pod_security=shape.pod_security,
-            opts=opts,
         )
+
+    def build(self, args: IngressControllerArgs, platform: PlatformInfo) -> None:
+        handle = self.handle
+        monitoring_crds = platform.monitoring_crds
+        shape = CONTROLLERS[args.controller]
         if shape.warning:
             pulumi.log.warn(shape.warning, resource=self)
         self.class_name = args.class_name or shape.class_name
@@ -229,6 +228,16 @@ class IngressController(HelmAddon):
         self.finish(
             ingress_class=self.class_name,
             load_balancer_address=self.load_balancer_address,
+        )
+
+    def provides(self, platform: PlatformInfo) -> PlatformInfo:
+        return replace(
+            platform,
+            ingress_class=self.class_name,
+            ingress_namespace=self.namespace_name,
+            ingress_pod_labels=dict(self.pod_labels),
+            load_balancer_address=self.load_balancer_address,
+            ingress_ready=tuple(self.admission_ready),
         )
 
     def _read_address(self, service_name: str) -> pulumi.Output[str]:

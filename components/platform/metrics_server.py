@@ -6,16 +6,15 @@ their own, and a second copy would fight over the `v1beta1.metrics.k8s.io` APISe
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-import pulumi
-
-from components.cluster.handle import ClusterHandle
+from components.cluster.handle import ClusterFacts, ClusterHandle
 from components.errors import Problems
 
 from .addon import AddonArgs, HelmAddon
 from .checks import check_replicas
+from .info import PlatformInfo
 from .workload_shape import component_labels, ha_replicas, pdb, resources, spread
 
 INSECURE_TLS_FLAG = "--kubelet-insecure-tls"
@@ -38,25 +37,24 @@ class MetricsServerArgs(AddonArgs):
 class MetricsServer(HelmAddon):
     """`skyfleet:platform:MetricsServer`: resource metrics for `kubectl top` and the HPA."""
 
-    def __init__(
-        self,
-        name: str,
-        handle: ClusterHandle,
-        args: MetricsServerArgs | None = None,
-        *,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        args = args or MetricsServerArgs()
-        super().__init__(
-            name, handle, args,
-            chart_key="metrics-server",
-            namespace=args.namespace or "metrics-server",
-            release_name=args.release_name or "metrics-server",
-            # The chart runs non-root, read-only, seccomp RuntimeDefault, no capabilities and no
-            # host network: restricted as shipped.
-            pod_security="restricted",
-            opts=opts,
-        )
+    TYPE = "skyfleet:platform:MetricsServer"
+    ARGS = MetricsServerArgs
+    CHART = NAMESPACE = RELEASE = "metrics-server"
+    # The chart runs non-root, read-only, seccomp RuntimeDefault, no capabilities and no host
+    # network: restricted as shipped.
+    POD_SECURITY = "restricted"
+
+    @classmethod
+    def wanted_on(cls, cluster: ClusterFacts) -> bool:
+        return not cluster.profile.ships_metrics_server
+
+    def prepare(self, args: MetricsServerArgs, handle: ClusterHandle) -> MetricsServerArgs:
+        if handle.profile.kubelet_certs_self_signed:
+            return replace(args, kubelet_insecure_tls=True)
+        return args
+
+    def build(self, args: MetricsServerArgs, platform: PlatformInfo) -> None:
+        handle = self.handle
         replicas = ha_replicas(args.replicas, handle.production)
         labels = component_labels("metrics-server")
         typed: dict[str, Any] = {

@@ -7,18 +7,18 @@ so neither the Helm release Secret nor a plan shows it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pulumi
 import pulumi_kubernetes as k8s
 import pulumi_random as random
 
-from components.cluster.handle import ClusterHandle
 from components.errors import Problems
 
 from .addon import AddonArgs, HelmAddon
 from .checks import check_duration, check_quantity, check_replicas
+from .info import PlatformInfo
 from .workload_shape import ha_replicas, pdb, resources
 
 GRAFANA_ADMIN_SECRET = "grafana-admin"
@@ -66,26 +66,17 @@ def _claim(storage_class: str, size: str) -> dict[str, Any]:
 class Monitoring(HelmAddon):
     """`skyfleet:platform:Monitoring`: metrics, alerts and dashboards for the whole cluster."""
 
-    def __init__(
-        self,
-        name: str,
-        handle: ClusterHandle,
-        args: MonitoringArgs | None = None,
-        *,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        args = args or MonitoringArgs()
-        super().__init__(
-            name, handle, args,
-            chart_key="kube-prometheus-stack",
-            namespace=args.namespace or "monitoring",
-            release_name=args.release_name or "kube-prometheus-stack",
-            # node-exporter (a DaemonSet in this release) needs hostNetwork, hostPID and hostPath
-            # mounts of /proc and /sys to report node metrics: only "privileged" admits it.
-            # audit/warn stay at restricted, so every other pod here is still reported.
-            pod_security="privileged",
-            opts=opts,
-        )
+    TYPE = "skyfleet:platform:Monitoring"
+    ARGS = MonitoringArgs
+    CHART = RELEASE = "kube-prometheus-stack"
+    NAMESPACE = "monitoring"
+    # node-exporter (a DaemonSet in this release) needs hostNetwork, hostPID and hostPath
+    # mounts of /proc and /sys to report node metrics: only "privileged" admits it.
+    # audit/warn stay at restricted, so every other pod here is still reported.
+    POD_SECURITY = "privileged"
+
+    def build(self, args: MonitoringArgs, platform: PlatformInfo) -> None:
+        handle = self.handle
         self.grafana_admin_password: pulumi.Output[str] | None = None
         replicas = ha_replicas(args.replicas, handle.production)
         storage_class = args.storage_class or handle.profile.default_storage_class
@@ -128,6 +119,14 @@ class Monitoring(HelmAddon):
             storage_class=storage_class,
             replicas=replicas,
             grafana_admin_password=self.grafana_admin_password,  # a secret output
+        )
+
+    def provides(self, platform: PlatformInfo) -> PlatformInfo:
+        return replace(
+            platform,
+            monitoring=True,
+            monitoring_crds=tuple(self.crds),
+            monitoring_namespace=self.namespace_name,
         )
 
     def _grafana(self, args: MonitoringArgs, storage_class: str) -> dict[str, Any]:

@@ -8,6 +8,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from components.security import (
+    restricted_container_security_context,
+    restricted_pod_security_context,
+)
+
 # Which pods a NetworkPolicy or a spread constraint selects: a label Skyfleet sets itself through
 # each chart's pod-labels value, so it does not depend on how a chart labels its pods.
 COMPONENT_LABEL = "platform.skyfleet.io/component"
@@ -55,16 +60,6 @@ def ha_replicas(requested: int | None, production: bool) -> int:
     return 2 if production else 1
 
 
-# What the "restricted" Pod Security Standard asks of a pod that a chart may leave out:
-# https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
-RESTRICTED_POD_SECURITY_CONTEXT: dict[str, Any] = {
-    "runAsNonRoot": True,
-    "seccompProfile": {"type": "RuntimeDefault"},
-}
-RESTRICTED_CONTAINER_SECURITY_CONTEXT: dict[str, Any] = {
-    "allowPrivilegeEscalation": False,
-    "readOnlyRootFilesystem": True,
-    "runAsNonRoot": True,
-    "capabilities": {"drop": ["ALL"]},
-    "seccompProfile": {"type": "RuntimeDefault"},
-}
+# What the "restricted" Pod Security Standard asks of a pod that a chart may leave out.
+RESTRICTED_POD_SECURITY_CONTEXT: dict[str, Any] = restricted_pod_security_context()
+RESTRICTED_CONTAINER_SECURITY_CONTEXT: dict[str, Any] = restricted_container_security_context()

@@ -17,6 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 import pulumi
 
+from components.security import (
+    restricted_container_security_context,
+    restricted_pod_security_context,
+)
+
 from . import rules
 from .spec import ServiceSpec, volume_name
 
@@ -195,14 +200,8 @@ def _container(spec: ServiceSpec) -> dict[str, Any]:
             },
             "limits": {"cpu": spec.resources.limits.cpu, "memory": spec.resources.limits.memory},
         },
-        # Pod Security Standards "restricted": no privilege escalation, no capabilities, and a
-        # read-only root so a compromised process cannot rewrite the image's binaries.
-        "securityContext": {
-            "allowPrivilegeEscalation": False,
-            "readOnlyRootFilesystem": True,
-            "runAsNonRoot": True,
-            "capabilities": {"drop": ["ALL"]},
-        },
+        # Pod Security Standards "restricted"; the seccomp profile is set once, on the pod.
+        "securityContext": restricted_container_security_context(seccomp=False),
         "volumeMounts": [{"name": volume_name(p), "mountPath": p} for p in spec.writable_paths],
     }
     for key, probe in (
@@ -250,12 +249,9 @@ def render_deployment(
         "automountServiceAccountToken": spec.automount_service_account_token,
         # Service links inject an env var per Service in the namespace: noise, and a collision risk.
         "enableServiceLinks": False,
-        "securityContext": {
-            "runAsNonRoot": True,
-            "runAsUser": spec.run_as_user,
-            "runAsGroup": spec.run_as_user,
-            "seccompProfile": {"type": "RuntimeDefault"},
-        },
+        "securityContext": restricted_pod_security_context(
+            runAsUser=spec.run_as_user, runAsGroup=spec.run_as_user
+        ),
         "containers": [_container(spec)],
         "volumes": [{"name": volume_name(p), "emptyDir": {}} for p in spec.writable_paths],
     }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
@@ -57,12 +58,21 @@ def network_addons(
     return [cni, addon(c, cluster, "kube-proxy")]
 
 
+@dataclass(frozen=True)
+class WorkloadAddons:
+    """The managed add-ons that run on the nodes, by role: everything Kubernetes waits for
+    CoreDNS, and only what claims volumes waits for the EBS CSI driver."""
+
+    coredns: aws.eks.Addon
+    ebs_csi: aws.eks.Addon
+
+
 def workload_addons(
     c: ClusterComponent,
     cluster: aws.eks.Cluster,
     identity: EksIdentity,
     node_groups: Sequence[pulumi.Resource],
-) -> list[aws.eks.Addon]:
+) -> WorkloadAddons:
     ebs_role = identity.role(
         f"{c.args.name}-ebs-csi",
         namespace="kube-system",
@@ -70,10 +80,10 @@ def workload_addons(
         policies=["service-role/AmazonEBSCSIDriverPolicy"],
         parent=c,
     )
-    return [
-        addon(c, cluster, "coredns", depends_on=node_groups),
-        addon(c, cluster, "aws-ebs-csi-driver", role=ebs_role, depends_on=node_groups),
-    ]
+    return WorkloadAddons(
+        coredns=addon(c, cluster, "coredns", depends_on=node_groups),
+        ebs_csi=addon(c, cluster, "aws-ebs-csi-driver", role=ebs_role, depends_on=node_groups),
+    )
 
 
 def default_storage_class(

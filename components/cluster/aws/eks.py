@@ -79,8 +79,7 @@ class EksCluster(ClusterComponent):
             credential=aws_exec(n, args.region),
         )
         provider = self.kubernetes_provider(kubeconfig=kubeconfig, cluster_identifier=cluster.arn)
-        ebs_csi = late[-1]
-        storage = eks_addons.default_storage_class(self, provider, ebs_csi)
+        storage = eks_addons.default_storage_class(self, provider, late.ebs_csi)
         self.cluster = cluster
         self.finish(
             provider=provider,
@@ -88,9 +87,9 @@ class EksCluster(ClusterComponent):
             endpoint=cluster.endpoint,
             oidc_issuer_url=issuer,
             identity=irsa if args.workload_identity else NoCloudIdentity(),
-            # CoreDNS is in `late` with the EBS CSI driver; only volume users wait for the latter.
-            ready=[*pools, *early, *(a for a in late if a is not ebs_csi), *admins],
-            storage_ready=[ebs_csi, storage],
+            # Only volume users wait for the EBS CSI driver and its StorageClass.
+            ready=[*pools, *early, late.coredns, *admins],
+            storage_ready=[late.ebs_csi, storage],
             node_autoscaler=NodeAutoscalerSupport(
                 cluster_name=cluster.name,
                 region=args.region,

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_azure_native as azure_native
@@ -98,8 +99,8 @@ class AksCluster(ClusterComponent):
         pools = aks_pools.user_pools(self, cluster, group.name, subnet_id)
         # Kubernetes children wait for audit logging (every write they make is audited), not
         # for the production delete lock, which guards the cluster in Azure only.
-        audit = [r for r in self._protection(ctx, cluster) if isinstance(r, monitor.DiagnosticSetting)]
-        ready: list[pulumi.Resource] = [cluster, *pools, *audit]
+        protection = self._protection(ctx, cluster)
+        ready: list[pulumi.Resource] = [cluster, *pools, *protection.audit]
 
         credentials = containerservice.list_managed_cluster_user_credentials_output(
             resource_group_name=group.name, resource_name=cluster.name, opts=self.invoke_options()
@@ -222,11 +223,11 @@ class AksCluster(ClusterComponent):
 
     def _protection(
         self, ctx: aks_identity.AzureContext, cluster: containerservice.ManagedCluster
-    ) -> list[pulumi.Resource]:
+    ) -> Protection:
         """Audit log shipping and, when deletion protection is on, a CanNotDelete lock (AKS has
         no deletion-protection flag of its own)."""
         args = self.args
-        created: list[pulumi.Resource] = []
+        created = Protection()
         if args.audit_logs:
             workspace = operationalinsights.Workspace(
                 f"{args.name}-logs",
@@ -237,7 +238,7 @@ class AksCluster(ClusterComponent):
                 tags=ctx.tags,
                 opts=self.child(),
             )
-            created.append(
+            created.audit.append(
                 monitor.DiagnosticSetting(
                     f"{args.name}-audit",
                     resource_uri=cluster.id,
@@ -250,8 +251,7 @@ class AksCluster(ClusterComponent):
                 )
             )
         if args.protected:
-            created.append(
-                authorization.ManagementLockAtResourceLevel(
+            created.delete_lock = authorization.ManagementLockAtResourceLevel(
                     f"{args.name}-delete-lock",
                     level="CanNotDelete",
                     notes="Deletion protection of a production cluster (skyfleet).",
@@ -263,8 +263,15 @@ class AksCluster(ClusterComponent):
                     api_version=CONTAINER_SERVICE_API_VERSION,
                     opts=self.child(),
                 )
-            )
         return created
+
+
+@dataclass
+class Protection:
+    """What `_protection` created, by role: Kubernetes children wait for `audit` only."""
+
+    audit: list[monitor.DiagnosticSetting] = field(default_factory=list)
+    delete_lock: authorization.ManagementLockAtResourceLevel | None = None
 
 
 def _dns_prefix(name: str) -> str:
