@@ -27,7 +27,7 @@ from .args import (
 from .cloud import Cloud, CloudProfile, CloudSpec
 from .clouds import CLOUDS, PROFILES, SPECS, cloud_spec
 from .config import parse_cluster_config, parse_clusters_config
-from .handle import ClusterHandle, IdentityBinder, IdentityBinding, NoCloudIdentity
+from .handle import ClusterHandle, IdentityBinder, IdentityBinding, IdentityRequest, NoCloudIdentity
 from .validate import validate_cluster
 
 if TYPE_CHECKING:
@@ -80,6 +80,7 @@ __all__ = [
     "ExistingClusterArgs",
     "IdentityBinder",
     "IdentityBinding",
+    "IdentityRequest",
     "NetworkArgs",
     "NoCloudIdentity",
     "NodePoolArgs",

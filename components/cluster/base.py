@@ -1,7 +1,8 @@
 """What every cluster component shares: child options, the Kubernetes provider, the handle.
 
-A cloud module's constructor builds its cloud resources, then calls `kubernetes_provider` and
-`finish`; the shape of the result (handle, registered outputs) is therefore the same everywhere.
+The constructor is the same for every cloud; a cloud module's `build` creates its cloud
+resources, then calls `kubernetes_provider` and `finish`, so the shape of the result (handle,
+registered outputs) is the same everywhere.
 """
 
 from __future__ import annotations
@@ -28,6 +29,11 @@ class ClusterComponent(pulumi.ComponentResource):
         super().__init__(self.TYPE, args.name, None, opts)
         self.args = args
         self.cloud_provider: pulumi.ProviderResource | None = None
+        self.build(args)
+
+    def build(self, args: ClusterArgs) -> None:
+        """Creates the cloud's resources, then calls `kubernetes_provider` and `finish`."""
+        raise NotImplementedError
 
     def child(
         self,

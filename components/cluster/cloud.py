@@ -9,13 +9,13 @@ facts; `clouds.py` finds the packages. Pure data and checks: no Pulumi resources
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal
 
 from components.errors import Problems
-from components.names import NameRule
+from components.names import NameRule, matches
 
 if TYPE_CHECKING:
     from .args import ClusterArgs, NetworkArgs
@@ -64,6 +64,31 @@ class CloudProfile:
     dns: DnsProvider | None = None
     # cluster-autoscaler's --cloud-provider (None: it cannot drive this cloud's node groups).
     cluster_autoscaler_provider: str | None = None
+
+
+def pattern_rule(pattern: str, max_len: int, rule: str) -> NameRule:
+    """A name rule: at most `max_len` characters matching `pattern` in full."""
+    return NameRule(matches(re.compile(pattern), max_len), rule)
+
+
+def by_size(small: str, medium: str, large: str, xlarge: str) -> Mapping[Size, str]:
+    """A cloud's machine for each neutral size class (catalog.SIZES)."""
+    return MappingProxyType({"small": small, "medium": medium, "large": large, "xlarge": xlarge})
+
+
+@dataclass(frozen=True)
+class SubnetIds:
+    """How many existing subnets a cluster of the cloud takes, and how the cloud names one."""
+
+    count_ok: Callable[[int], bool]
+    count_rule: str
+    id_ok: Callable[[str], bool]
+    id_rule: str
+
+    def check(self, problems: Problems, ids: list[str]) -> None:
+        problems.check(self.count_ok(len(ids)), "existingSubnetIds", ids, self.count_rule)
+        for i, subnet in enumerate(ids):
+            problems.check(self.id_ok(subnet), f"existingSubnetIds[{i}]", subnet, self.id_rule)
 
 
 # --- zones -------------------------------------------------------------------------------------
@@ -161,6 +186,8 @@ class CloudSpec:
     """How the cloud names a cluster admin principal."""
     takes_project: bool = False
     """Whether clusters name a project (`project` is refused elsewhere)."""
+    existing_subnets: SubnetIds | None = None
+    """The rule for `network.existingSubnetIds` (None: the cloud takes no existing subnets)."""
 
     @property
     def needs_cloud_credentials(self) -> bool:
@@ -196,7 +223,7 @@ class CloudSpec:
         """The cloud's limits on the Service range (`cidr` as written, `services` parsed)."""
 
     def check_existing_network(self, problems: Problems, network: NetworkArgs) -> None:
-        """Existing subnets and networks in the form this cloud names them."""
+        """What the cloud needs besides `existing_subnets` when the network exists already."""
 
     def check_project(self, problems: Problems, project: str | None) -> None:
         """A project where `takes_project`; elsewhere the field must be left out."""

@@ -24,33 +24,28 @@ class IdentityBinding:
     pod_labels: Mapping[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class IdentityRequest:
+    """One ServiceAccount to bind to a cloud identity, as every cloud's binder takes it."""
+
+    name: str  # the Pulumi name of the identity; its children derive theirs from it
+    namespace: str
+    service_account: str
+    roles: Sequence[str]  # the cloud's own role or policy identifiers
+    parent: pulumi.Resource
+
+
 class IdentityBinder(Protocol):
-    def bind(
-        self,
-        name: str,
-        *,
-        namespace: str,
-        service_account: str,
-        roles: Sequence[str],
-        parent: pulumi.Resource,
-    ) -> IdentityBinding:
-        """Creates the cloud identity for `namespace/service_account` with `roles` (this cloud's
-        role or policy identifiers) and returns what the ServiceAccount must carry."""
+    def bind(self, request: IdentityRequest) -> IdentityBinding:
+        """Creates the cloud identity for `request.namespace/service_account` with its roles and
+        returns what the ServiceAccount must carry."""
         ...
 
 
 class NoCloudIdentity:
     """An existing cluster has no cloud identity to federate with: nothing is bound."""
 
-    def bind(
-        self,
-        name: str,
-        *,
-        namespace: str,
-        service_account: str,
-        roles: Sequence[str],
-        parent: pulumi.Resource,
-    ) -> IdentityBinding:
+    def bind(self, request: IdentityRequest) -> IdentityBinding:
         return IdentityBinding()
 
 

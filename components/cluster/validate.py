@@ -179,6 +179,8 @@ def _check_network(
 ) -> None:
     with problems.under("network") as here:
         if network.uses_existing:
+            if cloud.existing_subnets is not None:
+                cloud.existing_subnets.check(here, list(network.existing_subnet_ids))
             cloud.check_existing_network(here, network)
             return
         ranges = {

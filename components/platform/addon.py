@@ -4,8 +4,8 @@ Modelled on pulumi-kubernetes-cert-manager: a typed subset of the chart's values
 `values` passthrough, chart name/repository/version as overridable constants. An add-on module
 only says which values it sets; this base owns the constructor, the namespace, the release
 options and the outputs. An add-on class declares its literal type token (`TYPE`), its args
-class, chart key, namespace, release name and Pod Security level as class attributes, and
-implements `build`; what it hands to the add-ons after it goes through `provides`.
+class and its `LAYOUT` (chart key, namespace, release name, Pod Security level) as class
+attributes, and implements `build`; what it hands to the add-ons after it goes through `provides`.
 
 Values are layered, later layers winning:
   1. the add-on's opinionated defaults (resources, spread, ...): raw `values` may change them;
@@ -16,6 +16,7 @@ Values are layered, later layers winning:
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
@@ -136,11 +137,8 @@ class HelmAddon(pulumi.ComponentResource):
     TYPE: ClassVar[str]
     """The Pulumi type token, a literal: renaming the class must never change a URN."""
     ARGS: ClassVar[type[AddonArgs]]
-    CHART: ClassVar[str]
-    """The key of the add-on's chart in charts.CHARTS."""
-    NAMESPACE: ClassVar[str]
-    RELEASE: ClassVar[str]
-    POD_SECURITY: ClassVar[PodSecurityLevel]
+    LAYOUT: ClassVar[Layout]
+    """Where the release goes unless the args say otherwise (`namespace`, `releaseName`)."""
 
     release: k8s.helm.v3.Release
 
@@ -169,7 +167,7 @@ class HelmAddon(pulumi.ComponentResource):
         self.release_name = layout.release_name
         self.namespace_name = layout.namespace
         self.namespace = self._namespace(layout.pod_security)
-        self.build(args, platform)
+        self.build(handle, args, platform)
 
     @classmethod
     def default_args(cls) -> AddonArgs:
@@ -186,15 +184,16 @@ class HelmAddon(pulumi.ComponentResource):
         return args
 
     def layout(self, args: Any, handle: ClusterHandle) -> Layout:
-        """The class's chart, namespace and release name, unless the args override them."""
-        return Layout(
-            chart_key=self.CHART,
-            namespace=args.namespace or self.NAMESPACE,
-            release_name=args.release_name or self.RELEASE,
-            pod_security=self.POD_SECURITY,
-        )
+        """The add-on's own layout, with the namespace and release name the args set."""
+        own = self.own_layout(args, handle)
+        namespace, release_name = args.namespace or own.namespace, args.release_name or own.release_name
+        return dataclasses.replace(own, namespace=namespace, release_name=release_name)
 
-    def build(self, args: Any, platform: PlatformInfo) -> None:
+    def own_layout(self, args: Any, handle: ClusterHandle) -> Layout:
+        """Where the release goes by default (default: the class's `LAYOUT`)."""
+        return self.LAYOUT
+
+    def build(self, handle: ClusterHandle, args: Any, platform: PlatformInfo) -> None:
         """Creates the add-on's release (`install`) and children, then calls `finish`."""
         raise NotImplementedError
 

@@ -19,9 +19,10 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
+from components.cluster.handle import ClusterHandle
 from components.errors import Problems
 
-from .addon import AddonArgs, HelmAddon, deep_merge
+from .addon import AddonArgs, HelmAddon, Layout, deep_merge
 from .checks import check_git_url, check_hostname, check_namespace
 from .info import PlatformInfo
 from .workload_shape import component_labels, resources, spread
@@ -123,16 +124,13 @@ class ArgoCD(HelmAddon):
 
     TYPE = "skyfleet:platform:ArgoCD"
     ARGS = ArgoCDArgs
-    CHART = "argo-cd"
-    # "argocd" is the namespace the argocd CLI and the upstream docs assume.
-    NAMESPACE = RELEASE = "argocd"
-    # Every Argo CD, Redis, redis-ha and HAProxy container runs non-root with seccomp
-    # RuntimeDefault, no privilege escalation, all capabilities dropped: restricted as shipped
-    # (redis-ha's privileged sysctl init container stays off).
-    POD_SECURITY = "restricted"
+    # "argocd" is the namespace the argocd CLI and the upstream docs assume. Every Argo CD,
+    # Redis, redis-ha and HAProxy container runs non-root with seccomp RuntimeDefault, no
+    # privilege escalation, all capabilities dropped: restricted as shipped (redis-ha's
+    # privileged sysctl init container stays off).
+    LAYOUT = Layout("argo-cd", "argocd", "argocd", "restricted")
 
-    def build(self, args: ArgoCDArgs, platform: PlatformInfo) -> None:
-        handle = self.handle
+    def build(self, handle: ClusterHandle, args: ArgoCDArgs, platform: PlatformInfo) -> None:
         monitoring_crds = platform.monitoring_crds
         ingress_class, cluster_issuer = platform.ingress_class, platform.cluster_issuer
         ingress_ready = platform.ingress_ready

@@ -14,9 +14,10 @@ from typing import Any, Literal
 
 import pulumi_kubernetes as k8s
 
+from components.cluster.handle import ClusterHandle
 from components.errors import Problems
 
-from .addon import AddonArgs, HelmAddon
+from .addon import AddonArgs, HelmAddon, Layout
 from .checks import check_email, check_replicas
 from .info import PlatformInfo
 from .workload_shape import component_labels, ha_replicas, pdb_enabled, resources, spread
@@ -62,13 +63,11 @@ class CertManager(HelmAddon):
 
     TYPE = "skyfleet:platform:CertManager"
     ARGS = CertManagerArgs
-    CHART = NAMESPACE = RELEASE = "cert-manager"
-    # Every cert-manager pod runs non-root, read-only, seccomp RuntimeDefault, no
-    # capabilities: the chart meets the restricted level as shipped.
-    POD_SECURITY = "restricted"
+    # Every cert-manager pod runs non-root, read-only, seccomp RuntimeDefault, no capabilities:
+    # the chart meets the restricted level as shipped.
+    LAYOUT = Layout("cert-manager", namespace="cert-manager", release_name="cert-manager", pod_security="restricted")
 
-    def build(self, args: CertManagerArgs, platform: PlatformInfo) -> None:
-        handle = self.handle
+    def build(self, handle: ClusterHandle, args: CertManagerArgs, platform: PlatformInfo) -> None:
         monitoring_crds = platform.monitoring_crds
         ingress_class = platform.ingress_class
         replicas = ha_replicas(args.replicas, handle.production)

@@ -7,7 +7,7 @@ only adds the chart. https://github.com/kubernetes/autoscaler/blob/master/cluste
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from components.cluster.handle import ClusterFacts, ClusterHandle, NodeAutoscalerSupport
@@ -68,26 +68,16 @@ class ClusterAutoscaler(HelmAddon):
 
     TYPE = "skyfleet:platform:ClusterAutoscaler"
     ARGS = ClusterAutoscalerArgs
-    CHART = RELEASE = "cluster-autoscaler"
-    NAMESPACE = "kube-system"
     # With the security contexts set below the pod meets restricted (the chart sets none).
-    POD_SECURITY = "restricted"
+    LAYOUT = Layout("cluster-autoscaler", "kube-system", "cluster-autoscaler", "restricted")
 
-    @classmethod
-    def wanted_on(cls, cluster: ClusterFacts) -> bool:
-        return (
-            not cluster.profile.manages_node_autoscaling
-            and cluster.node_autoscaler_namespace is not None
-        )
-
-    def layout(self, args: ClusterAutoscalerArgs, handle: ClusterHandle) -> Layout:
-        # The namespace and ServiceAccount are the ones the cluster's IAM role trusts.
+    def own_layout(self, args: ClusterAutoscalerArgs, handle: ClusterHandle) -> Layout:
+        # The namespace and ServiceAccount are the ones the cluster's IAM role trusts (a
+        # different `namespace` in the args is refused by check_cluster).
         support = handle.node_autoscaler
-        namespace = support.namespace if support else self.NAMESPACE
-        return Layout(self.CHART, namespace, args.release_name or self.RELEASE, self.POD_SECURITY)
+        return replace(self.LAYOUT, namespace=support.namespace) if support else self.LAYOUT
 
-    def build(self, args: ClusterAutoscalerArgs, platform: PlatformInfo) -> None:
-        handle = self.handle
+    def build(self, handle: ClusterHandle, args: ClusterAutoscalerArgs, platform: PlatformInfo) -> None:
         support: NodeAutoscalerSupport | None = handle.node_autoscaler
         assert support is not None  # checked by ClusterAutoscalerArgs.check_cluster
         replicas = ha_replicas(args.replicas, handle.production)
@@ -119,3 +109,10 @@ class ClusterAutoscaler(HelmAddon):
         }
         self.install(typed=typed, defaults={"resources": resources("100m", "300Mi", "600Mi")})
         self.finish(replicas=replicas, cluster_name=support.cluster_name)
+
+    @classmethod
+    def wanted_on(cls, cluster: ClusterFacts) -> bool:
+        return (
+            not cluster.profile.manages_node_autoscaling
+            and cluster.node_autoscaler_namespace is not None
+        )

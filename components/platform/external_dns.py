@@ -11,10 +11,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from components.cluster.handle import ClusterFacts
+from components.cluster.handle import ClusterFacts, ClusterHandle, IdentityRequest
 from components.errors import Problems
 
-from .addon import AddonArgs, HelmAddon
+from .addon import AddonArgs, HelmAddon, Layout
 from .checks import check_hostname
 from .info import PlatformInfo
 from .workload_shape import component_labels, resources
@@ -66,26 +66,22 @@ class ExternalDns(HelmAddon):
 
     TYPE = "skyfleet:platform:ExternalDns"
     ARGS = ExternalDnsArgs
-    CHART = NAMESPACE = RELEASE = "external-dns"
     # The chart runs non-root, read-only, seccomp RuntimeDefault, no capabilities.
-    POD_SECURITY = "restricted"
+    LAYOUT = Layout(chart_key="external-dns", namespace="external-dns", release_name="external-dns",
+                    pod_security="restricted")
 
     @classmethod
     def default_args(cls) -> ExternalDnsArgs:
         # Built directly, it is wanted: the Platform's default (off) is for stacks.
         return ExternalDnsArgs(enabled=True)
 
-    def build(self, args: ExternalDnsArgs, platform: PlatformInfo) -> None:
-        handle, name = self.handle, self.addon_name
+    def build(self, handle: ClusterHandle, args: ExternalDnsArgs, platform: PlatformInfo) -> None:
+        name = self.addon_name
         default = handle.profile.dns
         provider = args.provider or (default.name if default else "")
         roles = tuple(args.roles) if args.roles is not None else (default.roles if default else ())
         binding = handle.identity.bind(
-            f"{name}-identity",
-            namespace=self.namespace_name,
-            service_account=SERVICE_ACCOUNT,
-            roles=roles,
-            parent=self,
+            IdentityRequest(f"{name}-identity", self.namespace_name, SERVICE_ACCOUNT, roles, self)
         )
         typed = {
             "provider": {"name": provider},

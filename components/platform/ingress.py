@@ -25,13 +25,7 @@ from .addon import AddonArgs, HelmAddon, Layout, PodSecurityLevel, helm_fullname
 from .checks import check_hostname, check_replicas
 from .config import camel
 from .info import PlatformInfo
-from .workload_shape import (
-    RESTRICTED_POD_SECURITY_CONTEXT,
-    component_labels,
-    pdb,
-    resources,
-    spread,
-)
+from .workload_shape import RESTRICTED_POD_SECURITY_CONTEXT, component_labels, pdb, resources, spread
 
 Controller = Literal["traefik", "ingress-nginx"]
 
@@ -183,18 +177,12 @@ class IngressController(HelmAddon):
     TYPE = "skyfleet:platform:IngressController"
     ARGS = IngressControllerArgs
 
-    def layout(self, args: IngressControllerArgs, handle: ClusterHandle) -> Layout:
+    def own_layout(self, args: IngressControllerArgs, handle: ClusterHandle) -> Layout:
         # Chart, namespace, release name and Pod Security level all follow the controller.
         shape = CONTROLLERS[args.controller]
-        return Layout(
-            chart_key=shape.chart_key,
-            namespace=args.namespace or shape.chart_key,
-            release_name=args.release_name or shape.chart_key,
-            pod_security=shape.pod_security,
-        )
+        return Layout(shape.chart_key, shape.chart_key, shape.chart_key, shape.pod_security)
 
-    def build(self, args: IngressControllerArgs, platform: PlatformInfo) -> None:
-        handle = self.handle
+    def build(self, handle: ClusterHandle, args: IngressControllerArgs, platform: PlatformInfo) -> None:
         monitoring_crds = platform.monitoring_crds
         shape = CONTROLLERS[args.controller]
         if shape.warning:

@@ -12,7 +12,7 @@ from typing import Any
 from components.cluster.handle import ClusterFacts, ClusterHandle
 from components.errors import Problems
 
-from .addon import AddonArgs, HelmAddon
+from .addon import AddonArgs, HelmAddon, Layout
 from .checks import check_replicas
 from .info import PlatformInfo
 from .workload_shape import component_labels, ha_replicas, pdb, resources, spread
@@ -39,22 +39,16 @@ class MetricsServer(HelmAddon):
 
     TYPE = "skyfleet:platform:MetricsServer"
     ARGS = MetricsServerArgs
-    CHART = NAMESPACE = RELEASE = "metrics-server"
     # The chart runs non-root, read-only, seccomp RuntimeDefault, no capabilities and no host
     # network: restricted as shipped.
-    POD_SECURITY = "restricted"
-
-    @classmethod
-    def wanted_on(cls, cluster: ClusterFacts) -> bool:
-        return not cluster.profile.ships_metrics_server
+    LAYOUT = Layout("metrics-server", "metrics-server", "metrics-server", "restricted")
 
     def prepare(self, args: MetricsServerArgs, handle: ClusterHandle) -> MetricsServerArgs:
         if handle.profile.kubelet_certs_self_signed:
             return replace(args, kubelet_insecure_tls=True)
         return args
 
-    def build(self, args: MetricsServerArgs, platform: PlatformInfo) -> None:
-        handle = self.handle
+    def build(self, handle: ClusterHandle, args: MetricsServerArgs, platform: PlatformInfo) -> None:
         replicas = ha_replicas(args.replicas, handle.production)
         labels = component_labels("metrics-server")
         typed: dict[str, Any] = {
@@ -71,3 +65,7 @@ class MetricsServer(HelmAddon):
         }
         self.install(typed=typed, defaults=defaults)
         self.finish(replicas=replicas, kubelet_insecure_tls=args.kubelet_insecure_tls)
+
+    @classmethod
+    def wanted_on(cls, cluster: ClusterFacts) -> bool:
+        return not cluster.profile.ships_metrics_server

@@ -14,9 +14,10 @@ import pulumi
 import pulumi_kubernetes as k8s
 import pulumi_random as random
 
+from components.cluster.handle import ClusterHandle
 from components.errors import Problems
 
-from .addon import AddonArgs, HelmAddon
+from .addon import AddonArgs, HelmAddon, Layout
 from .checks import check_duration, check_quantity, check_replicas
 from .info import PlatformInfo
 from .workload_shape import ha_replicas, pdb, resources
@@ -68,15 +69,12 @@ class Monitoring(HelmAddon):
 
     TYPE = "skyfleet:platform:Monitoring"
     ARGS = MonitoringArgs
-    CHART = RELEASE = "kube-prometheus-stack"
-    NAMESPACE = "monitoring"
     # node-exporter (a DaemonSet in this release) needs hostNetwork, hostPID and hostPath
     # mounts of /proc and /sys to report node metrics: only "privileged" admits it.
     # audit/warn stay at restricted, so every other pod here is still reported.
-    POD_SECURITY = "privileged"
+    LAYOUT = Layout("kube-prometheus-stack", "monitoring", "kube-prometheus-stack", "privileged")
 
-    def build(self, args: MonitoringArgs, platform: PlatformInfo) -> None:
-        handle = self.handle
+    def build(self, handle: ClusterHandle, args: MonitoringArgs, platform: PlatformInfo) -> None:
         self.grafana_admin_password: pulumi.Output[str] | None = None
         replicas = ha_replicas(args.replicas, handle.production)
         storage_class = args.storage_class or handle.profile.default_storage_class

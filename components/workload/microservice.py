@@ -16,7 +16,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 import pulumi_random as random
 
-from components.cluster.handle import ClusterHandle, IdentityBinding
+from components.cluster.handle import ClusterHandle, IdentityBinding, IdentityRequest
 from components.errors import Problems
 
 from . import render
@@ -187,11 +187,7 @@ class Microservice(pulumi.ComponentResource):
         if not roles:
             return IdentityBinding()
         return handle.identity.bind(
-            name,
-            namespace=spec.namespace,
-            service_account=spec.name,
-            roles=list(roles),
-            parent=self,
+            IdentityRequest(name, spec.namespace, spec.name, list(roles), self)
         )
 
     def _checksum(

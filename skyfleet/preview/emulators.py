@@ -16,10 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-ACCOUNT_ID = "123456789012"
-SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000"
-TENANT_ID = "11111111-1111-1111-1111-111111111111"
-GCP_PROJECT = "skyfleet-preview"
 FAKE_CA = base64.b64encode(b"-----BEGIN CERTIFICATE-----\npreview\n-----END CERTIFICATE-----\n")
 CA_DATA = FAKE_CA.decode()
 # Where a resource is when neither it nor its provider names a region.

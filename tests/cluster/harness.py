@@ -7,8 +7,9 @@ from typing import Any
 
 import pulumi
 
-from components.cluster import ClusterArgs, create_cluster
+from components.cluster import ClusterArgs, EndpointArgs, NodePoolArgs, create_cluster
 from components.cluster.base import ClusterComponent
+from components.cluster.handle import IdentityRequest
 from skyfleet.preview import wire
 from skyfleet.preview.monitor import Recorded
 from skyfleet.preview.runner import Plan, run_program
@@ -20,6 +21,24 @@ GCP_CONFIG = {"gcp:project": "skyfleet-test"}
 def cluster_args(cloud: str = "aws", **overrides: Any) -> ClusterArgs:
     fields: dict[str, Any] = {"name": "main", "cloud": cloud, "region": REGIONS.get(cloud, "")}
     return ClusterArgs(**{**fields, **overrides})
+
+
+def dev_pools(*, general: NodePoolArgs | None = None, batch: NodePoolArgs | None = None) -> dict[str, NodePoolArgs]:
+    """A small system pool, a general pool and a spot batch pool that scales to zero."""
+    return {
+        "system": NodePoolArgs(system=True, size="small"),
+        "general": general or NodePoolArgs(),
+        "batch": batch or NodePoolArgs(spot=True, min_size=0, max_size=10),
+    }
+
+
+# The public endpoint a production cluster may have: reachable from one listed range only.
+PUBLIC_ENDPOINT = EndpointArgs(public=True, public_access_cidrs=("203.0.113.0/24",))
+
+
+def prod_args(cloud: str, **overrides: Any) -> ClusterArgs:
+    """A production cluster with a public endpoint restricted to one CIDR."""
+    return cluster_args(cloud, production=True, endpoint=PUBLIC_ENDPOINT, **overrides)
 
 
 def preview(
@@ -69,11 +88,7 @@ def bind_external_dns(roles: list[str]) -> Callable[[Any], None]:
 
     def bind(cluster: Any) -> None:
         binding = cluster.handle.identity.bind(
-            "main-external-dns",
-            namespace="external-dns",
-            service_account="external-dns",
-            roles=roles,
-            parent=cluster,
+            IdentityRequest("main-external-dns", "external-dns", "external-dns", roles, cluster)
         )
         pulumi.export("binding", binding.service_account_annotations)
         pulumi.export("podLabels", binding.pod_labels)

@@ -4,42 +4,29 @@ from __future__ import annotations
 
 import pytest
 
-from components.cluster import EndpointArgs, NodePoolArgs
 from skyfleet.preview import wire
-from skyfleet.preview.emulators import SUBSCRIPTION_ID
+from skyfleet.preview.clouds.azure import SUBSCRIPTION_ID
 from skyfleet.preview.runner import Plan
 
-from .harness import bind_external_dns, cluster_args, component, inputs, one, preview, state
+from .harness import bind_external_dns, cluster_args, component, dev_pools, inputs, one, preview, prod_args, state
 
 CLUSTER = "azure-native:containerservice:ManagedCluster"
 AGENT_POOL = "azure-native:containerservice:AgentPool"
 ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment"
 ADMIN_GROUP = "0b1f6a2e-6f35-4c1a-9d2f-0a9d6e2b7c11"
+# The built-in role external-dns needs (role definition ids are the same in every tenant).
 DNS_ZONE_CONTRIBUTOR = "befefa01-2a29-4197-83a8-272ff33ce314"
-
-
 
 
 @pytest.fixture(scope="module")
 def dev() -> Plan:
-    pools = {
-        "system": NodePoolArgs(system=True, size="small"),
-        "general": NodePoolArgs(),
-        "batch": NodePoolArgs(spot=True, min_size=0, max_size=10),
-    }
-    return preview(cluster_args("azure", node_pools=pools, admins=(ADMIN_GROUP,)),
+    return preview(cluster_args("azure", node_pools=dev_pools(), admins=(ADMIN_GROUP,)),
                    then=bind_external_dns([DNS_ZONE_CONTRIBUTOR]))
 
 
 @pytest.fixture(scope="module")
 def prod() -> Plan:
-    return preview(
-        cluster_args(
-            "azure",
-            production=True,
-            endpoint=EndpointArgs(public=True, public_access_cidrs=("203.0.113.0/24",)),
-        )
-    )
+    return preview(prod_args("azure"))
 
 
 def cluster(plan: Plan) -> dict:

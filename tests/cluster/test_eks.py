@@ -6,11 +6,11 @@ import json
 
 import pytest
 
-from components.cluster import EndpointArgs, NodePoolArgs
+from components.cluster import NodePoolArgs
 from skyfleet.preview import wire
 from skyfleet.preview.runner import Plan
 
-from .harness import bind_external_dns, cluster_args, component, inputs, one, preview, state
+from .harness import bind_external_dns, cluster_args, component, dev_pools, inputs, one, preview, prod_args, state
 
 CLUSTER = "aws:eks/cluster:Cluster"
 NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
@@ -18,29 +18,17 @@ ROLE = "aws:iam/role:Role"
 ADMIN = "arn:aws:iam::123456789012:role/platform-admin"
 
 
-
-
 @pytest.fixture(scope="module")
 def dev() -> Plan:
     """Defaults, plus a spot pool and an admin."""
-    pools = {
-        "system": NodePoolArgs(system=True, size="small"),
-        "general": NodePoolArgs(),
-        "batch": NodePoolArgs(spot=True, min_size=0, max_size=10, machine_type="m7g.large"),
-    }
+    pools = dev_pools(batch=NodePoolArgs(spot=True, min_size=0, max_size=10, machine_type="m7g.large"))
     return preview(cluster_args("aws", node_pools=pools, admins=(ADMIN,)),
                    then=bind_external_dns(["AmazonRoute53FullAccess"]))
 
 
 @pytest.fixture(scope="module")
 def prod() -> Plan:
-    return preview(
-        cluster_args(
-            "aws",
-            production=True,
-            endpoint=EndpointArgs(public=True, public_access_cidrs=("203.0.113.0/24",)),
-        )
-    )
+    return preview(prod_args("aws"))
 
 
 def test_the_api_endpoint_is_private_by_default(dev: Plan) -> None:

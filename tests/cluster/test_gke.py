@@ -4,40 +4,27 @@ from __future__ import annotations
 
 import pytest
 
-from components.cluster import EndpointArgs, NodePoolArgs
+from components.cluster import NodePoolArgs
 from skyfleet.preview import wire
 from skyfleet.preview.runner import Plan
 
-from .harness import bind_external_dns, cluster_args, component, inputs, one, preview, state
+from .harness import bind_external_dns, cluster_args, component, dev_pools, inputs, one, preview, prod_args, state
 
 CLUSTER = "gcp:container/cluster:Cluster"
 NODE_POOL = "gcp:container/nodePool:NodePool"
 PROJECT = "skyfleet-test"
 
 
-
-
 @pytest.fixture(scope="module")
 def dev() -> Plan:
-    pools = {
-        "system": NodePoolArgs(system=True, size="small"),
-        "general": NodePoolArgs(min_size=2, max_size=9),
-        "batch": NodePoolArgs(spot=True, min_size=0, max_size=10),
-    }
+    pools = dev_pools(general=NodePoolArgs(min_size=2, max_size=9))
     admins = ("group:platform-admins@example.com",)
     return preview(cluster_args("gcp", node_pools=pools, admins=admins), then=bind_external_dns(["roles/dns.admin"]))
 
 
 @pytest.fixture(scope="module")
 def prod() -> Plan:
-    return preview(
-        cluster_args(
-            "gcp",
-            production=True,
-            project="skyfleet-prod",
-            endpoint=EndpointArgs(public=True, public_access_cidrs=("203.0.113.0/24",)),
-        )
-    )
+    return preview(prod_args("gcp", project="skyfleet-prod"))
 
 
 def test_nodes_are_private_and_so_is_the_endpoint_by_default(dev: Plan) -> None:

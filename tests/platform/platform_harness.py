@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import pulumi
@@ -17,6 +17,7 @@ from components.cluster.handle import (
     ClusterHandle,
     IdentityBinder,
     IdentityBinding,
+    IdentityRequest,
     NoCloudIdentity,
     NodeAutoscalerSupport,
 )
@@ -38,25 +39,17 @@ class RecordingBinder:
         self.profile = profile
         self.calls: list[dict[str, Any]] = []
 
-    def bind(
-        self,
-        name: str,
-        *,
-        namespace: str,
-        service_account: str,
-        roles: Sequence[str],
-        parent: pulumi.Resource,
-    ) -> IdentityBinding:
+    def bind(self, request: IdentityRequest) -> IdentityBinding:
         self.calls.append(
             {
-                "name": name,
-                "namespace": namespace,
-                "service_account": service_account,
-                "roles": list(roles),
+                "name": request.name,
+                "namespace": request.namespace,
+                "service_account": request.service_account,
+                "roles": list(request.roles),
             }
         )
         key = self.profile.identity_annotation
-        annotations = {key: f"identity-of-{service_account}"} if key else {}
+        annotations = {key: f"identity-of-{request.service_account}"} if key else {}
         return IdentityBinding(annotations, dict(self.profile.identity_pod_labels))
 
 

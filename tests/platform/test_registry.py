@@ -28,10 +28,10 @@ def test_child_names_never_clash() -> None:
     assert len(set(suffixes)) == len(suffixes)
 
 
-def test_each_add_on_with_a_fixed_chart_names_a_pinned_one() -> None:
+def test_each_add_on_with_a_fixed_layout_names_a_pinned_chart() -> None:
     for addon in ADDONS:
-        chart = getattr(addon.component, "CHART", None)
-        assert chart is None or chart in CHARTS, addon.key
+        layout = getattr(addon.component, "LAYOUT", None)
+        assert layout is None or layout.chart_key in CHARTS, addon.key
 
 
 def test_monitoring_is_installed_before_the_add_ons_that_wait_for_its_crds() -> None:

@@ -29,11 +29,11 @@ class _Identity:
     def __init__(self, cloud: Cloud):
         self.profile = PROFILES[cloud]
 
-    def bind(self, name, *, namespace, service_account, roles, parent):
+    def bind(self, request):
         annotation = self.profile.identity_annotation or "none"
         return IdentityBinding(
             service_account_annotations={
-                annotation: pulumi.Output.from_input(f"role/{service_account}")
+                annotation: pulumi.Output.from_input(f"role/{request.service_account}")
             },
             pod_labels=dict(self.profile.identity_pod_labels),
         )

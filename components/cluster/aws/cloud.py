@@ -16,11 +16,10 @@ from components.errors import Problems
 from components.names import DNS1123_LABEL_PATTERN, NameRule, matches
 
 from .. import planning
-from ..cloud import CloudProfile, CloudSpec, DnsProvider, LetterZones
+from ..cloud import CloudProfile, CloudSpec, DnsProvider, LetterZones, SubnetIds, by_size, pattern_rule
 from ..kubeconfig import ExecCredential
 
 if TYPE_CHECKING:
-    from ..args import NetworkArgs
     from ..planning import Network
 
 # The ServiceAccount annotation IRSA reads.
@@ -39,10 +38,9 @@ AWS_VPC_MIN_PREFIX = 16
 EKS_SERVICE_BLOCKS = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
 
 # https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateCluster.html (name)
-EKS_CLUSTER_NAME = NameRule(
-    matches(re.compile(r"[0-9A-Za-z][A-Za-z0-9\-_]*"), 100),
-    "must be an EKS cluster name: 1-100 letters, digits, '-' or '_', starting with a letter "
-    "or digit",
+EKS_CLUSTER_NAME = pattern_rule(
+    r"[0-9A-Za-z][A-Za-z0-9\-_]*", 100,
+    "must be an EKS cluster name: 1-100 letters, digits, '-' or '_', starting with a letter or digit",
 )
 # https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateNodegroup.html (nodegroupName)
 EKS_POOL_NAME = NameRule(
@@ -67,8 +65,8 @@ AWS_TAG_VALUE = NameRule(
     "must be an AWS tag value: at most 256 letters, digits, spaces or _ . : / = + - @",
 )
 # Admin principals: IAM roles or users.
-AWS_IAM_PRINCIPAL_ARN = NameRule(
-    matches(re.compile(r"arn:aws[a-z-]*:iam::\d{12}:(role|user)/[\w+=,.@/-]+"), 2048),
+AWS_IAM_PRINCIPAL_ARN = pattern_rule(
+    r"arn:aws[a-z-]*:iam::\d{12}:(role|user)/[\w+=,.@/-]+", 2048,
     "must be an IAM role or user ARN (arn:aws:iam::<account>:role/<name>)",
 )
 
@@ -100,91 +98,56 @@ def aws_exec(cluster_name: str, region: str) -> ExecCredential:
 
 class AwsCloud(CloudSpec):
     def check_zones(self, problems: Problems, zones: list[str]) -> None:
-        problems.check(
-            len(zones) >= EKS_MIN_ZONES, "zones", zones, "EKS needs subnets in at least 2 zones"
-        )
+        problems.check(len(zones) >= EKS_MIN_ZONES, "zones", zones, "EKS needs subnets in at least 2 zones")
 
     def check_vpc(self, problems: Problems, cidr: str, vpc: Network) -> None:
-        problems.check(
-            vpc.prefixlen >= AWS_VPC_MIN_PREFIX, "vpcCidr", cidr, "an AWS VPC is at most a /16"
-        )
+        problems.check(vpc.prefixlen >= AWS_VPC_MIN_PREFIX, "vpcCidr", cidr, "an AWS VPC is at most a /16")
 
     def check_services(self, problems: Problems, cidr: str, services: Network) -> None:
-        problems.check(
-            any(services.subnet_of(planning.Network(b)) for b in EKS_SERVICE_BLOCKS),
-            "servicesCidr",
-            cidr,
-            f"EKS takes a service range inside {', '.join(EKS_SERVICE_BLOCKS)}",
-        )
+        inside = any(services.subnet_of(planning.Network(b)) for b in EKS_SERVICE_BLOCKS)
+        rule = f"EKS takes a service range inside {', '.join(EKS_SERVICE_BLOCKS)}"
+        problems.check(inside, "servicesCidr", cidr, rule)
 
-    def check_existing_network(self, problems: Problems, network: NetworkArgs) -> None:
-        ids = list(network.existing_subnet_ids)
-        problems.check(
-            len(ids) >= EKS_MIN_ZONES,
-            "existingSubnetIds",
-            ids,
-            "EKS needs private subnets in at least 2 zones",
-        )
-        for i, subnet in enumerate(ids):
-            problems.check(
-                subnet.startswith("subnet-"),
-                f"existingSubnetIds[{i}]",
-                subnet,
-                "must be a subnet id (subnet-...)",
-            )
 
+# An NLB, not the legacy Classic LB the in-tree controller would create by default:
+# https://docs.aws.amazon.com/eks/latest/userguide/network-load-balancing.html
+NLB_ANNOTATIONS = MappingProxyType({
+    "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
+    "service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled": "true",
+})
 
 CLOUD = AwsCloud(
-    name="aws",
-    order=10,
-    implementation=("components.cluster.aws.eks", "EksCluster"),
+    name="aws", order=10, implementation=("components.cluster.aws.eks", "EksCluster"),
     profile=CloudProfile(
-        cloud="aws",
-        # An NLB, not the legacy Classic LB the in-tree controller would create by default:
-        # https://docs.aws.amazon.com/eks/latest/userguide/network-load-balancing.html
-        load_balancer_annotations=MappingProxyType(
-            {
-                "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
-                "service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled": "true",
-            }
-        ),
-        load_balancer_address_field="hostname",
+        cloud="aws", load_balancer_annotations=NLB_ANNOTATIONS, load_balancer_address_field="hostname",
         # EKS >= 1.30 no longer marks gp2 as default; the EKS module creates this gp3 class.
         default_storage_class="gp3",
-        ships_metrics_server=False,
-        manages_node_autoscaling=False,
-        node_autoscaler_namespace=AUTOSCALER_NAMESPACE,
+        # EKS runs neither metrics-server nor a node autoscaler: the platform installs both.
+        ships_metrics_server=False, manages_node_autoscaling=False,
+        node_autoscaler_namespace=AUTOSCALER_NAMESPACE, cluster_autoscaler_provider="aws",
         identity_annotation=ROLE_ARN_ANNOTATION,
         # Route53, which external-dns calls "aws".
         dns=DnsProvider("aws", ("arn:aws:iam::aws:policy/AmazonRoute53FullAccess",)),
-        cluster_autoscaler_provider="aws",
     ),
-    cluster_name=EKS_CLUSTER_NAME,
-    pool_name=EKS_POOL_NAME,
+    cluster_name=EKS_CLUSTER_NAME, pool_name=EKS_POOL_NAME,
     # Minors in standard support (checked 2026-02). A version outside the list is rejected
     # before anything is created instead of failing minutes into `pulumi up`.
     # https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html
     versions=("1.32", "1.33", "1.34", "1.35"),
     # General purpose, 4 GiB per vCPU, current generation, x86 (see catalog.SIZES).
-    machine_types=MappingProxyType(
-        {"small": "m7i.large", "medium": "m7i.xlarge", "large": "m7i.2xlarge",
-         "xlarge": "m7i.4xlarge"}
-    ),
+    machine_types=by_size("m7i.large", "m7i.xlarge", "m7i.2xlarge", "m7i.4xlarge"),
     region_pattern=re.compile(
         r"[a-z]{2}(-gov|-iso[a-z]?)?-(north|south|east|west|central|northeast|northwest"
         r"|southeast|southwest)-[1-9]"
     ),
     region_example="us-east-1",
-    zones=LetterZones(
-        separator="",
-        exceptions=MappingProxyType(
-            {
-                "us-west-1": ("b", "c"),
-                "ap-northeast-1": ("a", "c", "d"),
-                "ca-central-1": ("a", "b", "d"),
-            }
-        ),
+    # Regions whose first three zones are not a, b, c.
+    zones=LetterZones("", MappingProxyType(
+        {"us-west-1": ("b", "c"), "ap-northeast-1": ("a", "c", "d"), "ca-central-1": ("a", "b", "d")}
+    )),
+    tag_rules=(AWS_TAG_KEY, AWS_TAG_VALUE), admin_rule=AWS_IAM_PRINCIPAL_ARN,
+    existing_subnets=SubnetIds(
+        lambda n: n >= EKS_MIN_ZONES, "EKS needs private subnets in at least 2 zones",
+        lambda s: s.startswith("subnet-"), "must be a subnet id (subnet-...)",
     ),
-    tag_rules=(AWS_TAG_KEY, AWS_TAG_VALUE),
-    admin_rule=AWS_IAM_PRINCIPAL_ARN,
 )

@@ -38,8 +38,7 @@ LOG_RETENTION_DAYS = {True: 365, False: 90}  # production: a year of audit histo
 class EksCluster(ClusterComponent):
     TYPE = "skyfleet:cluster:EksCluster"
 
-    def __init__(self, args: ClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(args, opts)
+    def build(self, args: ClusterArgs) -> None:
         n = args.name
         # Default tags reach every AWS resource of this cluster, including ones AWS creates
         # for us (ENIs, volumes) where the API propagates them.

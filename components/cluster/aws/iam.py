@@ -17,7 +17,7 @@ import pulumi
 import pulumi_aws as aws
 
 from ..base import ClusterComponent
-from ..handle import IdentityBinding
+from ..handle import IdentityBinding, IdentityRequest
 from .cloud import AUTOSCALER_NAMESPACE, ROLE_ARN_ANNOTATION, aws_partition
 
 STS_AUDIENCE = "sts.amazonaws.com"
@@ -140,22 +140,14 @@ class EksIdentity:
         attach_policies(self.component, name, role, policies, parent=parent)
         return role
 
-    def bind(
-        self,
-        name: str,
-        *,
-        namespace: str,
-        service_account: str,
-        roles: Sequence[str],
-        parent: pulumi.Resource,
-    ) -> IdentityBinding:
+    def bind(self, request: IdentityRequest) -> IdentityBinding:
         """`roles` are IAM policy ARNs, or names of AWS-managed policies."""
         role = self.role(
-            name,
-            namespace=namespace,
-            service_account=service_account,
-            policies=roles,
-            parent=parent,
+            request.name,
+            namespace=request.namespace,
+            service_account=request.service_account,
+            policies=request.roles,
+            parent=request.parent,
         )
         return IdentityBinding(service_account_annotations={ROLE_ARN_ANNOTATION: role.arn})
 

@@ -61,8 +61,7 @@ CONTAINER_SERVICE_API_VERSION = "2025-09-01"
 class AksCluster(ClusterComponent):
     TYPE = "skyfleet:cluster:AksCluster"
 
-    def __init__(self, args: ClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(args, opts)
+    def build(self, args: ClusterArgs) -> None:
         n = args.name
         self.cloud_provider = azure_native.Provider(
             f"{n}-azure", location=args.region, opts=pulumi.ResourceOptions(parent=self)
@@ -119,10 +118,7 @@ class AksCluster(ClusterComponent):
         )
         self.cluster = cluster
         self.finish(
-            provider=provider,
-            kubeconfig=kubeconfig,
-            endpoint=endpoint,
-            oidc_issuer_url=issuer,
+            provider=provider, kubeconfig=kubeconfig, endpoint=endpoint, oidc_issuer_url=issuer,
             identity=aks_identity.AksIdentity(self, ctx, issuer)
             if args.workload_identity
             else NoCloudIdentity(),

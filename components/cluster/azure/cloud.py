@@ -12,14 +12,13 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from components.errors import Problems
-from components.names import NameRule, matches
+from components.names import NameRule
 
 from .. import planning
-from ..cloud import CloudProfile, CloudSpec, DnsProvider, NumberedZones
+from ..cloud import CloudProfile, CloudSpec, DnsProvider, NumberedZones, SubnetIds, by_size, pattern_rule
 from ..kubeconfig import ExecCredential
 
 if TYPE_CHECKING:
-    from ..args import NetworkArgs
     from ..planning import Network
 
 # What Entra Workload ID's webhook reads on the ServiceAccount and on the pod.
@@ -34,15 +33,11 @@ AKS_AAD_SERVER_ID = "6dae42f8-4368-4678-94ff-3960e28e3630"
 AKS_RESERVED_RANGES = ("169.254.0.0/16", "172.30.0.0/16", "172.31.0.0/16", "192.0.2.0/24")
 
 # https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules
-AKS_CLUSTER_NAME = NameRule(
-    matches(re.compile(r"[A-Za-z0-9]([A-Za-z0-9\-_]*[A-Za-z0-9])?"), 63),
-    "must be an AKS cluster name: 1-63 letters, digits, '-' or '_', starting and ending with "
-    "a letter or digit",
-)
+AKS_CLUSTER_NAME = pattern_rule(r"[A-Za-z0-9]([A-Za-z0-9\-_]*[A-Za-z0-9])?", 63, "must be an AKS cluster name: "
+                                "1-63 letters, digits, '-' or '_', starting and ending with a letter or digit")
 # https://learn.microsoft.com/azure/aks/create-node-pools#limitations (Linux pools: <= 12)
-AKS_POOL_NAME = NameRule(
-    matches(re.compile(r"[a-z][a-z0-9]*"), 12),
-    "must be an AKS node pool name: 1-12 lowercase letters or digits, starting with a letter",
+AKS_POOL_NAME = pattern_rule(
+    r"[a-z][a-z0-9]*", 12, "must be an AKS node pool name: 1-12 lowercase letters or digits, starting with a letter"
 )
 # https://learn.microsoft.com/azure/azure-resource-manager/management/tag-resources#limitations
 AZURE_TAG_KEY = NameRule(
@@ -53,9 +48,8 @@ AZURE_TAG_VALUE = NameRule(
     lambda s: len(s) <= 256, "must be an Azure tag value: at most 256 characters"
 )
 # Admins are Entra ID groups.
-AZURE_OBJECT_ID = NameRule(
-    matches(re.compile(r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}"), 36),
-    "must be an Entra ID group object id (a GUID)",
+AZURE_OBJECT_ID = pattern_rule(
+    r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}", 36, "must be an Entra ID group object id (a GUID)"
 )
 
 
@@ -85,52 +79,31 @@ class AzureCloud(CloudSpec):
             not clash, "servicesCidr", cidr, f"overlaps {', '.join(clash)}, which AKS reserves"
         )
 
-    def check_existing_network(self, problems: Problems, network: NetworkArgs) -> None:
-        ids = list(network.existing_subnet_ids)
-        problems.check(
-            len(ids) == 1, "existingSubnetIds", ids, "azure takes exactly one (regional) subnet"
-        )
-        for i, subnet in enumerate(ids):
-            problems.check(
-                "/subscriptions/" in subnet,
-                f"existingSubnetIds[{i}]",
-                subnet,
-                "must be a /subscriptions/... id",
-            )
 
+# The Standard LB probes the controller's health endpoint rather than the TCP port:
+# https://cloud-provider-azure.sigs.k8s.io/topics/loadbalancer/#custom-load-balancer-health-probe
+HEALTH_PROBE_ANNOTATIONS = MappingProxyType(
+    {"service.beta.kubernetes.io/azure-load-balancer-health-probe-request-path": "/ping"}
+)
 
 CLOUD = AzureCloud(
-    name="azure",
-    order=30,
-    implementation=("components.cluster.azure.aks", "AksCluster"),
+    name="azure", order=30, implementation=("components.cluster.azure.aks", "AksCluster"),
+    # AKS runs metrics-server and scales node pools itself.
     profile=CloudProfile(
-        cloud="azure",
-        # The Standard LB probes the controller's health endpoint rather than the TCP port:
-        # https://cloud-provider-azure.sigs.k8s.io/topics/loadbalancer/#custom-load-balancer-health-probe
-        load_balancer_annotations=MappingProxyType(
-            {"service.beta.kubernetes.io/azure-load-balancer-health-probe-request-path": "/ping"}
-        ),
-        load_balancer_address_field="ip",
-        default_storage_class="managed-csi",
-        ships_metrics_server=True,
-        manages_node_autoscaling=True,
-        identity_annotation=CLIENT_ID_ANNOTATION,
-        identity_pod_labels=USE_LABEL,
-        dns=DnsProvider("azure", ("DNS Zone Contributor",)),
-        cluster_autoscaler_provider="azure",
+        cloud="azure", load_balancer_annotations=HEALTH_PROBE_ANNOTATIONS, load_balancer_address_field="ip",
+        default_storage_class="managed-csi", ships_metrics_server=True, manages_node_autoscaling=True,
+        identity_annotation=CLIENT_ID_ANNOTATION, identity_pod_labels=USE_LABEL,
+        dns=DnsProvider("azure", ("DNS Zone Contributor",)), cluster_autoscaler_provider="azure",
     ),
-    cluster_name=AKS_CLUSTER_NAME,
-    pool_name=AKS_POOL_NAME,
-    # Minors in standard support (checked 2026-02).
-    # https://learn.microsoft.com/azure/aks/supported-kubernetes-versions
+    cluster_name=AKS_CLUSTER_NAME, pool_name=AKS_POOL_NAME,
+    # Minors in standard support (checked 2026-02): https://learn.microsoft.com/azure/aks/supported-kubernetes-versions
     versions=("1.33", "1.34", "1.35"),
-    machine_types=MappingProxyType(
-        {"small": "Standard_D2s_v5", "medium": "Standard_D4s_v5", "large": "Standard_D8s_v5",
-         "xlarge": "Standard_D16s_v5"}
-    ),
-    region_pattern=re.compile(r"[a-z][a-z0-9]+"),
-    region_example="westeurope",
+    machine_types=by_size("Standard_D2s_v5", "Standard_D4s_v5", "Standard_D8s_v5", "Standard_D16s_v5"),
+    region_pattern=re.compile(r"[a-z][a-z0-9]+"), region_example="westeurope",
     zones=NumberedZones(("1", "2", "3")),
-    tag_rules=(AZURE_TAG_KEY, AZURE_TAG_VALUE),
-    admin_rule=AZURE_OBJECT_ID,
+    tag_rules=(AZURE_TAG_KEY, AZURE_TAG_VALUE), admin_rule=AZURE_OBJECT_ID,
+    existing_subnets=SubnetIds(
+        lambda n: n == 1, "azure takes exactly one (regional) subnet",
+        lambda s: "/subscriptions/" in s, "must be a /subscriptions/... id",
+    ),
 )

@@ -9,7 +9,6 @@ https://learn.microsoft.com/azure/aks/use-kms-etcd-encryption
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -19,7 +18,7 @@ from pulumi_azure_native import authorization, keyvault, managedidentity
 from components.names import short_hash
 
 from ..base import ClusterComponent
-from ..handle import IdentityBinding
+from ..handle import IdentityBinding, IdentityRequest
 from .cloud import CLIENT_ID_ANNOTATION, USE_LABEL, azure_key_vault_name
 
 # Built-in role definition ids (the same in every tenant).
@@ -29,7 +28,7 @@ KEY_VAULT_CRYPTO_USER = "12338af0-0e69-4776-bea7-57ae8d297424"
 TOKEN_AUDIENCE = "api://AzureADTokenExchange"
 
 
-@dataclass
+@dataclass(frozen=True)
 class AzureContext:
     """Where this cluster's Azure resources go, and the ids role assignments need."""
 
@@ -140,17 +139,11 @@ class AksIdentity:
     context: AzureContext
     issuer_url: pulumi.Output[str]
 
-    def bind(
-        self,
-        name: str,
-        *,
-        namespace: str,
-        service_account: str,
-        roles: Sequence[str],
-        parent: pulumi.Resource,
-    ) -> IdentityBinding:
+    def bind(self, request: IdentityRequest) -> IdentityBinding:
         """`roles` are role definition GUIDs (or full ids), each optionally `@<scope>`; the
         default scope is the cluster's resource group."""
+        name, namespace, service_account = request.name, request.namespace, request.service_account
+        roles, parent = request.roles, request.parent
         ctx = self.context
         opts = pulumi.ResourceOptions(parent=parent, provider=self.component.cloud_provider)
         identity = managedidentity.UserAssignedIdentity(

@@ -46,22 +46,15 @@ class ExistingCloud(CloudSpec):
 
 
 CLOUD = ExistingCloud(
-    name="existing",
-    order=90,
-    implementation=("components.cluster.existing.cluster", "ExistingCluster"),
+    name="existing", order=90, implementation=("components.cluster.existing.cluster", "ExistingCluster"),
+    # A plain conformant cluster: no load balancer annotations, no cloud identity, no metrics-server
+    # of its own; node scaling is someone else's. kind and minikube both ship a default
+    # StorageClass named "standard" and kubelets with self-signed serving certificates.
     profile=CloudProfile(
-        cloud="existing",
-        load_balancer_annotations=MappingProxyType({}),
-        load_balancer_address_field="ip",
-        # kind and minikube both ship a default class named "standard".
-        default_storage_class="standard",
-        kubelet_certs_self_signed=True,
-        ships_metrics_server=False,
-        manages_node_autoscaling=True,
-        identity_annotation=None,
+        cloud="existing", load_balancer_annotations=MappingProxyType({}), load_balancer_address_field="ip",
+        default_storage_class="standard", kubelet_certs_self_signed=True, ships_metrics_server=False,
+        manages_node_autoscaling=True, identity_annotation=None,
     ),
     # A cluster that already exists is only a name in Pulumi: children derive names from it.
-    cluster_name=DNS1123_LABEL,
-    pool_name=DNS1123_LABEL,
-    managed=False,
+    cluster_name=DNS1123_LABEL, pool_name=DNS1123_LABEL, managed=False,
 )

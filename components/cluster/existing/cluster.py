@@ -17,8 +17,7 @@ from ..handle import NoCloudIdentity
 class ExistingCluster(ClusterComponent):
     TYPE = "skyfleet:cluster:ExistingCluster"
 
-    def __init__(self, args: ClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(args, opts)
+    def build(self, args: ClusterArgs) -> None:
         target = args.existing or ExistingClusterArgs()
         # Which cluster the provider talks to is the file + context; a credential rotation in
         # the file must not replace every object the provider manages.

@@ -17,7 +17,7 @@ import pulumi
 from components.errors import Problems
 from components.names import DNS1035_LABEL_PATTERN, NameRule, matches, short_hash
 
-from ..cloud import CloudProfile, CloudSpec, DnsProvider, LetterZones
+from ..cloud import CloudProfile, CloudSpec, DnsProvider, LetterZones, SubnetIds, by_size, pattern_rule
 from ..kubeconfig import ExecCredential
 
 if TYPE_CHECKING:
@@ -28,11 +28,8 @@ if TYPE_CHECKING:
 SERVICE_ACCOUNT_ANNOTATION = "iam.gke.io/gcp-service-account"
 
 # https://cloud.google.com/kubernetes-engine/docs/how-to/creating-a-zonal-cluster (naming)
-GKE_CLUSTER_NAME = NameRule(
-    matches(re.compile(r"[a-z]([-a-z0-9]*[a-z0-9])?"), 40),
-    "must be a GKE cluster name: 1-40 lowercase letters, digits or '-', starting with a letter "
-    "and ending with a letter or digit",
-)
+GKE_CLUSTER_NAME = pattern_rule(r"[a-z]([-a-z0-9]*[a-z0-9])?", 40, "must be a GKE cluster name: 1-40 lowercase "
+                                "letters, digits or '-', starting with a letter and ending with a letter or digit")
 # https://cloud.google.com/kubernetes-engine/docs/how-to/node-pools (name: RFC 1035, <= 40)
 GKE_POOL_NAME = NameRule(
     matches(DNS1035_LABEL_PATTERN, 40),
@@ -40,24 +37,20 @@ GKE_POOL_NAME = NameRule(
     "letter",
 )
 # https://cloud.google.com/resource-manager/docs/labels-overview#requirements
-GCP_LABEL_KEY = NameRule(
-    matches(re.compile(r"[a-z][a-z0-9_-]*"), 63),
-    "must be a GCP label key: 1-63 lowercase letters, digits, '_' or '-', starting with a letter",
+GCP_LABEL_KEY = pattern_rule(
+    r"[a-z][a-z0-9_-]*", 63, "must be a GCP label key: 1-63 lowercase letters, digits, '_' or '-', starting with "
+    "a letter"
 )
 GCP_LABEL_VALUE = NameRule(
     lambda s: len(s) <= 63 and re.fullmatch(r"[a-z0-9_-]*", s) is not None,
     "must be a GCP label value: at most 63 lowercase letters, digits, '_' or '-'",
 )
 # https://cloud.google.com/resource-manager/docs/creating-managing-projects#before_you_begin
-GCP_PROJECT_ID = NameRule(
-    matches(re.compile(r"[a-z][-a-z0-9]{4,28}[a-z0-9]"), 30),
-    "must be a GCP project id: 6-30 lowercase letters, digits or '-', starting with a letter",
-)
+GCP_PROJECT_ID = pattern_rule(r"[a-z][-a-z0-9]{4,28}[a-z0-9]", 30,
+                              "must be a GCP project id: 6-30 lowercase letters, digits or '-', starting with a letter")
 # Admin principals, as IAM names them.
-GCP_IAM_MEMBER = NameRule(
-    matches(re.compile(r"(user|group|serviceAccount|domain):[^\s]+"), 512),
-    "must be an IAM member (user:, group:, serviceAccount: or domain:<value>)",
-)
+GCP_IAM_MEMBER = pattern_rule(r"(user|group|serviceAccount|domain):[^\s]+", 512,
+                              "must be an IAM member (user:, group:, serviceAccount: or domain:<value>)")
 
 
 def gcp_service_account_id(cluster: str, purpose: str) -> str:
@@ -87,17 +80,6 @@ def gke_exec() -> ExecCredential:
 
 class GcpCloud(CloudSpec):
     def check_existing_network(self, problems: Problems, network: NetworkArgs) -> None:
-        ids = list(network.existing_subnet_ids)
-        problems.check(
-            len(ids) == 1, "existingSubnetIds", ids, "gcp takes exactly one (regional) subnet"
-        )
-        for i, subnet in enumerate(ids):
-            problems.check(
-                "projects/" in subnet,
-                f"existingSubnetIds[{i}]",
-                subnet,
-                "must be a projects/... id",
-            )
         problems.check(
             bool(network.existing_network),
             "existingNetwork",
@@ -123,38 +105,26 @@ class GcpCloud(CloudSpec):
 
 
 CLOUD = GcpCloud(
-    name="gcp",
-    order=20,
-    implementation=("components.cluster.gcp.gke", "GkeCluster"),
+    name="gcp", order=20, implementation=("components.cluster.gcp.gke", "GkeCluster"),
+    # GKE's default for a LoadBalancer Service is an external passthrough Network LB (no
+    # annotations), and GKE runs metrics-server and scales node pools itself.
     profile=CloudProfile(
-        cloud="gcp",
-        # GKE's default for a LoadBalancer Service is an external passthrough Network LB.
-        load_balancer_annotations=MappingProxyType({}),
-        load_balancer_address_field="ip",
-        default_storage_class="standard-rwo",
-        ships_metrics_server=True,
-        manages_node_autoscaling=True,
-        identity_annotation=SERVICE_ACCOUNT_ANNOTATION,
+        cloud="gcp", load_balancer_annotations=MappingProxyType({}), load_balancer_address_field="ip",
+        default_storage_class="standard-rwo", ships_metrics_server=True, manages_node_autoscaling=True,
+        identity_annotation=SERVICE_ACCOUNT_ANNOTATION, cluster_autoscaler_provider="gce",
         # Cloud DNS, which external-dns calls "google".
         dns=DnsProvider("google", ("roles/dns.admin",)),
-        cluster_autoscaler_provider="gce",
     ),
-    cluster_name=GKE_CLUSTER_NAME,
-    pool_name=GKE_POOL_NAME,
-    # Minors in standard support (checked 2026-02).
-    # https://cloud.google.com/kubernetes-engine/docs/release-schedule
+    cluster_name=GKE_CLUSTER_NAME, pool_name=GKE_POOL_NAME,
+    # Minors in standard support (checked 2026-02): https://cloud.google.com/kubernetes-engine/docs/release-schedule
     versions=("1.32", "1.33", "1.34", "1.35"),
-    machine_types=MappingProxyType(
-        {"small": "e2-standard-2", "medium": "e2-standard-4", "large": "e2-standard-8",
-         "xlarge": "e2-standard-16"}
+    machine_types=by_size("e2-standard-2", "e2-standard-4", "e2-standard-8", "e2-standard-16"),
+    region_pattern=re.compile(r"[a-z]+-[a-z]+[1-9][0-9]*"), region_example="europe-west1",
+    # Regions whose first three zones are not a, b, c.
+    zones=LetterZones("-", MappingProxyType({"europe-west1": ("b", "c", "d"), "us-east1": ("b", "c", "d")})),
+    tag_rules=(GCP_LABEL_KEY, GCP_LABEL_VALUE), admin_rule=GCP_IAM_MEMBER, takes_project=True,
+    existing_subnets=SubnetIds(
+        lambda n: n == 1, "gcp takes exactly one (regional) subnet",
+        lambda s: "projects/" in s, "must be a projects/... id",
     ),
-    region_pattern=re.compile(r"[a-z]+-[a-z]+[1-9][0-9]*"),
-    region_example="europe-west1",
-    zones=LetterZones(
-        separator="-",
-        exceptions=MappingProxyType({"europe-west1": ("b", "c", "d"), "us-east1": ("b", "c", "d")}),
-    ),
-    tag_rules=(GCP_LABEL_KEY, GCP_LABEL_VALUE),
-    admin_rule=GCP_IAM_MEMBER,
-    takes_project=True,
 )

@@ -37,8 +37,7 @@ CLUSTER_IGNORE_CHANGES = ["nodeConfig", "initialNodeCount"]
 class GkeCluster(ClusterComponent):
     TYPE = "skyfleet:cluster:GkeCluster"
 
-    def __init__(self, args: ClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(args, opts)
+    def build(self, args: ClusterArgs) -> None:
         if args.project is None:
             raise ValueError("GkeCluster needs args.project; create_cluster resolves it")
         self.project = args.project
@@ -73,10 +72,7 @@ class GkeCluster(ClusterComponent):
         )
         self.cluster = cluster
         self.finish(
-            provider=provider,
-            kubeconfig=kubeconfig,
-            endpoint=endpoint,
-            oidc_issuer_url=issuer,
+            provider=provider, kubeconfig=kubeconfig, endpoint=endpoint, oidc_issuer_url=issuer,
             identity=gke_iam.GkeIdentity(self, self.project)
             if args.workload_identity
             else NoCloudIdentity(),

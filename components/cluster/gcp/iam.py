@@ -16,7 +16,7 @@ import pulumi
 import pulumi_gcp as gcp
 
 from ..base import ClusterComponent
-from ..handle import IdentityBinding
+from ..handle import IdentityBinding, IdentityRequest
 from .cloud import SERVICE_ACCOUNT_ANNOTATION, gcp_service_account_id
 
 NODE_ROLES = (
@@ -129,16 +129,10 @@ class GkeIdentity:
     component: ClusterComponent
     project: str
 
-    def bind(
-        self,
-        name: str,
-        *,
-        namespace: str,
-        service_account: str,
-        roles: Sequence[str],
-        parent: pulumi.Resource,
-    ) -> IdentityBinding:
+    def bind(self, request: IdentityRequest) -> IdentityBinding:
         """`roles` are IAM role ids (roles/dns.admin), granted on the cluster's project."""
+        name, namespace, service_account = request.name, request.namespace, request.service_account
+        roles, parent = request.roles, request.parent
         opts = pulumi.ResourceOptions(parent=parent, provider=self.component.cloud_provider)
         account = gcp.serviceaccount.Account(
             name,

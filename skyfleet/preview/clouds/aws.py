@@ -1,26 +1,17 @@
-"""What EKS and AWS IAM computes for the resources and calls the EKS cluster component uses.
+"""AWS for the offline preview: what EKS, IAM, EC2, KMS and CloudWatch compute for the EKS cluster.
 
-Registered with `@computes` / `@answers` from emulators.py when the preview loads the clouds
-package. It imports no cloud SDK (it sees only wire-format dicts), so loading it costs nothing.
-Every value derives from the resource's URN or inputs through `digest`: two previews of the
-same program are byte-identical.
+Each emulator sees only the wire-format inputs (no SDK is imported) and derives every id, ARN,
+endpoint and issuer from the resource's URN through `digest`, so two previews are byte-identical.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..emulators import (
-    ACCOUNT_ID,
-    CA_DATA,
-    Answer,
-    Emulation,
-    answers,
-    computes,
-    digest,
-    guid,
-    provider_rules,
-)
+from ..emulators import CA_DATA, Answer, Emulation, answers, computes, digest, guid, provider_rules
+
+# The account every ARN of the preview names.
+ACCOUNT_ID = "123456789012"
 
 
 @provider_rules("aws", default_region="us-east-1")

@@ -1,9 +1,5 @@
-"""What AKS and Azure Resource Manager computes for the resources and calls the AKS cluster component uses.
-
-Registered with `@computes` / `@answers` from emulators.py when the preview loads the clouds
-package. It imports no cloud SDK (it sees only wire-format dicts), so loading it costs nothing.
-Every value derives from the resource's URN or inputs through `digest`: two previews of the
-same program are byte-identical.
+"""Azure for the offline preview: ARM ids and names, identities, Key Vault, the AKS cluster and
+its user credentials call, as Azure Resource Manager would return them (derived from the URN).
 """
 
 from __future__ import annotations
@@ -13,17 +9,11 @@ from typing import Any
 
 import yaml
 
-from ..emulators import (
-    CA_DATA,
-    SUBSCRIPTION_ID,
-    TENANT_ID,
-    Answer,
-    Emulation,
-    answers,
-    computes,
-    digest,
-    guid,
-)
+from ..emulators import CA_DATA, Answer, Emulation, answers, computes, digest, guid
+
+# The subscription and tenant every ARM id and identity of the preview names.
+SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000"
+TENANT_ID = "11111111-1111-1111-1111-111111111111"
 
 
 def _arm_name(res: Emulation, key: str) -> str:

@@ -1,16 +1,16 @@
-"""What GKE and GCP IAM computes for the resources and calls the GKE cluster component uses.
+"""GCP for the offline preview: the GKE cluster's node pools, service accounts, KMS and networks.
 
-Registered with `@computes` / `@answers` from emulators.py when the preview loads the clouds
-package. It imports no cloud SDK (it sees only wire-format dicts), so loading it costs nothing.
-Every value derives from the resource's URN or inputs through `digest`: two previews of the
-same program are byte-identical.
+As on every cloud here, values come from the URN (`digest`), never from time or chance.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..emulators import CA_DATA, GCP_PROJECT, Answer, Emulation, answers, computes, digest, provider_rules
+from ..emulators import CA_DATA, Answer, Emulation, answers, computes, digest, provider_rules
+
+# The project a resource lands in when neither it nor its provider names one.
+GCP_PROJECT = "skyfleet-preview"
 
 
 @provider_rules("gcp")
