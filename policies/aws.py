@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from policies.define import (
+from .define import (
     ADVISORY,
     MANDATORY,
     Config,
@@ -17,13 +17,13 @@ from policies.define import (
     resource_policy,
     violation,
 )
-from policies.props import Props, as_map, one_or_many, present, strings
+from .networks import check_ranges, describe
+from .props import Props, as_map, number, one_or_many, present, strings
 
 EKS_CLUSTER = "aws:eks/cluster:Cluster"
 LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
 EC2_INSTANCE = "aws:ec2/instance:Instance"
 
-OPEN_CIDRS = frozenset({"0.0.0.0/0", "::/0"})
 
 
 def check_endpoint_restricted(cluster: Props, config: Config) -> Iterator[str]:
@@ -31,14 +31,17 @@ def check_endpoint_restricted(cluster: Props, config: Config) -> Iterator[str]:
     # EKS turns the public endpoint on unless endpointPublicAccess is explicitly false.
     if vpc.get("endpointPublicAccess") is False:
         return
+    fix = (
+        "set vpcConfig.endpointPublicAccess: false (with endpointPrivateAccess: true), or "
+        "list your admin and CI ranges in vpcConfig.publicAccessCidrs"
+    )
     cidrs = strings(vpc.get("publicAccessCidrs"))
-    open_to = sorted(OPEN_CIDRS.intersection(cidrs)) if cidrs else ["0.0.0.0/0 (EKS default)"]
-    if open_to:
-        yield violation(
-            f"the public API endpoint accepts {', '.join(open_to)}",
-            "set vpcConfig.endpointPublicAccess: false (with endpointPrivateAccess: true), or "
-            "list your admin and CI ranges in vpcConfig.publicAccessCidrs",
-        )
+    if not cidrs:
+        yield violation("the public API endpoint accepts 0.0.0.0/0 (EKS default)", fix)
+        return
+    ranges = check_ranges(cidrs)
+    if ranges.is_open or ranges.invalid:
+        yield violation(f"vpcConfig.publicAccessCidrs {describe(ranges)}", fix)
 
 
 def check_secrets_encryption(cluster: Props, config: Config) -> Iterator[str]:
@@ -73,6 +76,25 @@ def check_imdsv2(template: Props, config: Config) -> Iterator[str]:
             "steal the node role's credentials",
             'set metadataOptions.httpTokens: "required" (and httpPutResponseHopLimit: 1 unless '
             "pods need the node role)",
+        )
+
+
+def check_imds_hop_limit(template: Props, config: Config) -> Iterator[str]:
+    options = as_map(template.get("metadataOptions"))
+    if options.get("httpEndpoint") == "disabled":
+        return
+    # A hop limit of 2 lets a pod's packets reach IMDS through the node's network stack, so any
+    # pod can read the node role's credentials. Unset is no safer: AL2023 and other AMIs
+    # registered with ImdsSupport v2.0 default to 2. (EKS best practices, "Restrict access to
+    # the instance profile assigned to the worker node"; terraform-aws-eks uses 1.)
+    limit = number(options.get("httpPutResponseHopLimit"))
+    if limit != 1:
+        shown = "unset (2 on current EKS AMIs)" if limit is None else f"{limit:g}"
+        yield violation(
+            f"the instance metadata hop limit is {shown}, so pods can reach the node role's "
+            "credentials",
+            "set metadataOptions.httpPutResponseHopLimit: 1 (pods get AWS access through IRSA "
+            "or EKS Pod Identity)",
         )
 
 
@@ -123,6 +145,13 @@ POLICIES = [
         level=MANDATORY,
         targets=each_whole(LAUNCH_TEMPLATE, EC2_INSTANCE),
         check=check_imdsv2,
+    ),
+    resource_policy(
+        name="ec2-imds-hop-limit",
+        description="Node metadata is reachable from the node only (hop limit 1), not from pods.",
+        level=MANDATORY,
+        targets=each_whole(LAUNCH_TEMPLATE, EC2_INSTANCE),
+        check=check_imds_hop_limit,
     ),
     resource_policy(
         name="eks-standard-support",

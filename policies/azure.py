@@ -6,9 +6,12 @@ AgentPool resources; pool policies check both through the same validator.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
-from policies.define import (
+from pulumi_policy import PolicyResource
+from pulumi_policy.proxy import UnknownValueError
+
+from .define import (
     ADVISORY,
     MANDATORY,
     Config,
@@ -16,15 +19,20 @@ from policies.define import (
     View,
     each_whole,
     resource_policy,
+    stack_policy,
     violation,
     whole,
 )
-from policies.props import Props, as_list, as_map, dig, present, strings
+from .networks import check_ranges, describe
+from .props import Props, as_list, as_map, dig, present, strings
 
 MANAGED_CLUSTER = "azure-native:containerservice:ManagedCluster"
 AGENT_POOL = "azure-native:containerservice:AgentPool"
-
-OPEN_RANGES = frozenset({"0.0.0.0/0", "::/0"})
+DIAGNOSTIC_SETTING = "azure-native:monitor:DiagnosticSetting"
+# Resource-log categories of a managed cluster that carry the API server's audit trail
+# (https://learn.microsoft.com/azure/aks/monitor-aks-reference#resource-logs).
+AUDIT_CATEGORIES = ("kube-audit", "kube-audit-admin")
+AUDIT_GROUPS = ("audit", "allLogs")
 
 
 def inline_pools(cluster: Props) -> Iterable[Props]:
@@ -61,12 +69,57 @@ def check_api_server_restricted(cluster: Props, config: Config) -> Iterator[str]
     access = as_map(cluster.get("apiServerAccessProfile"))
     if access.get("enablePrivateCluster") is True:
         return
-    ranges = strings(access.get("authorizedIPRanges"))
-    if not ranges or OPEN_RANGES.intersection(ranges):
+    fix = (
+        "set apiServerAccessProfile.enablePrivateCluster: true or list admin and CI "
+        "ranges in apiServerAccessProfile.authorizedIPRanges"
+    )
+    entries = strings(access.get("authorizedIPRanges"))
+    if not entries:
+        yield violation("the API server is reachable from any address", fix)
+        return
+    ranges = check_ranges(entries)
+    if ranges.is_open or ranges.invalid:
+        yield violation(f"apiServerAccessProfile.authorizedIPRanges {describe(ranges)}", fix)
+
+
+def check_kubernetes_rbac(cluster: Props, config: Config) -> Iterator[str]:
+    # AKS turns Kubernetes RBAC on unless enableRBAC is false (and it cannot be turned on later).
+    if cluster.get("enableRBAC") is False:
         yield violation(
-            "the API server is reachable from any address",
-            "set apiServerAccessProfile.enablePrivateCluster: true or list admin and CI "
-            "ranges in apiServerAccessProfile.authorizedIPRanges",
+            "Kubernetes RBAC is off, so every authenticated caller is authorized for everything",
+            "remove enableRBAC: false (the cluster must be recreated)",
+        )
+
+
+NETWORK_POLICY_ENGINES = ("azure", "calico", "cilium")
+
+
+def check_network_policy(cluster: Props, config: Config) -> Iterator[str]:
+    engine = dig(cluster, "networkProfile", "networkPolicy")
+    if engine not in NETWORK_POLICY_ENGINES:
+        yield violation(
+            "NetworkPolicies are not enforced (networkProfile.networkPolicy is "
+            f"{engine or 'unset'})",
+            'set networkProfile.networkPolicy to "cilium" (with networkDataplane: cilium), '
+            '"azure" or "calico"',
+        )
+
+
+def check_auto_upgrade(cluster: Props, config: Config) -> Iterator[str]:
+    profile = as_map(cluster.get("autoUpgradeProfile"))
+    channel = profile.get("upgradeChannel")
+    # nodeOSUpgradeChannel defaults to NodeImage; upgradeChannel defaults to none.
+    node_os = profile.get("nodeOSUpgradeChannel", "NodeImage")
+    problems = []
+    if channel in (None, "none"):
+        problems.append("the cluster has no auto-upgrade channel")
+    if node_os in ("None", "Unmanaged"):
+        problems.append(f"node OS images are not patched by AKS (nodeOSUpgradeChannel {node_os})")
+    if problems:
+        yield violation(
+            "; ".join(problems),
+            'set autoUpgradeProfile: {upgradeChannel: "patch" (or "stable"), '
+            'nodeOSUpgradeChannel: "NodeImage"} and a maintenance window',
         )
 
 
@@ -125,6 +178,43 @@ def check_kms(cluster: Props, config: Config) -> Iterator[str]:
         )
 
 
+def _targets(setting: PolicyResource, cluster: PolicyResource) -> bool:
+    if cluster in setting.property_dependencies.get("resourceUri", []):
+        return True
+    try:
+        uri, name = setting.props.get("resourceUri"), cluster.props.get("resourceName")
+    except UnknownValueError:
+        return False
+    return isinstance(uri, str) and isinstance(name, str) and uri.lower().endswith(
+        f"/managedclusters/{name.lower()}"
+    )
+
+
+def _collects_audit(setting: PolicyResource) -> bool:
+    logs = [as_map(log) for log in as_list(setting.props.get("logs"))]
+    return any(
+        log.get("enabled") is True
+        and (log.get("category") in AUDIT_CATEGORIES or log.get("categoryGroup") in AUDIT_GROUPS)
+        for log in logs
+    )
+
+
+def check_audit_logging(
+    resources: Sequence[PolicyResource], config: Config
+) -> Iterator[tuple[str, str]]:
+    settings = [r for r in resources if r.resource_type == DIAGNOSTIC_SETTING]
+    for cluster in (r for r in resources if r.resource_type == MANAGED_CLUSTER):
+        if not any(_targets(s, cluster) and _collects_audit(s) for s in settings):
+            yield (
+                cluster.urn,
+                violation(
+                    f'AKS cluster "{cluster.name}" keeps no audit log of its API server',
+                    "add a monitor DiagnosticSetting on the cluster with the kube-audit-admin "
+                    "(or kube-audit) category enabled, sent to a Log Analytics workspace",
+                ),
+            )
+
+
 POLICIES = [
     resource_policy(
         name="aks-local-accounts-disabled",
@@ -146,6 +236,27 @@ POLICIES = [
         level=MANDATORY,
         targets=each_whole(MANAGED_CLUSTER),
         check=check_api_server_restricted,
+    ),
+    resource_policy(
+        name="aks-kubernetes-rbac",
+        description="AKS keeps Kubernetes RBAC on.",
+        level=MANDATORY,
+        targets=each_whole(MANAGED_CLUSTER),
+        check=check_kubernetes_rbac,
+    ),
+    resource_policy(
+        name="aks-network-policy",
+        description="AKS enforces NetworkPolicies (Azure, Calico or Cilium).",
+        level=ADVISORY,
+        targets=each_whole(MANAGED_CLUSTER),
+        check=check_network_policy,
+    ),
+    resource_policy(
+        name="aks-auto-upgrade",
+        description="AKS upgrades the cluster and patches node images automatically.",
+        level=ADVISORY,
+        targets=each_whole(MANAGED_CLUSTER),
+        check=check_auto_upgrade,
     ),
     resource_policy(
         name="aks-workload-identity",
@@ -189,5 +300,11 @@ POLICIES = [
         level=MANDATORY,
         targets=each_whole(MANAGED_CLUSTER),
         check=check_kms,
+    ),
+    stack_policy(
+        name="aks-audit-logging",
+        description="AKS sends API-server audit logs to a diagnostic setting.",
+        level=ADVISORY,
+        check=check_audit_logging,
     ),
 ]

@@ -24,10 +24,12 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from policies.props import Props
+from .props import Props
 
 Config = Mapping[str, Any]
 ResourceCheck = Callable[[Props, Config], Iterable[str]]
+# A validator that also needs to know where the resource sits (its URN's parent chain).
+PlacedCheck = Callable[[Props, Config, str], Iterable[str]]
 StackCheck = Callable[[Sequence[PolicyResource], Config], Iterable[tuple[str, str]]]
 # The parts of a resource a validator looks at: the whole props, a pod spec, each node pool...
 View = Callable[[Props], Iterable[Props]]
@@ -84,17 +86,31 @@ def _with_defaults(settings: Sequence[Setting], configured: Config) -> Config:
     return {**{s.name: s.default for s in settings}, **configured}
 
 
+def parent_types(urn: str) -> list[str]:
+    """The types of a resource's ancestors, outermost first, as its URN records them.
+
+    `urn:pulumi:<stack>::<project>::<parent type>$...$<type>::<name>`: the chain is written
+    by the program that registered the resource, not by any property a user can set on it.
+    """
+    parts = urn.split("::")
+    return parts[2].split("$")[:-1] if len(parts) >= 4 else []
+
+
 def resource_policy(
     *,
     name: str,
     description: str,
     level: EnforcementLevel,
     targets: Mapping[str, View],
-    check: ResourceCheck,
+    check: ResourceCheck | None = None,
+    placed_check: PlacedCheck | None = None,
     settings: Sequence[Setting] = (),
 ) -> ResourceValidationPolicy:
-    """A resource policy running `check` on the `targets` view of each matching resource."""
+    """A resource policy running `check` (or `placed_check`, which also gets the URN) on the
+    `targets` view of each matching resource."""
     views = dict(targets)
+    if (check is None) == (placed_check is None):
+        raise ValueError(f"policy {name}: give exactly one of check and placed_check")
 
     def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
         view = views.get(args.resource_type)
@@ -102,7 +118,8 @@ def resource_policy(
             return
         config = _with_defaults(settings, args.get_config())
         for part in view(args.props):
-            for message in check(part, config):
+            found = check(part, config) if check else placed_check(part, config, args.urn)  # type: ignore[misc]
+            for message in found:
                 report(message, None)
 
     return ResourceValidationPolicy(

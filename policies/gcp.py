@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from policies.define import (
+from .define import (
     ADVISORY,
     MANDATORY,
     Config,
+    View,
     each_whole,
     resource_policy,
     violation,
     whole,
 )
-from policies.props import Props, as_list, as_map, dig, present
+from .networks import check_ranges, describe
+from .props import Props, as_list, as_map, dig, present, strings
 
 GKE_CLUSTER = "gcp:container/cluster:Cluster"
 GKE_NODE_POOL = "gcp:container/nodePool:NodePool"
@@ -49,21 +51,121 @@ def check_shielded_nodes(cluster: Props, config: Config) -> Iterator[str]:
         yield violation("Shielded GKE Nodes are disabled", "remove enableShieldedNodes: false")
 
 
+WORKLOAD_IDENTITY = "clusterWorkloadIdentity"
+"""Added to each inline pool's view: whether its cluster runs Workload Identity."""
+
+
 def node_pools(cluster: Props) -> Iterable[Props]:
-    """A cluster's pools as `{name, nodeConfig}`: the default pool (unless removed) and the
-    pools declared inline."""
+    """A cluster's pools as `{name, nodeConfig, management}`: the default pool (unless
+    removed) and the pools declared inline."""
     if _autopilot(cluster):
         return []
     pools = [as_map(pool) for pool in as_list(cluster.get("nodePools"))]
     if cluster.get("removeDefaultNodePool") is not True:
         pools.insert(0, {"name": "default-pool", "nodeConfig": cluster.get("nodeConfig")})
-    return pools
+    identity = present(cluster, "workloadIdentityConfig", "workloadPool")
+    return [{**pool, WORKLOAD_IDENTITY: identity} for pool in pools]
+
+
+# Every node pool: the cluster's default and inline pools, and separate NodePool resources.
+NODE_POOLS: dict[str, View] = {GKE_CLUSTER: node_pools, GKE_NODE_POOL: whole}
+
+
+def _pool_name(pool: Props) -> str:
+    return str(pool.get("name") or "<unnamed>")
+
+
+def check_endpoint_restricted(cluster: Props, config: Config) -> Iterator[str]:
+    private = dig(cluster, "privateClusterConfig", "enablePrivateEndpoint") is True
+    no_ip_endpoint = (
+        dig(cluster, "controlPlaneEndpointsConfig", "ipEndpointsConfig", "enabled") is False
+    )
+    if private or no_ip_endpoint:
+        return
+    fix = (
+        "set privateClusterConfig.enablePrivateEndpoint: true, or list admin and CI ranges in "
+        "masterAuthorizedNetworksConfig.cidrBlocks (with gcpPublicCidrsAccessEnabled: false)"
+    )
+    networks = cluster.get("masterAuthorizedNetworksConfig")
+    if networks is None:
+        yield violation("the public control-plane endpoint accepts any address", fix)
+        return
+    networks = as_map(networks)
+    if networks.get("gcpPublicCidrsAccessEnabled") is True:
+        yield violation("the control plane accepts every Google Cloud public IP address", fix)
+    cidrs = strings([as_map(block).get("cidrBlock") for block in as_list(networks.get("cidrBlocks"))])
+    ranges = check_ranges(cidrs)
+    if ranges.is_open or ranges.invalid:
+        yield violation(f"masterAuthorizedNetworksConfig.cidrBlocks {describe(ranges)}", fix)
+
+
+def check_metadata_server(pool: Props, config: Config) -> Iterator[str]:
+    mode = dig(pool, "nodeConfig", "workloadMetadataConfig", "mode")
+    # Unset means GKE_METADATA in a Workload Identity cluster; an inline pool of a cluster
+    # without it exposes the node's metadata (and its service account) to every pod.
+    exposed = mode == "GCE_METADATA" or (mode is None and pool.get(WORKLOAD_IDENTITY) is False)
+    if exposed:
+        yield violation(
+            f'node pool "{_pool_name(pool)}" lets pods read the node\'s metadata server and '
+            "its service-account credentials",
+            'set nodeConfig.workloadMetadataConfig.mode: "GKE_METADATA" (and Workload Identity '
+            "on the cluster)",
+        )
+
+
+def _default_compute_account(account: object) -> bool:
+    return account in (None, "", "default") or (
+        isinstance(account, str) and account.endswith("-compute@developer.gserviceaccount.com")
+    )
+
+
+def check_node_service_account(pool: Props, config: Config) -> Iterator[str]:
+    if _default_compute_account(dig(pool, "nodeConfig", "serviceAccount")):
+        yield violation(
+            f'node pool "{_pool_name(pool)}" runs as the Compute Engine default service '
+            "account, which holds Editor on the project",
+            "set nodeConfig.serviceAccount to a dedicated account with "
+            "roles/container.defaultNodeServiceAccount",
+        )
+
+
+def check_autopilot_service_account(cluster: Props, config: Config) -> Iterator[str]:
+    account = dig(cluster, "clusterAutoscaling", "autoProvisioningDefaults", "serviceAccount")
+    if _autopilot(cluster) and _default_compute_account(account):
+        yield violation(
+            "Autopilot nodes run as the Compute Engine default service account",
+            "set clusterAutoscaling.autoProvisioningDefaults.serviceAccount to a dedicated "
+            "account with roles/container.defaultNodeServiceAccount",
+        )
+
+
+def check_node_auto_upgrade(pool: Props, config: Config) -> Iterator[str]:
+    management = as_map(pool.get("management"))
+    off = [key for key in ("autoUpgrade", "autoRepair") if management.get(key) is False]
+    if off:
+        yield violation(
+            f'node pool "{_pool_name(pool)}" turns off {" and ".join(off)}, so nodes miss '
+            "security patches or stay broken",
+            f"remove management.{' and management.'.join(off)}: false",
+        )
+
+
+def check_logging(cluster: Props, config: Config) -> Iterator[str]:
+    off = [key for key in ("loggingService", "monitoringService") if cluster.get(key) == "none"]
+    components = dig(cluster, "loggingConfig", "enableComponents")
+    if components is not None and not as_list(components):
+        off.append("loggingConfig.enableComponents")
+    if off:
+        yield violation(
+            f"Cloud Logging or Monitoring is off ({', '.join(off)})",
+            "remove the override: GKE sends system and workload logs to Cloud Logging by default",
+        )
 
 
 def check_secure_boot(pool: Props, config: Config) -> Iterator[str]:
     if dig(pool, "nodeConfig", "shieldedInstanceConfig", "enableSecureBoot") is not True:
         yield violation(
-            f'node pool "{pool.get("name") or "<unnamed>"}" boots without Secure Boot',
+            f'node pool "{_pool_name(pool)}" boots without Secure Boot',
             "set nodeConfig.shieldedInstanceConfig.enableSecureBoot: true",
         )
 
@@ -143,8 +245,50 @@ POLICIES = [
         name="gke-secure-boot",
         description="GKE node pools boot with Secure Boot.",
         level=ADVISORY,
-        targets={GKE_CLUSTER: node_pools, GKE_NODE_POOL: whole},
+        targets=NODE_POOLS,
         check=check_secure_boot,
+    ),
+    resource_policy(
+        name="gke-endpoint-restricted",
+        description="The GKE control plane is private or limited to authorized networks.",
+        level=MANDATORY,
+        targets=each_whole(GKE_CLUSTER),
+        check=check_endpoint_restricted,
+    ),
+    resource_policy(
+        name="gke-metadata-server",
+        description="GKE node pools hide node metadata behind the GKE metadata server.",
+        level=MANDATORY,
+        targets=NODE_POOLS,
+        check=check_metadata_server,
+    ),
+    resource_policy(
+        name="gke-node-service-account",
+        description="GKE nodes run as a dedicated service account, not the Compute default.",
+        level=MANDATORY,
+        targets=NODE_POOLS,
+        check=check_node_service_account,
+    ),
+    resource_policy(
+        name="gke-autopilot-service-account",
+        description="GKE Autopilot nodes run as a dedicated service account.",
+        level=MANDATORY,
+        targets=each_whole(GKE_CLUSTER),
+        check=check_autopilot_service_account,
+    ),
+    resource_policy(
+        name="gke-node-auto-upgrade",
+        description="GKE node pools keep auto-upgrade and auto-repair on.",
+        level=ADVISORY,
+        targets=NODE_POOLS,
+        check=check_node_auto_upgrade,
+    ),
+    resource_policy(
+        name="gke-logging",
+        description="GKE sends logs and metrics to Cloud Logging and Monitoring.",
+        level=ADVISORY,
+        targets=each_whole(GKE_CLUSTER),
+        check=check_logging,
     ),
     resource_policy(
         name="gke-release-channel",

@@ -1,15 +1,14 @@
-"""Policies for Kubernetes objects: pod security, resources, images, exposure, scaling.
+"""Policies for Kubernetes objects beyond Pod Security: resources, images, scaling, charts.
 
-Levels follow the Pod Security Standards: what the *baseline* profile forbids (privileged
-containers, host namespaces, hostPath, added capabilities) can break out of the container
-and is mandatory; the *restricted* profile's extra hardening and general hygiene are advisory.
+The Pod Security Standards controls are in `pss.py`, exposure (Services, Ingress, Gateway API)
+in `exposure.py`, RBAC and service accounts in `rbac.py`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from policies.define import (
+from .define import (
     ADVISORY,
     MANDATORY,
     Config,
@@ -19,28 +18,24 @@ from policies.define import (
     resource_policy,
     violation,
 )
-from policies.images import from_registries, parse_image
-from policies.pods import (
+from .images import from_registries, parse_image
+from .pod_security import ENFORCE_LABEL as POD_SECURITY_LABEL
+from .pod_security import NAMESPACE
+from .pods import (
     DEPLOYMENT,
     LONG_RUNNING,
     STATEFUL_SET,
     container_name,
     containers,
-    effective_security,
     pod_specs,
 )
-from policies.props import Props, as_list, as_map, dig, number, present, strings
+from .props import Props, dig, number, present
 
-SERVICE = "kubernetes:core/v1:Service"
-INGRESS = "kubernetes:networking.k8s.io/v1:Ingress"
 HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler"
 HPA_V1 = "kubernetes:autoscaling/v1:HorizontalPodAutoscaler"
-NAMESPACE = "kubernetes:core/v1:Namespace"
 HELM_RELEASE = "kubernetes:helm.sh/v3:Release"
 HELM_CHART = "kubernetes:helm.sh/v4:Chart"
 
-INGRESS_CONTROLLER_ANNOTATION = "skyfleet.io/ingress-controller"
-POD_SECURITY_LABEL = "pod-security.kubernetes.io/enforce"
 
 
 def check_probes(pod_spec: Props, config: Config) -> Iterator[str]:
@@ -73,19 +68,6 @@ def check_resources(pod_spec: Props, config: Config) -> Iterator[str]:
             )
 
 
-def check_run_as_non_root(pod_spec: Props, config: Config) -> Iterator[str]:
-    for container in containers(pod_spec):
-        user = number(effective_security(pod_spec, container, "runAsUser"))
-        # An explicit non-zero UID is non-root on its own; otherwise runAsNonRoot must say so.
-        non_root = user > 0 if user is not None else effective_security(pod_spec, container, "runAsNonRoot") is True
-        if not non_root:
-            yield violation(
-                f'container "{container_name(container)}" may run as root',
-                "set securityContext.runAsNonRoot: true (and a non-zero runAsUser) on the pod "
-                "or container",
-            )
-
-
 def check_read_only_root(pod_spec: Props, config: Config) -> Iterator[str]:
     for container in containers(pod_spec):
         if dig(container, "securityContext", "readOnlyRootFilesystem") is not True:
@@ -93,71 +75,6 @@ def check_read_only_root(pod_spec: Props, config: Config) -> Iterator[str]:
                 f'container "{container_name(container)}" has a writable root filesystem',
                 "set securityContext.readOnlyRootFilesystem: true and mount an emptyDir where "
                 "the process must write",
-            )
-
-
-def check_no_privilege_escalation(pod_spec: Props, config: Config) -> Iterator[str]:
-    for container in containers(pod_spec):
-        # Kubernetes allows escalation unless it is switched off explicitly.
-        if dig(container, "securityContext", "allowPrivilegeEscalation") is not False:
-            yield violation(
-                f'container "{container_name(container)}" allows privilege escalation',
-                "set securityContext.allowPrivilegeEscalation: false",
-            )
-
-
-def _capabilities(container: Props, key: str) -> set[str]:
-    names = strings(dig(container, "securityContext", "capabilities", key))
-    return {name.upper().removeprefix("CAP_") for name in names}
-
-
-def check_capabilities_dropped(pod_spec: Props, config: Config) -> Iterator[str]:
-    for container in containers(pod_spec):
-        if "ALL" not in _capabilities(container, "drop"):
-            yield violation(
-                f'container "{container_name(container)}" keeps the default Linux capabilities',
-                'set securityContext.capabilities.drop: ["ALL"] and add back only what it needs',
-            )
-
-
-def check_no_added_capabilities(pod_spec: Props, config: Config) -> Iterator[str]:
-    allowed = {name.upper() for name in config["allowedCapabilities"]}
-    for container in containers(pod_spec):
-        extra = sorted(_capabilities(container, "add") - allowed)
-        if extra:
-            yield violation(
-                f'container "{container_name(container)}" adds capabilities {", ".join(extra)}',
-                "remove them from securityContext.capabilities.add; only "
-                f"{', '.join(sorted(allowed)) or 'none'} may be added",
-            )
-
-
-def check_not_privileged(pod_spec: Props, config: Config) -> Iterator[str]:
-    for container in containers(pod_spec):
-        if dig(container, "securityContext", "privileged") is True:
-            yield violation(
-                f'container "{container_name(container)}" runs privileged (root on the node)',
-                "remove securityContext.privileged or set it to false",
-            )
-
-
-def check_host_namespaces(pod_spec: Props, config: Config) -> Iterator[str]:
-    shared = [key for key in ("hostNetwork", "hostPID", "hostIPC") if pod_spec.get(key) is True]
-    if shared:
-        yield violation(
-            f"pod shares the node's namespaces ({', '.join(shared)})",
-            f"remove {', '.join(shared)} from the pod spec; expose ports through a Service",
-        )
-
-
-def check_host_path(pod_spec: Props, config: Config) -> Iterator[str]:
-    for volume in as_list(pod_spec.get("volumes")):
-        volume = as_map(volume)
-        if present(volume, "hostPath"):
-            yield violation(
-                f'volume "{volume.get("name")}" mounts {dig(volume, "hostPath", "path")} '
-                "from the node",
-                "use an emptyDir, a ConfigMap/Secret or a PersistentVolumeClaim, not hostPath",
             )
 
 
@@ -186,45 +103,6 @@ def check_allowed_registries(pod_spec: Props, config: Config) -> Iterator[str]:
                 "outside the allowed list",
                 f"mirror the image into one of: {', '.join(allowed)}",
             )
-
-
-def _is_ingress_controller(service: Props, config: Config) -> bool:
-    name = dig(service, "metadata", "labels", "app.kubernetes.io/name")
-    flag = dig(service, "metadata", "annotations", INGRESS_CONTROLLER_ANNOTATION)
-    return name in config["ingressControllerNames"] or flag == "true"
-
-
-def check_load_balancer(service: Props, config: Config) -> Iterator[str]:
-    if dig(service, "spec", "type") == "LoadBalancer" and not _is_ingress_controller(
-        service, config
-    ):
-        yield violation(
-            "Service of type LoadBalancer exposes the workload outside the ingress controller",
-            "use type ClusterIP behind an Ingress; if this is the ingress controller, label it "
-            f'app.kubernetes.io/name or annotate {INGRESS_CONTROLLER_ANNOTATION}: "true"',
-        )
-
-
-def _tls_covers(host: str, tls_hosts: list[str]) -> bool:
-    parent = host.split(".", 1)[-1]
-    return host in tls_hosts or f"*.{parent}" in tls_hosts
-
-
-def check_ingress_tls(ingress: Props, config: Config) -> Iterator[str]:
-    tls = [as_map(entry) for entry in as_list(dig(ingress, "spec", "tls"))]
-    fix = "add spec.tls with a secretName (cert-manager issues it) covering every rule host"
-    if not tls:
-        yield violation("Ingress serves plain HTTP (no spec.tls)", fix)
-        return
-    tls_hosts = [h for entry in tls for h in strings(entry.get("hosts"))]
-    hosts = [
-        h
-        for rule in as_list(dig(ingress, "spec", "rules"))
-        if isinstance(h := as_map(rule).get("host"), str)
-    ]
-    uncovered = [h for h in hosts if not _tls_covers(h, tls_hosts)]
-    if uncovered:
-        yield violation(f"Ingress hosts without TLS: {', '.join(uncovered)}", fix)
 
 
 def check_hpa_bounds(hpa: Props, config: Config) -> Iterator[str]:
@@ -309,67 +187,11 @@ POLICIES = [
         ],
     ),
     resource_policy(
-        name="run-as-non-root",
-        description="Containers run as a non-root user.",
-        level=ADVISORY,
-        targets=pod_specs(),
-        check=check_run_as_non_root,
-    ),
-    resource_policy(
         name="read-only-root-filesystem",
         description="Containers mount their root filesystem read-only.",
         level=ADVISORY,
         targets=pod_specs(),
         check=check_read_only_root,
-    ),
-    resource_policy(
-        name="no-privilege-escalation",
-        description="Containers forbid privilege escalation (setuid binaries).",
-        level=ADVISORY,
-        targets=pod_specs(),
-        check=check_no_privilege_escalation,
-    ),
-    resource_policy(
-        name="capabilities-drop-all",
-        description="Containers drop all Linux capabilities.",
-        level=ADVISORY,
-        targets=pod_specs(),
-        check=check_capabilities_dropped,
-    ),
-    resource_policy(
-        name="no-added-capabilities",
-        description="Containers add no Linux capabilities beyond an allowed few.",
-        level=MANDATORY,
-        targets=pod_specs(),
-        check=check_no_added_capabilities,
-        settings=[
-            list_setting(
-                "allowedCapabilities",
-                ["NET_BIND_SERVICE"],
-                "Linux capabilities containers may add.",
-            )
-        ],
-    ),
-    resource_policy(
-        name="no-privileged-containers",
-        description="No container runs privileged.",
-        level=MANDATORY,
-        targets=pod_specs(),
-        check=check_not_privileged,
-    ),
-    resource_policy(
-        name="no-host-namespaces",
-        description="Pods do not share the node's network, PID or IPC namespace.",
-        level=MANDATORY,
-        targets=pod_specs(),
-        check=check_host_namespaces,
-    ),
-    resource_policy(
-        name="no-host-path-volumes",
-        description="Pods do not mount directories of the node (hostPath).",
-        level=MANDATORY,
-        targets=pod_specs(),
-        check=check_host_path,
     ),
     resource_policy(
         name="image-pinned",
@@ -389,27 +211,6 @@ POLICIES = [
                 "allowedRegistries", [], "Registry hosts or repository prefixes; empty allows all."
             )
         ],
-    ),
-    resource_policy(
-        name="no-load-balancer-services",
-        description="Only the ingress controller exposes a Service of type LoadBalancer.",
-        level=MANDATORY,
-        targets=each_whole(SERVICE),
-        check=check_load_balancer,
-        settings=[
-            list_setting(
-                "ingressControllerNames",
-                ["traefik", "ingress-nginx"],
-                "app.kubernetes.io/name labels that mark an ingress controller.",
-            )
-        ],
-    ),
-    resource_policy(
-        name="ingress-tls",
-        description="Ingresses terminate TLS for every host.",
-        level=MANDATORY,
-        targets=each_whole(INGRESS),
-        check=check_ingress_tls,
     ),
     resource_policy(
         name="hpa-replica-bounds",

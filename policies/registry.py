@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from pulumi_policy import Policy
 
-from policies import aws, azure, gcp, kubernetes, stack
+from . import aws, aws_stack, azure, exposure, gcp, kubernetes, pss, rbac, stack
 
 PACK_NAME = "skyfleet"
 PACK_DESCRIPTION = "Skyfleet guardrails for Kubernetes workloads and EKS, GKE and AKS clusters."
 
 POLICIES: list[Policy] = [
+    *pss.POLICIES,
     *kubernetes.POLICIES,
+    *exposure.POLICIES,
+    *rbac.POLICIES,
     *aws.POLICIES,
+    *aws_stack.POLICIES,
     *gcp.POLICIES,
     *azure.POLICIES,
     *stack.POLICIES,

@@ -1,4 +1,5 @@
-"""Stack policies: rules about how resources relate, which one resource cannot show."""
+"""Cloud-neutral stack policies: rules about how resources relate, which one resource cannot
+show. Cloud-specific ones live with their cloud (`aws_stack.py`, `azure.py`)."""
 
 from __future__ import annotations
 
@@ -6,16 +7,11 @@ from collections.abc import Iterator, Sequence
 
 from pulumi_policy import PolicyResource
 
-from policies.define import ADVISORY, MANDATORY, Config, stack_policy, violation
-from policies.pods import DEPLOYMENT
-from policies.props import Props, as_map, dig, number
+from .define import ADVISORY, Config, stack_policy, violation
+from .pods import DEPLOYMENT
+from .props import Props, as_map, dig, number
 
 PDB = "kubernetes:policy/v1:PodDisruptionBudget"
-NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
-SUBNET = "aws:ec2/subnet:Subnet"
-
-# EKS and the AWS load balancer controller treat subnets with this tag as public.
-PUBLIC_ELB_TAG = "kubernetes.io/role/elb"
 
 
 def _namespace(props: Props) -> str:
@@ -51,47 +47,11 @@ def check_deployments_have_pdb(
             )
 
 
-def _subnets_of(node_group: PolicyResource) -> list[PolicyResource]:
-    # Subnet ids are unknown until apply, so resolve them through the dependency graph: the
-    # resources `subnetIds` was computed from, else every subnet the node group depends on.
-    sources = node_group.property_dependencies.get("subnetIds") or node_group.dependencies
-    return [r for r in sources if r.resource_type == SUBNET]
-
-
-def _is_public(subnet: PolicyResource) -> bool:
-    return (
-        subnet.props.get("mapPublicIpOnLaunch") is True
-        or dig(subnet.props, "tags", PUBLIC_ELB_TAG) is not None
-    )
-
-
-def check_nodes_in_private_subnets(
-    resources: Sequence[PolicyResource], config: Config
-) -> Iterator[tuple[str, str]]:
-    for node_group in (r for r in resources if r.resource_type == NODE_GROUP):
-        public = sorted(s.name for s in _subnets_of(node_group) if _is_public(s))
-        if public:
-            yield (
-                node_group.urn,
-                violation(
-                    f'node group "{node_group.name}" places nodes in public subnets: '
-                    f"{', '.join(public)}",
-                    "use the VPC's private subnets (no mapPublicIpOnLaunch) for subnetIds",
-                ),
-            )
-
-
 POLICIES = [
     stack_policy(
         name="deployment-has-pdb",
         description="Every replicated Deployment is covered by a PodDisruptionBudget.",
         level=ADVISORY,
         check=check_deployments_have_pdb,
-    ),
-    stack_policy(
-        name="eks-nodes-private-subnets",
-        description="EKS managed node groups run in private subnets.",
-        level=MANDATORY,
-        check=check_nodes_in_private_subnets,
     ),
 ]

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from policy_testing import (
+    AKS_CLUSTER,
     DEPLOYMENT,
+    DIAGNOSTIC_SETTING,
+    EKS_ADDON,
+    EKS_CLUSTER,
+    IAM_ROLE,
     NODE_GROUP,
     PDB,
+    ROLE_POLICY_ATTACHMENT,
+    SECURE_AKS_CLUSTER,
     SECURE_DEPLOYMENT,
+    SECURE_DIAGNOSTIC_SETTING,
+    SECURE_EKS_CLUSTER,
     SECURE_PDB,
+    SECURE_VPC_CNI,
     SUBNET,
     Case,
     at,
@@ -34,6 +44,29 @@ def pdb(path: str, value: object) -> dict:
 
 
 PDB_POLICY, SUBNET_POLICY = "deployment-has-pdb", "eks-nodes-private-subnets"
+VERIFIABLE = "eks-node-subnets-verifiable"
+EKS = resource(EKS_CLUSTER, SECURE_EKS_CLUSTER, "main")
+AKS = resource(AKS_CLUSTER, SECURE_AKS_CLUSTER, "main")
+NODE_ROLE = resource(IAM_ROLE, {"assumeRolePolicy": "{}"}, "nodes")
+ADMIN_ARN = "arn:aws:iam::aws:policy/AdministratorAccess"
+WORKER_ARN = "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy"
+
+
+def vpc_cni(**inputs: object) -> dict:
+    return resource(EKS_ADDON, {**SECURE_VPC_CNI, **inputs}, "vpc-cni")
+
+
+def nodes_with(policy_arn: str) -> list[dict]:
+    attachment = resource(ROLE_POLICY_ATTACHMENT, {"role": "[unknown]", "policyArn": policy_arn},
+                          "nodes-policy", propertyDependencies={"role": [NODE_ROLE["urn"]]})
+    group = resource(NODE_GROUP, {**NODE_GROUP_INPUTS, "nodeRoleArn": "[unknown]"}, "general",
+                     propertyDependencies={"nodeRoleArn": [NODE_ROLE["urn"]]})
+    return [NODE_ROLE, attachment, group]
+
+
+def audit(inputs: dict, **extra: object) -> dict:
+    return resource(DIAGNOSTIC_SETTING, {**SECURE_DIAGNOSTIC_SETTING, **inputs}, "audit", **extra)
+
 
 CASES = [
     Case("no-pdb", PDB_POLICY, [API], True, expect='Deployment "api" in namespace "apps"'),
@@ -56,4 +89,32 @@ CASES = [
          [PRIVATE, PUBLIC,
           node_group(PRIVATE, PUBLIC, propertyDependencies={"subnetIds": [PRIVATE["urn"]]})],
          False),
+    Case("looked-up-subnets", VERIFIABLE,
+         [resource(NODE_GROUP, {"clusterName": "main", "subnetIds": ["subnet-0a", "subnet-0b"]})],
+         True, expect="does not create"),
+    Case("one-subnet-looked-up", VERIFIABLE,
+         [PRIVATE, resource(NODE_GROUP, {"clusterName": "main", "subnetIds": ["[unknown]", "subnet-0b"]},
+                            "general", dependencies=[PRIVATE["urn"]])], True),
+    Case("unknown-subnet-ids-without-graph", VERIFIABLE,
+         [resource(NODE_GROUP, NODE_GROUP_INPUTS, "general")], True),
+    Case("created-subnets", VERIFIABLE, [PRIVATE, node_group(PRIVATE)], False),
+    Case("no-vpc-cni-addon", "eks-network-policy", [EKS], True, expect='"main"'),
+    Case("vpc-cni-without-network-policy", "eks-network-policy",
+         [EKS, vpc_cni(configurationValues="{}")], True),
+    Case("vpc-cni-of-another-cluster", "eks-network-policy", [EKS, vpc_cni(clusterName="other")],
+         True),
+    Case("vpc-cni-enforces-network-policy", "eks-network-policy", [EKS, vpc_cni()], False),
+    Case("node-role-with-admin", "eks-node-role-scoped", nodes_with(ADMIN_ARN), True,
+         expect="AdministratorAccess"),
+    Case("node-role-worker-policy", "eks-node-role-scoped", nodes_with(WORKER_ARN), False),
+    Case("no-audit-diagnostic-setting", "aks-audit-logging", [AKS], True),
+    Case("diagnostic-setting-without-audit", "aks-audit-logging",
+         [AKS, audit({"logs": [{"category": "kube-apiserver", "enabled": True}]})], True),
+    Case("audit-of-another-cluster", "aks-audit-logging",
+         [AKS, audit({"resourceUri": "/subscriptions/0/providers/x/managedClusters/other"})], True),
+    Case("audit-admin-logs", "aks-audit-logging", [AKS, audit({})], False),
+    Case("audit-category-group-by-dependency", "aks-audit-logging",
+         [AKS, audit({"resourceUri": "[unknown]",
+                      "logs": [{"categoryGroup": "audit", "enabled": True}]},
+                     propertyDependencies={"resourceUri": [AKS["urn"]]})], False),
 ]

@@ -83,10 +83,36 @@ def complies(
     return Case(case_id, policy, [resource(type_token, props)], False, **kw)
 
 
+def namespace(level: str | None, name: str = "apps") -> dict[str, Any]:
+    """A Namespace resource enforcing Pod Security `level` (None: no label)."""
+    labels = {} if level is None else {"pod-security.kubernetes.io/enforce": level}
+    props = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name, "labels": labels}}
+    return resource(NAMESPACE, props, f"{name}-ns")
+
+
+def in_namespace(
+    case_id: str,
+    policy: str,
+    type_token: str,
+    props: Mapping[str, Any],
+    *,
+    violating: bool,
+    level: str | None = "restricted",
+    **kw: Any,
+) -> Case:
+    """A pod-bearing resource in namespace "apps" that enforces `level` (None: undeclared)."""
+    resources = [resource(type_token, props)]
+    if level is not None:
+        resources.insert(0, namespace(level))
+    return Case(case_id, policy, resources, violating, **kw)
+
+
 # --- Kubernetes -------------------------------------------------------------------------------
 
 DEPLOYMENT = "kubernetes:apps/v1:Deployment"
 STATEFUL_SET = "kubernetes:apps/v1:StatefulSet"
+DAEMON_SET = "kubernetes:apps/v1:DaemonSet"
+REPLICA_SET = "kubernetes:apps/v1:ReplicaSet"
 JOB = "kubernetes:batch/v1:Job"
 CRON_JOB = "kubernetes:batch/v1:CronJob"
 POD = "kubernetes:core/v1:Pod"
@@ -97,9 +123,21 @@ NAMESPACE = "kubernetes:core/v1:Namespace"
 PDB = "kubernetes:policy/v1:PodDisruptionBudget"
 HELM_RELEASE = "kubernetes:helm.sh/v3:Release"
 HELM_CHART = "kubernetes:helm.sh/v4:Chart"
+SERVICE_ACCOUNT = "kubernetes:core/v1:ServiceAccount"
+GATEWAY = "kubernetes:gateway.networking.k8s.io/v1:Gateway"
+HTTP_ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute"
+CLUSTER_ROLE = "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole"
+ROLE = "kubernetes:rbac.authorization.k8s.io/v1:Role"
+CLUSTER_ROLE_BINDING = "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding"
+ROLE_BINDING = "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"
 
 POD_SPEC = {
-    "securityContext": {"runAsNonRoot": True, "runAsUser": 10001},
+    "automountServiceAccountToken": False,
+    "securityContext": {
+        "runAsNonRoot": True,
+        "runAsUser": 10001,
+        "seccompProfile": {"type": "RuntimeDefault"},
+    },
     "containers": [
         {
             "name": "api",
@@ -165,6 +203,48 @@ SECURE_INGRESS = {
         "rules": [{"host": "api.example.com"}],
     },
 }
+SECURE_GATEWAY = {
+    "apiVersion": "gateway.networking.k8s.io/v1",
+    "kind": "Gateway",
+    "metadata": {"name": "public", "namespace": "traefik"},
+    "spec": {
+        "gatewayClassName": "traefik",
+        "listeners": [
+            {"name": "http", "protocol": "HTTP", "port": 80},
+            {"name": "https", "protocol": "HTTPS", "port": 443,
+             "tls": {"mode": "Terminate", "certificateRefs": [{"name": "wildcard-tls"}]}},
+        ],
+    },
+}  # fmt: skip
+SECURE_HTTP_ROUTE = {
+    "apiVersion": "gateway.networking.k8s.io/v1",
+    "kind": "HTTPRoute",
+    "metadata": {"name": "api", "namespace": "apps"},
+    "spec": {
+        "parentRefs": [{"name": "public", "namespace": "traefik", "sectionName": "https"}],
+        "hostnames": ["api.example.com"],
+        "rules": [{"backendRefs": [{"name": "api", "port": 80}]}],
+    },
+}
+SECURE_CLUSTER_ROLE = {
+    "apiVersion": "rbac.authorization.k8s.io/v1",
+    "kind": "ClusterRole",
+    "metadata": {"name": "api-reader"},
+    "rules": [{"apiGroups": [""], "resources": ["configmaps"], "verbs": ["get", "list", "watch"]}],
+}
+SECURE_ROLE_BINDING = {
+    "apiVersion": "rbac.authorization.k8s.io/v1",
+    "kind": "RoleBinding",
+    "metadata": {"name": "api-reader", "namespace": "apps"},
+    "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "view"},
+    "subjects": [{"kind": "ServiceAccount", "name": "api", "namespace": "apps"}],
+}
+SECURE_SERVICE_ACCOUNT = {
+    "apiVersion": "v1",
+    "kind": "ServiceAccount",
+    "metadata": {"name": "api", "namespace": "apps"},
+    "automountServiceAccountToken": False,
+}
 SECURE_HPA = {
     "apiVersion": "autoscaling/v2",
     "kind": "HorizontalPodAutoscaler",
@@ -186,6 +266,11 @@ SECURE_HELM_RELEASE = {
 # --- Clouds -----------------------------------------------------------------------------------
 
 EKS_CLUSTER = "aws:eks/cluster:Cluster"
+EKS_ADDON = "aws:eks/addon:Addon"
+EC2_INSTANCE = "aws:ec2/instance:Instance"
+IAM_ROLE = "aws:iam/role:Role"
+ROLE_POLICY_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+DIAGNOSTIC_SETTING = "azure-native:monitor:DiagnosticSetting"
 LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
 NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
 SUBNET = "aws:ec2/subnet:Subnet"
@@ -211,6 +296,11 @@ SECURE_EKS_CLUSTER = {
     "enabledClusterLogTypes": ["api", "audit", "authenticator", "controllerManager"],
     "upgradePolicy": {"supportType": "STANDARD"},
 }
+SECURE_VPC_CNI = {
+    "addonName": "vpc-cni",
+    "clusterName": "main",
+    "configurationValues": '{"enableNetworkPolicy": "true"}',
+}
 SECURE_LAUNCH_TEMPLATE = {
     "metadataOptions": {
         "httpEndpoint": "enabled",
@@ -224,6 +314,10 @@ SECURE_GKE_CLUSTER = {
     "removeDefaultNodePool": True,
     "initialNodeCount": 1,
     "privateClusterConfig": {"enablePrivateNodes": True, "masterIpv4CidrBlock": "172.16.0.0/28"},
+    "masterAuthorizedNetworksConfig": {
+        "cidrBlocks": [{"cidrBlock": "198.51.100.0/24", "displayName": "office"}],
+        "gcpPublicCidrsAccessEnabled": False,
+    },
     "workloadIdentityConfig": {"workloadPool": "acme-prod.svc.id.goog"},
     "releaseChannel": {"channel": "REGULAR"},
     "datapathProvider": "ADVANCED_DATAPATH",
@@ -236,8 +330,10 @@ SECURE_GKE_CLUSTER = {
 SECURE_GKE_NODE_POOL = {
     "cluster": "main",
     "name": "general",
+    "management": {"autoRepair": True, "autoUpgrade": True},
     "nodeConfig": {
         "machineType": "e2-standard-4",
+        "serviceAccount": "main-nodes@acme-prod.iam.gserviceaccount.com",
         "shieldedInstanceConfig": {"enableSecureBoot": True, "enableIntegrityMonitoring": True},
         "workloadMetadataConfig": {"mode": "GKE_METADATA"},
     },
@@ -253,7 +349,11 @@ SECURE_AKS_POOL = {
 }
 SECURE_AKS_CLUSTER = {
     "resourceGroupName": "rg-main",
+    "resourceName": "main",
     "dnsPrefix": "main",
+    "enableRBAC": True,
+    "networkProfile": {"networkPlugin": "azure", "networkPolicy": "cilium"},
+    "autoUpgradeProfile": {"upgradeChannel": "patch", "nodeOSUpgradeChannel": "NodeImage"},
     "disableLocalAccounts": True,
     "aadProfile": {"managed": True, "enableAzureRBAC": True},
     "apiServerAccessProfile": {"authorizedIPRanges": ["203.0.113.0/24"]},
@@ -271,15 +371,30 @@ SECURE_AKS_AGENT_POOL = {
     **{k: v for k, v in SECURE_AKS_POOL.items() if k != "name"},
 }
 
+SECURE_DIAGNOSTIC_SETTING = {
+    "resourceUri": "/subscriptions/0000/resourceGroups/rg-main/providers/"
+    "Microsoft.ContainerService/managedClusters/main",
+    "workspaceId": "/subscriptions/0000/resourceGroups/rg-main/providers/"
+    "Microsoft.OperationalInsights/workspaces/main-logs",
+    "logs": [{"category": "kube-audit-admin", "enabled": True}],
+}
+
 SECURE_BASELINES: dict[str, Mapping[str, Any]] = {
+    NAMESPACE: SECURE_NAMESPACE,
     DEPLOYMENT: SECURE_DEPLOYMENT,
     CRON_JOB: SECURE_CRON_JOB,
     PDB: SECURE_PDB,
     SERVICE: SECURE_SERVICE,
     INGRESS: SECURE_INGRESS,
     HPA: SECURE_HPA,
-    NAMESPACE: SECURE_NAMESPACE,
     HELM_RELEASE: SECURE_HELM_RELEASE,
+    GATEWAY: SECURE_GATEWAY,
+    HTTP_ROUTE: SECURE_HTTP_ROUTE,
+    CLUSTER_ROLE: SECURE_CLUSTER_ROLE,
+    ROLE_BINDING: SECURE_ROLE_BINDING,
+    SERVICE_ACCOUNT: SECURE_SERVICE_ACCOUNT,
+    EKS_ADDON: SECURE_VPC_CNI,
+    DIAGNOSTIC_SETTING: SECURE_DIAGNOSTIC_SETTING,
     EKS_CLUSTER: SECURE_EKS_CLUSTER,
     LAUNCH_TEMPLATE: SECURE_LAUNCH_TEMPLATE,
     GKE_CLUSTER: SECURE_GKE_CLUSTER,

@@ -3,20 +3,12 @@ calls the registered policies the way the engine does."""
 
 from __future__ import annotations
 
-import policy_cases_clouds
-import policy_cases_kubernetes
-import policy_cases_stack
 import pytest
+from policy_cases import CASES
 from policy_testing import SECURE_BASELINES, Case, plan, resource
 
 from policies.registry import POLICIES
 from skyfleet.analysis.policy_eval import Violation, evaluate_plan
-
-CASES: list[Case] = [
-    *policy_cases_kubernetes.CASES,
-    *policy_cases_clouds.CASES,
-    *policy_cases_stack.CASES,
-]
 
 
 def _violations_of(case: Case) -> list[Violation]:

@@ -1,8 +1,10 @@
 """The intentionally insecure example (fixtures/insecure_plan.json) trips exactly the policies
 it was written to trip: a Deployment on :latest running privileged with a hostPath and no
-probes, a public LoadBalancer and a plain-HTTP Ingress, a public EKS endpoint without CIDRs or
-secrets encryption, nodes with IMDSv1 in a public subnet, an unencrypted GKE cluster with legacy
-ABAC and a client certificate, and an AKS cluster with local accounts."""
+probes (in a namespace without a Pod Security label, so held to baseline), a public
+LoadBalancer and a plain-HTTP Ingress, a public EKS endpoint without CIDRs or secrets
+encryption, nodes with IMDSv1 and the default hop limit in a public subnet, an unencrypted GKE
+cluster with legacy ABAC, a client certificate, an open endpoint and a default pool on the
+Compute default account, and an AKS cluster with local accounts."""
 
 from __future__ import annotations
 
@@ -24,6 +26,10 @@ MANDATORY = {
     "eks-secrets-encryption",
     "eks-nodes-private-subnets",
     "ec2-imdsv2-required",
+    "ec2-imds-hop-limit",
+    "gke-endpoint-restricted",
+    "gke-metadata-server",
+    "gke-node-service-account",
     "gke-private-nodes",
     "gke-workload-identity",
     "gke-legacy-abac-disabled",
@@ -39,10 +45,8 @@ ADVISORY = {
     "image-pinned",
     "probes-present",
     "resources-requests-limits",
-    "run-as-non-root",
     "read-only-root-filesystem",
-    "no-privilege-escalation",
-    "capabilities-drop-all",
+    "service-account-token-automount",
     "replicas-minimum",
     "namespace-pod-security",
     "eks-control-plane-logging",
@@ -53,6 +57,10 @@ ADVISORY = {
     "aks-entra-rbac",
     "aks-availability-zones",
     "aks-autoscaling",
+    "aks-audit-logging",
+    "aks-auto-upgrade",
+    "aks-network-policy",
+    "eks-network-policy",
 }
 
 

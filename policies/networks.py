@@ -1,0 +1,108 @@
+"""Deciding whether a list of CIDR ranges opens something to the internet.
+
+Ranges are compared as networks (`ipaddress`), never as strings: `0.0.0.0/1` plus
+`128.0.0.0/1` is the whole internet although neither entry reads `0.0.0.0/0`. The ranges are
+collapsed into disjoint networks, the addresses that are not publicly routable are taken out,
+and what is left is measured. A list is *open* when its public part is at least the size of a
+/8 (IPv4) or a /32 (IPv6): no organisation's admin or CI egress ranges come near that, while a
+cloud provider's whole region or "half the internet" does.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+# IANA special-purpose IPv4 blocks that are not globally routable (RFC 6890, and the IANA
+# IPv4 Special-Purpose Address Registry). They are pairwise disjoint, which the counting
+# below relies on.
+NON_PUBLIC_V4 = tuple(
+    ipaddress.IPv4Network(block)
+    for block in (
+        "0.0.0.0/8",
+        "10.0.0.0/8",
+        "100.64.0.0/10",
+        "127.0.0.0/8",
+        "169.254.0.0/16",
+        "172.16.0.0/12",
+        "192.0.0.0/24",
+        "192.0.2.0/24",
+        "192.168.0.0/16",
+        "198.18.0.0/15",
+        "198.51.100.0/24",
+        "203.0.113.0/24",
+        "224.0.0.0/4",
+        "240.0.0.0/4",
+    )
+)
+# IPv6 global unicast space (RFC 4291 section 2.4); everything outside is not routable.
+GLOBAL_UNICAST_V6 = ipaddress.IPv6Network("2000::/3")
+
+OPEN_THRESHOLD = {4: 2**24, 6: 2**96}
+"""Public addresses (a /8, a /32) from which a range list counts as open to the internet."""
+
+
+@dataclass(frozen=True)
+class RangeCheck:
+    invalid: list[str]
+    """Entries that are not CIDR ranges or addresses."""
+    open_networks: list[str]
+    """The collapsed networks of each address family whose public part is too large."""
+
+    @property
+    def is_open(self) -> bool:
+        return bool(self.open_networks)
+
+
+def parse(entries: Iterable[str]) -> tuple[list[IPNetwork], list[str]]:
+    networks: list[IPNetwork] = []
+    invalid: list[str] = []
+    for entry in entries:
+        try:
+            networks.append(ipaddress.ip_network(entry.strip(), strict=False))
+        except ValueError:
+            invalid.append(entry)
+    return networks, invalid
+
+
+def public_addresses(network: IPNetwork) -> int:
+    """How many addresses of `network` are publicly routable."""
+    if isinstance(network, ipaddress.IPv6Network):
+        if network.subnet_of(GLOBAL_UNICAST_V6):
+            return network.num_addresses
+        return GLOBAL_UNICAST_V6.num_addresses if GLOBAL_UNICAST_V6.subnet_of(network) else 0
+    count = network.num_addresses
+    for block in NON_PUBLIC_V4:
+        if network.subnet_of(block):
+            return 0
+        if block.subnet_of(network):
+            count -= block.num_addresses
+    return count
+
+
+def check_ranges(entries: Iterable[str]) -> RangeCheck:
+    """Whether `entries`, taken together, admit a large part of the internet."""
+    networks, invalid = parse(entries)
+    open_networks: list[str] = []
+    for version, threshold in OPEN_THRESHOLD.items():
+        family = [n for n in networks if n.version == version]
+        collapsed = list(ipaddress.collapse_addresses(family))  # type: ignore[type-var]
+        if sum(public_addresses(n) for n in collapsed) >= threshold:
+            open_networks += [str(n) for n in collapsed]
+    return RangeCheck(invalid, open_networks)
+
+
+def describe(check: RangeCheck) -> str:
+    """The problem part of a violation message for a failed `check_ranges`."""
+    problems = []
+    if check.open_networks:
+        problems.append(
+            "together admit a large part of the public internet "
+            f"({', '.join(check.open_networks)})"
+        )
+    if check.invalid:
+        problems.append(f"contain entries that are not CIDR ranges ({', '.join(check.invalid)})")
+    return " and ".join(problems)

@@ -1,0 +1,157 @@
+"""Pod Security Standards as stack policies: the namespace's declared level decides.
+
+Each PSS control is one policy. It checks every pod-bearing resource of the stack against the
+Pod Security level that the pod's namespace enforces (`pod-security.kubernetes.io/enforce`),
+the way Pod Security Admission will at apply time: a baseline control applies in baseline and
+restricted namespaces, a restricted control only in restricted ones, and nothing applies in a
+namespace that declares `privileged` (the advisory `namespace-pod-security` reports that
+namespace instead). A namespace that the stack does not declare, or declares without the
+label, is held to `baseline`: the managed clouds admit anything there (their admission default
+is privileged), so the pack is the only guard, and baseline is the set of known privilege
+escalations.
+
+Source of every control: https://kubernetes.io/docs/concepts/security/pod-security-standards/
+and its implementation, kubernetes/pod-security-admission `policy/check_*.go` (v1.35 rules).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from pulumi_policy import PolicyResource, StackValidationPolicy
+from pulumi_policy.proxy import UnknownValueError
+
+from .define import MANDATORY, Config, Setting, stack_policy, violation
+from .pods import pod_parts
+from .props import Props, as_map, dig
+
+NAMESPACE = "kubernetes:core/v1:Namespace"
+ENFORCE_LABEL = "pod-security.kubernetes.io/enforce"
+PRIVILEGED, BASELINE, RESTRICTED = "privileged", "baseline", "restricted"
+_RANK = {PRIVILEGED: 0, BASELINE: 1, RESTRICTED: 2}
+UNDECLARED_LEVEL = BASELINE
+"""The level assumed for a namespace whose enforce label the stack does not show."""
+
+
+@dataclass(frozen=True)
+class Pod:
+    """A pod (or a workload's pod template) with the level its namespace enforces."""
+
+    kind: str
+    name: str
+    namespace: str
+    level: str
+    metadata: Props
+    spec: Props
+
+    @property
+    def windows(self) -> bool:
+        return dig(self.spec, "os", "name") == "windows"
+
+    @property
+    def user_namespace(self) -> bool:
+        """`hostUsers: false`: the pod runs in its own user namespace (relaxes some controls)."""
+        return self.spec.get("hostUsers") is False
+
+    def label(self) -> str:
+        return f'{self.kind} "{self.name}" (namespace "{self.namespace}" enforces {self.level})'
+
+
+PodCheck = Callable[[Pod, Config], Iterable[str]]
+
+
+def _level(value: object) -> str:
+    # Pod Security Admission evaluates an unparseable level as restricted.
+    return value if isinstance(value, str) and value in _RANK else RESTRICTED
+
+
+def namespace_levels(resources: Sequence[PolicyResource]) -> dict[str, str]:
+    """The enforced level of every namespace the stack declares with an enforce label."""
+    levels: dict[str, str] = {}
+    for resource in resources:
+        if resource.resource_type != NAMESPACE:
+            continue
+        try:
+            name = dig(resource.props, "metadata", "name")
+            label = dig(resource.props, "metadata", "labels", ENFORCE_LABEL)
+        except UnknownValueError:
+            continue
+        if isinstance(name, str) and label is not None:
+            levels[name] = _level(label)
+    return levels
+
+
+def _namespace_of(resource: PolicyResource) -> str:
+    try:
+        namespace = dig(resource.props, "metadata", "namespace")
+        if namespace is None and resource.provider is not None:
+            # The provider's `namespace` is where objects without one land.
+            namespace = resource.provider.props.get("namespace")
+    except UnknownValueError:
+        namespace = None
+    return namespace if isinstance(namespace, str) and namespace else "default"
+
+
+def pods(resources: Sequence[PolicyResource]) -> Iterator[tuple[PolicyResource, Pod]]:
+    """Every pod-bearing resource of the stack with its pod and namespace level."""
+    levels = namespace_levels(resources)
+    for resource in resources:
+        parts = pod_parts(resource.resource_type, resource.props)
+        if parts is None:
+            continue
+        metadata, spec = parts
+        namespace = _namespace_of(resource)
+        name = dig(resource.props, "metadata", "name") or resource.name
+        kind = resource.resource_type.rsplit(":", 1)[-1]
+        level = levels.get(namespace, UNDECLARED_LEVEL)
+        yield resource, Pod(kind, str(name), namespace, level, metadata, spec)
+
+
+def pod_security_policy(
+    *,
+    name: str,
+    description: str,
+    control_level: str,
+    check: PodCheck,
+    settings: Sequence[Setting] = (),
+    overridden_in_restricted: bool = False,
+) -> StackValidationPolicy:
+    """A mandatory policy for one PSS control of `control_level`.
+
+    `overridden_in_restricted`: a restricted control replaces this baseline one in restricted
+    namespaces (as Pod Security Admission's OverrideCheckIDs do), so a pod is not reported
+    twice for the same field.
+    """
+
+    def validate(resources: Sequence[PolicyResource], config: Config) -> Iterator[tuple[str, str]]:
+        for resource, pod in pods(resources):
+            if _RANK[pod.level] < _RANK[control_level]:
+                continue
+            if overridden_in_restricted and pod.level == RESTRICTED:
+                continue
+            try:
+                messages = list(check(pod, config))
+            except UnknownValueError as exc:
+                # A mandatory control must not pass on a value nobody has seen yet.
+                messages = [
+                    violation(
+                        f"a field this control reads is only known after apply ({exc.message})",
+                        "set it to a literal value in the program so the preview can check it",
+                    )
+                ]
+            for message in messages:
+                yield resource.urn, f"{pod.label()}: {message}"
+
+    return stack_policy(
+        name=name, description=description, level=MANDATORY, check=validate, settings=settings
+    )
+
+
+def annotation(pod: Pod, key: str) -> object:
+    """One pod annotation, read without touching the others (which may be unknown)."""
+    return as_map(pod.metadata.get("annotations")).get(key)
+
+
+def annotation_keys(pod: Pod) -> list[str]:
+    return [str(key) for key in as_map(pod.metadata.get("annotations"))]
