@@ -17,7 +17,7 @@ from .define import (
     resource_policy,
     violation,
 )
-from .networks import check_ranges, describe
+from .networks import range_problem
 from .props import Props, as_map, number, one_or_many, present, strings
 
 EKS_CLUSTER = "aws:eks/cluster:Cluster"
@@ -31,17 +31,18 @@ def check_endpoint_restricted(cluster: Props, config: Config) -> Iterator[str]:
     # EKS turns the public endpoint on unless endpointPublicAccess is explicitly false.
     if vpc.get("endpointPublicAccess") is False:
         return
-    fix = (
-        "set vpcConfig.endpointPublicAccess: false (with endpointPrivateAccess: true), or "
-        "list your admin and CI ranges in vpcConfig.publicAccessCidrs"
-    )
     cidrs = strings(vpc.get("publicAccessCidrs"))
-    if not cidrs:
-        yield violation("the public API endpoint accepts 0.0.0.0/0 (EKS default)", fix)
-        return
-    ranges = check_ranges(cidrs)
-    if ranges.is_open or ranges.invalid:
-        yield violation(f"vpcConfig.publicAccessCidrs {describe(ranges)}", fix)
+    problem = (
+        range_problem("vpcConfig.publicAccessCidrs", cidrs)
+        if cidrs
+        else "the public API endpoint accepts 0.0.0.0/0 (EKS default)"
+    )
+    if problem:
+        yield violation(
+            problem,
+            "set vpcConfig.endpointPublicAccess: false (with endpointPrivateAccess: true), or "
+            "list your admin and CI ranges in vpcConfig.publicAccessCidrs",
+        )
 
 
 def check_secrets_encryption(cluster: Props, config: Config) -> Iterator[str]:

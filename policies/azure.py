@@ -23,7 +23,7 @@ from .define import (
     violation,
     whole,
 )
-from .networks import check_ranges, describe
+from .networks import range_problem
 from .props import Props, as_list, as_map, dig, present, strings
 
 MANAGED_CLUSTER = "azure-native:containerservice:ManagedCluster"
@@ -69,17 +69,18 @@ def check_api_server_restricted(cluster: Props, config: Config) -> Iterator[str]
     access = as_map(cluster.get("apiServerAccessProfile"))
     if access.get("enablePrivateCluster") is True:
         return
-    fix = (
-        "set apiServerAccessProfile.enablePrivateCluster: true or list admin and CI "
-        "ranges in apiServerAccessProfile.authorizedIPRanges"
-    )
     entries = strings(access.get("authorizedIPRanges"))
-    if not entries:
-        yield violation("the API server is reachable from any address", fix)
-        return
-    ranges = check_ranges(entries)
-    if ranges.is_open or ranges.invalid:
-        yield violation(f"apiServerAccessProfile.authorizedIPRanges {describe(ranges)}", fix)
+    problem = (
+        range_problem("apiServerAccessProfile.authorizedIPRanges", entries)
+        if entries
+        else "the API server is reachable from any address"
+    )
+    if problem:
+        yield violation(
+            problem,
+            "set apiServerAccessProfile.enablePrivateCluster: true or list admin and CI "
+            "ranges in apiServerAccessProfile.authorizedIPRanges",
+        )
 
 
 def check_kubernetes_rbac(cluster: Props, config: Config) -> Iterator[str]:

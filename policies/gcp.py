@@ -18,7 +18,7 @@ from .define import (
     violation,
     whole,
 )
-from .networks import check_ranges, describe
+from .networks import range_problem
 from .props import Props, as_list, as_map, dig, present, strings
 
 GKE_CLUSTER = "gcp:container/cluster:Cluster"
@@ -82,21 +82,21 @@ def check_endpoint_restricted(cluster: Props, config: Config) -> Iterator[str]:
     )
     if private or no_ip_endpoint:
         return
-    fix = (
-        "set privateClusterConfig.enablePrivateEndpoint: true, or list admin and CI ranges in "
-        "masterAuthorizedNetworksConfig.cidrBlocks (with gcpPublicCidrsAccessEnabled: false)"
-    )
     networks = cluster.get("masterAuthorizedNetworksConfig")
     if networks is None:
-        yield violation("the public control-plane endpoint accepts any address", fix)
-        return
-    networks = as_map(networks)
-    if networks.get("gcpPublicCidrsAccessEnabled") is True:
-        yield violation("the control plane accepts every Google Cloud public IP address", fix)
-    cidrs = strings([as_map(block).get("cidrBlock") for block in as_list(networks.get("cidrBlocks"))])
-    ranges = check_ranges(cidrs)
-    if ranges.is_open or ranges.invalid:
-        yield violation(f"masterAuthorizedNetworksConfig.cidrBlocks {describe(ranges)}", fix)
+        problem: str | None = "the public control-plane endpoint accepts any address"
+    elif as_map(networks).get("gcpPublicCidrsAccessEnabled") is True:
+        problem = "the control plane accepts every Google Cloud public IP address"
+    else:
+        blocks = as_list(as_map(networks).get("cidrBlocks"))
+        cidrs = strings([as_map(block).get("cidrBlock") for block in blocks])
+        problem = range_problem("masterAuthorizedNetworksConfig.cidrBlocks", cidrs)
+    if problem:
+        yield violation(
+            problem,
+            "set privateClusterConfig.enablePrivateEndpoint: true, or list admin and CI ranges "
+            "in masterAuthorizedNetworksConfig.cidrBlocks (gcpPublicCidrsAccessEnabled: false)",
+        )
 
 
 def check_metadata_server(pool: Props, config: Config) -> Iterator[str]:

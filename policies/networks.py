@@ -95,6 +95,13 @@ def check_ranges(entries: Iterable[str]) -> RangeCheck:
     return RangeCheck(invalid, open_networks)
 
 
+def range_problem(field: str, entries: list[str]) -> str | None:
+    """The problem part of a violation for an allow-list `field` whose `entries` are open to
+    the internet or not ranges at all; None when the list is fine."""
+    check = check_ranges(entries)
+    return f"{field} {describe(check)}" if check.is_open or check.invalid else None
+
+
 def describe(check: RangeCheck) -> str:
     """The problem part of a violation message for a failed `check_ranges`."""
     problems = []

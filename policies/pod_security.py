@@ -102,7 +102,10 @@ def pods(resources: Sequence[PolicyResource]) -> Iterator[tuple[PolicyResource, 
             continue
         metadata, spec = parts
         namespace = _namespace_of(resource)
-        name = dig(resource.props, "metadata", "name") or resource.name
+        try:
+            name = dig(resource.props, "metadata", "name") or resource.name
+        except UnknownValueError:
+            name = resource.name  # auto-named: the name is only known after apply
         kind = resource.resource_type.rsplit(":", 1)[-1]
         level = levels.get(namespace, UNDECLARED_LEVEL)
         yield resource, Pod(kind, str(name), namespace, level, metadata, spec)

@@ -8,7 +8,6 @@ ReplicationController, Job or CronJob.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
 
 from .define import View
 from .props import Props, as_list, as_map, dig
@@ -73,9 +72,3 @@ def containers(pod_spec: Props, *, include_init: bool = True) -> Iterator[Props]
 
 def container_name(container: Props) -> str:
     return str(container.get("name") or "<unnamed>")
-
-
-def effective_security(pod_spec: Props, container: Props, field: str) -> Any:
-    """A security setting as Kubernetes applies it: the container's, else the pod's."""
-    value = dig(container, "securityContext", field)
-    return value if value is not None else dig(pod_spec, "securityContext", field)

@@ -63,16 +63,21 @@ def _setters(pod: Pod, bad: Callable[[Props], bool]) -> list[str]:
     return found
 
 
+def _report(setters: list[str], problem: str, fix: str) -> Iterator[str]:
+    """One violation naming every pod or container in `setters`, if there is any."""
+    if setters:
+        yield violation(f"{', '.join(setters)} {problem}", fix)
+
+
 # --- baseline ---------------------------------------------------------------------------------
 
 
 def check_host_process(pod: Pod, config: Config) -> Iterator[str]:
-    setters = _setters(pod, lambda sc: dig(sc, "windowsOptions", "hostProcess") is True)
-    if setters:
-        yield violation(
-            f"{', '.join(setters)} run as a Windows HostProcess, with full access to the node",
-            "remove securityContext.windowsOptions.hostProcess",
-        )
+    yield from _report(
+        _setters(pod, lambda sc: dig(sc, "windowsOptions", "hostProcess") is True),
+        "run as a Windows HostProcess, with full access to the node",
+        "remove securityContext.windowsOptions.hostProcess",
+    )
 
 
 def check_host_namespaces(pod: Pod, config: Config) -> Iterator[str]:
@@ -172,11 +177,11 @@ def check_apparmor(pod: Pod, config: Config) -> Iterator[str]:
         if key.startswith(APPARMOR_ANNOTATION_PREFIX)
         and not _allowed_apparmor_annotation(annotation(pod, key))
     ]
-    if setters:
-        yield violation(
-            f"{', '.join(setters)} override the runtime's AppArmor profile (e.g. unconfined)",
-            'set appArmorProfile.type to "RuntimeDefault" or "Localhost", or leave it unset',
-        )
+    yield from _report(
+        setters,
+        "override the runtime's AppArmor profile (e.g. unconfined)",
+        'set appArmorProfile.type to "RuntimeDefault" or "Localhost", or leave it unset',
+    )
 
 
 def _bad_selinux(sc: Props) -> bool:
@@ -192,14 +197,12 @@ def _bad_selinux(sc: Props) -> bool:
 
 
 def check_selinux(pod: Pod, config: Config) -> Iterator[str]:
-    setters = _setters(pod, _bad_selinux)
-    if setters:
-        yield violation(
-            f"{', '.join(setters)} set a custom SELinux user, role or type (such as spc_t, "
-            "which is unconfined)",
-            "remove seLinuxOptions.user and .role; use type container_t, container_init_t, "
-            "container_kvm_t or container_engine_t, or leave it unset",
-        )
+    yield from _report(
+        _setters(pod, _bad_selinux),
+        "set a custom SELinux user, role or type (such as spc_t, which is unconfined)",
+        "remove seLinuxOptions.user and .role; use type container_t, container_init_t, "
+        "container_kvm_t or container_engine_t, or leave it unset",
+    )
 
 
 def check_proc_mount(pod: Pod, config: Config) -> Iterator[str]:
@@ -221,12 +224,11 @@ def _bad_seccomp(sc: Props) -> bool:
 
 
 def check_seccomp_baseline(pod: Pod, config: Config) -> Iterator[str]:
-    setters = _setters(pod, _bad_seccomp)
-    if setters:
-        yield violation(
-            f"{', '.join(setters)} turn seccomp off (Unconfined)",
-            'set seccompProfile.type to "RuntimeDefault" or "Localhost"',
-        )
+    yield from _report(
+        _setters(pod, _bad_seccomp),
+        "turn seccomp off (Unconfined)",
+        'set seccompProfile.type to "RuntimeDefault" or "Localhost"',
+    )
 
 
 def check_sysctls(pod: Pod, config: Config) -> Iterator[str]:
@@ -245,9 +247,10 @@ def check_sysctls(pod: Pod, config: Config) -> Iterator[str]:
 def check_volume_types(pod: Pod, config: Config) -> Iterator[str]:
     for volume in map(as_map, as_list(pod.spec.get("volumes"))):
         sources = [key for key in volume if key != "name"]
-        if not any(key in RESTRICTED_VOLUME_SOURCES for key in sources):
+        # No source at all is defaulted to emptyDir by the API server.
+        if sources and not any(key in RESTRICTED_VOLUME_SOURCES for key in sources):
             yield violation(
-                f'volume "{volume.get("name")}" uses {", ".join(sources) or "no source"}, '
+                f'volume "{volume.get("name")}" uses {", ".join(sources)}, '
                 "a volume type the restricted profile forbids",
                 "use a PersistentVolumeClaim (or configMap, secret, emptyDir, projected, "
                 "downwardAPI, csi, ephemeral, image)",
@@ -286,12 +289,11 @@ def check_run_as_non_root(pod: Pod, config: Config) -> Iterator[str]:
 def check_run_as_user(pod: Pod, config: Config) -> Iterator[str]:
     if pod.user_namespace:
         return
-    setters = _setters(pod, lambda sc: number(sc.get("runAsUser")) == 0)
-    if setters:
-        yield violation(
-            f"{', '.join(setters)} run as UID 0",
-            "set securityContext.runAsUser to a non-zero UID",
-        )
+    yield from _report(
+        _setters(pod, lambda sc: number(sc.get("runAsUser")) == 0),
+        "run as UID 0",
+        "set securityContext.runAsUser to a non-zero UID",
+    )
 
 
 def check_seccomp_restricted(pod: Pod, config: Config) -> Iterator[str]:

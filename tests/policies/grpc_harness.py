@@ -22,7 +22,7 @@ from pulumi.runtime.proto import analyzer_pb2 as rpc
 from pulumi.runtime.proto import analyzer_pb2_grpc
 
 from policies.registry import POLICIES
-from skyfleet.policy_eval import PLAN_UNKNOWN
+from skyfleet.analysis.policy_eval import PLAN_UNKNOWN
 
 STARTUP_TIMEOUT_S = 20
 LEVELS = {rpc.MANDATORY: "mandatory", rpc.ADVISORY: "advisory"}

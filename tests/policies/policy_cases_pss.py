@@ -161,6 +161,8 @@ RESTRICTED = [
     good("pvc-and-empty-dir", "restricted-volume-types", f"{POD_PATH}.volumes",
          [{"name": "data", "persistentVolumeClaim": {"claimName": "data"}},
           {"name": "tmp", "emptyDir": {}}]),
+    good("volume-without-source-is-empty-dir", "restricted-volume-types", f"{POD_PATH}.volumes",
+         [{"name": "scratch"}]),
     good("nfs-in-baseline-namespace", "restricted-volume-types", f"{POD_PATH}.volumes",
          [{"name": "shared", "nfs": {"server": "nfs.local", "path": "/"}}], level="baseline"),
     bad("escalation-by-default", "no-privilege-escalation",

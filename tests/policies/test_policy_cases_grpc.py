@@ -16,7 +16,7 @@ from grpc_harness import Stub, analyze_all, analyzer, configure, message
 from policy_cases import CASES
 from policy_testing import Case
 
-from skyfleet.policy_eval import evaluate_plan
+from skyfleet.analysis.policy_eval import evaluate_plan
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 

@@ -1,19 +1,23 @@
-"""The pack's shape: names, descriptions, levels and config schemas of every policy."""
+"""The pack's shape: names, descriptions, levels and config schemas of every policy, and the
+docs table that maps each one (and each Pod Security and CIS control) to what enforces it."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from pulumi_policy import EnforcementLevel, Policy
 
+from policies import pss
 from policies.registry import POLICIES
 
 KEBAB_CASE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "policies.md"
 
 
-def test_the_pack_has_at_least_thirty_policies() -> None:
-    assert len(POLICIES) >= 30
+def test_the_pack_has_at_least_seventy_policies() -> None:
+    assert len(POLICIES) >= 70
 
 
 def test_policy_names_are_unique() -> None:
@@ -28,6 +32,10 @@ def test_policy_metadata(policy: Policy) -> None:
     assert policy.enforcement_level in (EnforcementLevel.MANDATORY, EnforcementLevel.ADVISORY)
 
 
+def test_every_pod_security_control_is_mandatory() -> None:
+    assert {p.enforcement_level for p in pss.POLICIES} == {EnforcementLevel.MANDATORY}
+
+
 @pytest.mark.parametrize(
     "policy", [p for p in POLICIES if p.config_schema], ids=lambda p: p.name
 )
@@ -35,3 +43,20 @@ def test_every_setting_documents_type_default_and_meaning(policy: Policy) -> Non
     assert policy.config_schema is not None
     for name, schema in policy.config_schema.properties.items():
         assert {"type", "default", "description"} <= set(schema), name
+
+
+def test_docs_list_every_policy_with_its_level() -> None:
+    section = DOCS.read_text().split("\n## All policies\n", 1)[1].split("\n## ", 1)[0]
+    rows = {
+        match.group(1): match.group(2)
+        for match in re.finditer(r"^\| `([a-z0-9-]+)` \|[^|]*\| (mandatory|advisory) \|", section, re.M)
+    }
+    expected = {p.name: p.enforcement_level.value for p in POLICIES if p.enforcement_level}
+    assert rows == expected
+
+
+def test_the_pod_security_table_maps_every_control_to_its_policy() -> None:
+    section = DOCS.read_text().split("\n## Pod Security Standards\n", 1)[1].split("\n## ", 1)[0]
+    controls = re.findall(r"^\| (baseline|restricted) \| [^|]+ \|.*\| `([a-z0-9-]+)`", section, re.M)
+    assert {policy for _, policy in controls} == {p.name for p in pss.POLICIES}
+    assert len(controls) == 19  # 12 baseline, 7 restricted controls (v1.35 page)
