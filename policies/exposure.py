@@ -117,15 +117,21 @@ def check_gateway_tls(gateway: Props, config: Config) -> Iterator[str]:
                 f'listener "{listener.get("name")}" terminates TLS without a certificate',
                 "set tls.certificateRefs to the Secret cert-manager issues",
             )
-    for listener in (ls for ls in listeners if ls.get("protocol") == "HTTP"):
-        host = _hostname(listener)
-        if not any(covers(_hostname(s), host) for s in secure):
-            what = f"host {host}" if host else "every host (no hostname: a catch-all)"
+    plain = [ls for ls in listeners if ls.get("protocol") == "HTTP"]
+    if plain and not secure:
+        yield violation(
+            "Gateway serves plain HTTP only (no HTTPS or TLS listener)",
+            "add an HTTPS listener with tls.certificateRefs (keep HTTP only to redirect)",
+        )
+        return
+    # A hostname-less HTTP listener next to HTTPS ones is the usual redirect listener: what it
+    # serves is decided by the routes attached to it (httproute-tls).
+    for listener in (ls for ls in plain if _hostname(ls)):
+        if not any(covers(_hostname(s), _hostname(listener)) for s in secure):
             yield violation(
-                f'HTTP listener "{listener.get("name")}" serves {what} with no HTTPS listener '
-                "for it",
-                "add an HTTPS listener with tls.certificateRefs for the same hostname (keep the "
-                "HTTP one only to redirect)",
+                f'HTTP listener "{listener.get("name")}" serves {_hostname(listener)}, which no '
+                "HTTPS listener serves",
+                "add an HTTPS listener with tls.certificateRefs for the same hostname",
             )
 
 
@@ -162,21 +168,22 @@ def check_routes_use_tls(
 ) -> Iterator[tuple[str, str]]:
     gateways = {_namespaced_name(r.props): r.props for r in resources if r.resource_type in GATEWAYS}
     for route in (r for r in resources if r.resource_type in HTTP_ROUTES):
-        listeners = [
-            listener
+        plain = [
+            str(listener.get("name"))
             for parent in as_list(dig(route.props, "spec", "parentRefs"))
             for listener in _attached(route.props, as_map(parent), gateways)
+            if listener.get("protocol") == "HTTP"
         ]
-        plain_only = bool(listeners) and all(ls.get("protocol") == "HTTP" for ls in listeners)
-        if plain_only and not _redirects_to_https(route.props):
+        if plain and not _redirects_to_https(route.props):
             hosts = strings(dig(route.props, "spec", "hostnames"))
             yield (
                 route.urn,
                 violation(
-                    f'HTTPRoute "{_namespaced_name(route.props)}" is served only by plain-HTTP '
-                    f"listeners, for {', '.join(hosts) if hosts else 'every host (catch-all)'}",
-                    "attach it to an HTTPS listener (parentRefs[].sectionName), or make it a "
-                    "RequestRedirect to scheme https",
+                    f'HTTPRoute "{_namespaced_name(route.props)}" is served over plain HTTP '
+                    f"(listener {', '.join(plain)}) for "
+                    f"{', '.join(hosts) if hosts else 'every host (catch-all)'}",
+                    "attach it to the HTTPS listener only (parentRefs[].sectionName), or make "
+                    "it a RequestRedirect to scheme https",
                 ),
             )
 
@@ -222,7 +229,7 @@ POLICIES = [
     ),
     stack_policy(
         name="httproute-tls",
-        description="HTTPRoutes are not served by plain-HTTP listeners alone.",
+        description="HTTPRoutes are not served over plain-HTTP listeners, except redirects.",
         level=MANDATORY,
         check=check_routes_use_tls,
     ),

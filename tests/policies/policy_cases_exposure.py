@@ -67,10 +67,10 @@ INGRESSES = [
 ]  # fmt: skip
 
 GATEWAYS = [
-    violates("gateway-http-only", "gateway-tls", GATEWAY, HTTP_ONLY, expect="catch-all"),
+    violates("gateway-http-only", "gateway-tls", GATEWAY, HTTP_ONLY, expect="plain HTTP only"),
     violates("gateway-http-host-without-https", "gateway-tls", GATEWAY,
-             at(SECURE_GATEWAY, "spec.listeners.1.hostname", "api.example.com"),
-             expect="every host"),
+             at(at(SECURE_GATEWAY, "spec.listeners.0.hostname", "admin.example.com"),
+                "spec.listeners.1.hostname", "api.example.com"), expect="admin.example.com"),
     violates("gateway-https-without-certificate", "gateway-tls", GATEWAY,
              at(SECURE_GATEWAY, "spec.listeners.1.tls", {"mode": "Terminate"})),
     complies("gateway-https-for-every-http-host", "gateway-tls", GATEWAY, SECURE_GATEWAY),
@@ -85,6 +85,9 @@ GATEWAYS = [
          route("spec", {"parentRefs": [{"name": "public", "namespace": "traefik"}],
                         "rules": [{"backendRefs": [{"name": "api", "port": 80}]}]}, HTTP_ONLY),
          True, expect="catch-all"),
+    Case("route-without-section-attaches-to-http-too", "httproute-tls",
+         route("spec.parentRefs", [{"name": "public", "namespace": "traefik"}]), True,
+         expect="listener http"),
     Case("route-on-https-listener", "httproute-tls", route("spec.hostnames", ["api.example.com"]),
          False),
     Case("redirect-route-on-http-listener", "httproute-tls",

@@ -60,3 +60,9 @@ def test_the_pod_security_table_maps_every_control_to_its_policy() -> None:
     controls = re.findall(r"^\| (baseline|restricted) \| [^|]+ \|.*\| `([a-z0-9-]+)`", section, re.M)
     assert {policy for _, policy in controls} == {p.name for p in pss.POLICIES}
     assert len(controls) == 19  # 12 baseline, 7 restricted controls (v1.35 page)
+
+
+def test_the_cis_tables_name_only_policies_that_exist() -> None:
+    section = DOCS.read_text().split("\n## CIS cluster controls\n", 1)[1].split("\n## ", 1)[0]
+    named = set(re.findall(r"`((?:eks|gke|aks|ec2|rbac|ingress|gateway|httproute|service|no|images)-[a-z0-9-]+)`", section))
+    assert named and named <= {p.name for p in POLICIES}
