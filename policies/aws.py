@@ -31,11 +31,10 @@ def check_endpoint_restricted(cluster: Props, config: Config) -> Iterator[str]:
     # EKS turns the public endpoint on unless endpointPublicAccess is explicitly false.
     if vpc.get("endpointPublicAccess") is False:
         return
-    cidrs = strings(vpc.get("publicAccessCidrs"))
-    problem = (
-        range_problem("vpcConfig.publicAccessCidrs", cidrs)
-        if cidrs
-        else "the public API endpoint accepts 0.0.0.0/0 (EKS default)"
+    problem = range_problem(
+        "vpcConfig.publicAccessCidrs",
+        strings(vpc.get("publicAccessCidrs")),
+        when_empty="the public API endpoint accepts 0.0.0.0/0 (EKS default)",
     )
     if problem:
         yield violation(

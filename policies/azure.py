@@ -69,11 +69,10 @@ def check_api_server_restricted(cluster: Props, config: Config) -> Iterator[str]
     access = as_map(cluster.get("apiServerAccessProfile"))
     if access.get("enablePrivateCluster") is True:
         return
-    entries = strings(access.get("authorizedIPRanges"))
-    problem = (
-        range_problem("apiServerAccessProfile.authorizedIPRanges", entries)
-        if entries
-        else "the API server is reachable from any address"
+    problem = range_problem(
+        "apiServerAccessProfile.authorizedIPRanges",
+        strings(access.get("authorizedIPRanges")),
+        when_empty="the API server is reachable from any address",
     )
     if problem:
         yield violation(

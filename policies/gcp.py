@@ -90,7 +90,8 @@ def check_endpoint_restricted(cluster: Props, config: Config) -> Iterator[str]:
     else:
         blocks = as_list(as_map(networks).get("cidrBlocks"))
         cidrs = strings([as_map(block).get("cidrBlock") for block in blocks])
-        problem = range_problem("masterAuthorizedNetworksConfig.cidrBlocks", cidrs)
+        # Authorized networks with no blocks admit nobody from outside.
+        problem = range_problem("masterAuthorizedNetworksConfig.cidrBlocks", cidrs, when_empty=None)
     if problem:
         yield violation(
             problem,

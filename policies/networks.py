@@ -95,9 +95,11 @@ def check_ranges(entries: Iterable[str]) -> RangeCheck:
     return RangeCheck(invalid, open_networks)
 
 
-def range_problem(field: str, entries: list[str]) -> str | None:
+def range_problem(field: str, entries: list[str], *, when_empty: str | None) -> str | None:
     """The problem part of a violation for an allow-list `field` whose `entries` are open to
-    the internet or not ranges at all; None when the list is fine."""
+    the internet or not ranges at all (`when_empty` if there are none); None when it is fine."""
+    if not entries:
+        return when_empty
     check = check_ranges(entries)
     return f"{field} {describe(check)}" if check.is_open or check.invalid else None
 

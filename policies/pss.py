@@ -279,11 +279,11 @@ def check_run_as_non_root(pod: Pod, config: Config) -> Iterator[str]:
         # A non-zero runAsUser is not enough: the image may still switch to root.
         if value is False or (value is None and pod_value is not True):
             bad.append(f'container "{container_name(container)}"')
-    if bad:
-        yield violation(
-            f"{', '.join(bad)} may run as root (runAsNonRoot is not true)",
-            "set securityContext.runAsNonRoot: true on the pod (and a non-zero runAsUser)",
-        )
+    yield from _report(
+        bad,
+        "may run as root (runAsNonRoot is not true)",
+        "set securityContext.runAsNonRoot: true on the pod (and a non-zero runAsUser)",
+    )
 
 
 def check_run_as_user(pod: Pod, config: Config) -> Iterator[str]:
@@ -307,8 +307,7 @@ def check_seccomp_restricted(pod: Pod, config: Config) -> Iterator[str]:
         if "seccompProfile" not in _context(c) and not pod_set
     ]
     if bad:
-        yield violation(f"{', '.join(bad)} turn seccomp off (Unconfined)",
-                        'set seccompProfile.type to "RuntimeDefault" or "Localhost"')  # fmt: skip
+        yield from check_seccomp_baseline(pod, config)
     elif unset:
         yield violation(
             f"no seccomp profile for container(s) {_quoted(unset)}",
