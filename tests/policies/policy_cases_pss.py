@@ -22,6 +22,7 @@ from policy_testing import (
     POD_PATH,
     POD_SPEC,
     REPLICA_SET,
+    REPLICATION_CONTROLLER,
     SECURE_DEPLOYMENT,
     STATEFUL_SET,
     Case,
@@ -60,7 +61,8 @@ PRIVILEGED_SPEC = at(POD_SPEC, "containers.0.securityContext.privileged", True)
 EVERY_KIND = [
     in_namespace(f"privileged-{kind.rsplit(':', 1)[-1].lower()}", "no-privileged-containers",
                  kind, _workload(kind, PRIVILEGED_SPEC), violating=True)
-    for kind in (DEPLOYMENT, STATEFUL_SET, DAEMON_SET, REPLICA_SET, JOB, CRON_JOB, POD)
+    for kind in (DEPLOYMENT, STATEFUL_SET, DAEMON_SET, REPLICA_SET, REPLICATION_CONTROLLER, JOB,
+                 CRON_JOB, POD)
 ]  # fmt: skip
 
 NAMESPACE_DECIDES = [
@@ -101,6 +103,10 @@ BASELINE = [
     bad("privileged-init-container", "no-privileged-containers", f"{POD_PATH}.initContainers",
         [{"name": "setup", "image": "busybox:1.36", "securityContext": {"privileged": True}}],
         expect='"setup"'),
+    bad("privileged-ephemeral-container", "no-privileged-containers",
+        f"{POD_PATH}.ephemeralContainers",
+        [{"name": "debug", "image": "busybox:1.36", "securityContext": {"privileged": True}}],
+        expect='"debug"'),
     good("unprivileged", "no-privileged-containers", f"{SC}.privileged", False),
     bad("adds-sys-admin", "no-added-capabilities", f"{SC}.capabilities.add", ["SYS_ADMIN"],
         level="baseline", expect="SYS_ADMIN"),
