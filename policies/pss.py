@@ -1,9 +1,9 @@
 """Every control of the Pod Security Standards, baseline and restricted, one policy each.
 
 Rules and allowed values follow https://kubernetes.io/docs/concepts/security/pod-security-standards/
-and kubernetes/pod-security-admission `policy/check_*.go` at its v1.35 behaviour (the clusters
-run 1.35), including the user-namespace (`hostUsers: false`) relaxations and the Windows
-exemptions that the admission code applies. `pod_security.py` decides, from the namespace, which
+and kubernetes/pod-security-admission `policy/check_*.go` (read at commit 8f84a87) at their
+v1.35 behaviour, the version the clusters run: including the user-namespace (`hostUsers: false`)
+relaxations and the Windows exemptions that the admission code applies. `pod_security.py` decides, from the namespace, which
 pods a control applies to.
 """
 
