@@ -3,8 +3,8 @@
 Rules and allowed values follow https://kubernetes.io/docs/concepts/security/pod-security-standards/
 and kubernetes/pod-security-admission `policy/check_*.go` (read at commit 8f84a87) at their
 v1.35 behaviour, the version the clusters run: including the user-namespace (`hostUsers: false`)
-relaxations and the Windows exemptions that the admission code applies. `pod_security.py` decides, from the namespace, which
-pods a control applies to.
+relaxations and the Windows exemptions that the admission code applies. `pod_security.py`
+decides, from the namespace, which pods a control applies to.
 """
 
 from __future__ import annotations
