@@ -85,10 +85,10 @@ def test_production_turns_on_deletion_protection_and_pulumi_protect(dev: Plan, p
     assert not any(r.protect for r in dev.resources)
 
 
-def test_nodes_require_imdsv2_with_a_hop_limit_of_two(dev: Plan) -> None:
+def test_nodes_require_imdsv2_with_a_hop_limit_pods_cannot_cross(dev: Plan) -> None:
     template = inputs(one(dev, "aws:ec2/launchTemplate:LaunchTemplate", "main-general"))
     assert template["metadataOptions"] == {
-        "httpEndpoint": "enabled", "httpTokens": "required", "httpPutResponseHopLimit": 2,
+        "httpEndpoint": "enabled", "httpTokens": "required", "httpPutResponseHopLimit": 1,
     }
 
 

@@ -1,8 +1,10 @@
 """EKS managed node groups, one per pool, each with its own launch template.
 
-The launch template exists for two defaults EKS does not set itself: IMDSv2 only (a pod cannot
-read the node role's credentials through an SSRF with a plain GET) with a hop limit of 2 (so
-containers that need instance metadata still reach it), and an encrypted gp3 root volume.
+The launch template exists for two defaults EKS does not set itself: IMDSv2 only with a hop limit
+of 1, and an encrypted gp3 root volume. With one hop the metadata response never reaches a pod's
+network namespace, so no pod can read the node role's credentials (pods get AWS credentials from
+IRSA instead); 2 would let every pod on the node act as the node. The EKS best-practices guide and
+terraform-aws-eks (modules/eks-managed-node-group, metadata_options) use 1.
 https://docs.aws.amazon.com/eks/latest/best-practices/identity-and-access-management.html#_restrict_access_to_the_instance_profile_assigned_to_the_worker_node
 """
 
@@ -17,6 +19,8 @@ from ..args import NodePoolArgs, node_labels, node_taints
 from ..base import ClusterComponent
 from .cloud import CLOUD, eks_ami_type
 
+# One hop: the node itself, never a pod (see the module docstring).
+IMDS_HOP_LIMIT = 1
 # AL2023's root device.
 ROOT_DEVICE = "/dev/xvda"
 # The autoscaler (not Pulumi) owns the current size once the group exists.
@@ -42,7 +46,7 @@ def _launch_template(c: ClusterComponent, name: str, pool: NodePoolArgs) -> aws.
         metadata_options=aws.ec2.LaunchTemplateMetadataOptionsArgs(
             http_endpoint="enabled",
             http_tokens="required",
-            http_put_response_hop_limit=2,
+            http_put_response_hop_limit=IMDS_HOP_LIMIT,
         ),
         block_device_mappings=[
             aws.ec2.LaunchTemplateBlockDeviceMappingArgs(
