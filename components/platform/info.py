@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 import pulumi
 
+from .route_metrics import RouteMetrics
+
 
 @dataclass(frozen=True)
 class PlatformInfo:
@@ -36,3 +38,6 @@ class PlatformInfo:
     # What must be up before anything creates an Ingress (an ingress controller's admission
     # webhook, as ingress-nginx has): () when nothing is.
     ingress_ready: Sequence[pulumi.Resource] = ()
+    # How the ingress controller's metrics name a service's route traffic, for the service's
+    # alerts and dashboard (None: no controller, or one whose metrics Skyfleet does not know).
+    route_metrics: RouteMetrics | None = None

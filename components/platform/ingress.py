@@ -25,6 +25,7 @@ from .addon import AddonArgs, HelmAddon, Layout, PodSecurityLevel, helm_fullname
 from .checks import check_hostname, check_replicas
 from .config import camel
 from .info import PlatformInfo
+from .route_metrics import TRAEFIK_ROUTE_METRICS, RouteMetrics
 from .workload_shape import RESTRICTED_POD_SECURITY_CONTEXT, component_labels, pdb, resources, spread
 
 Controller = Literal["traefik", "ingress-nginx"]
@@ -84,6 +85,8 @@ class _ControllerShape:
     typed: Callable[[_Wiring], dict[str, Any]]
     defaults: Callable[[], dict[str, Any]]
     warning: str | None = None  # logged on every update while this controller is in use
+    # How its metrics name a service's route (None: not known, so services get no route alerts).
+    route_metrics: RouteMetrics | None = None
 
 
 def _traefik_typed(w: _Wiring) -> dict[str, Any]:
@@ -154,6 +157,7 @@ CONTROLLERS: Mapping[Controller, _ControllerShape] = {
         service_name=lambda release: helm_fullname(release, "traefik"),
         typed=_traefik_typed,
         defaults=_traefik_defaults,
+        route_metrics=TRAEFIK_ROUTE_METRICS,
     ),
     "ingress-nginx": _ControllerShape(
         chart_key="ingress-nginx",
@@ -209,6 +213,8 @@ class IngressController(HelmAddon):
             defaults=shape.defaults(),
             depends_on=monitoring_crds if service_monitor else (),
         )
+        # Route alerts and dashboards need the controller's metrics in Prometheus.
+        self.route_metrics = shape.route_metrics if service_monitor else None
         self.admission_ready: list[pulumi.Resource] = (
             [self.release] if shape.admission_webhook else []
         )
@@ -226,6 +232,7 @@ class IngressController(HelmAddon):
             ingress_pod_labels=dict(self.pod_labels),
             load_balancer_address=self.load_balancer_address,
             ingress_ready=tuple(self.admission_ready),
+            route_metrics=self.route_metrics,
         )
 
     def _read_address(self, service_name: str) -> pulumi.Output[str]:

@@ -44,6 +44,19 @@ _TYPED: Mapping[str, Any] = {
 }
 # Objects that must exist before the Deployment's pods can start.
 _POD_INPUTS = ("ServiceAccount", "ConfigMap", "Secret")
+# Kinds whose CRDs the monitoring release installs.
+_MONITORING_KINDS = frozenset({"ServiceMonitor", "PrometheusRule"})
+
+
+def _object_key(name: str, manifest: Mapping[str, Any], spec: ServiceSpec) -> tuple[str, str]:
+    """(key in `Microservice.objects`, Pulumi name) of a rendered object: its kind and the
+    component's name, except for a second object of a kind (the dashboard's ConfigMap), which is
+    told apart by the suffix of its Kubernetes name, so no two children share a URN."""
+    kind, object_name = manifest["kind"], manifest["metadata"]["name"]
+    if object_name == spec.name:
+        return kind, name
+    suffix = object_name.removeprefix(f"{spec.name}-")
+    return f"{kind}/{suffix}", f"{name}-{suffix}"
 
 
 def check_service(
@@ -94,7 +107,8 @@ def create_service_namespace(
 
 class Microservice(pulumi.ComponentResource):
     """A Deployment and everything around it: Service, ServiceAccount, ConfigMap, Secret, HPA,
-    PodDisruptionBudget, Ingress or HTTPRoute, NetworkPolicy and ServiceMonitor."""
+    PodDisruptionBudget, Ingress or HTTPRoute, NetworkPolicy, ServiceMonitor, and, with
+    monitoring, its alerts (PrometheusRule) and Grafana dashboard (a ConfigMap)."""
 
     def __init__(
         self,
@@ -157,10 +171,11 @@ class Microservice(pulumi.ComponentResource):
             depends_on = list(waits)
             if kind == "Deployment":
                 depends_on += [self.objects[k] for k in _POD_INPUTS if k in self.objects]
-            if kind == "ServiceMonitor":
+            if kind in _MONITORING_KINDS:
                 depends_on += list(platform.monitoring_crds)  # the CRD ships with the platform
-            self.objects[kind] = create_object(
-                name, manifest, handle.k8s_options(self, depends_on=depends_on)
+            key, resource_name = _object_key(name, manifest, spec)
+            self.objects[key] = create_object(
+                resource_name, manifest, handle.k8s_options(self, depends_on=depends_on)
             )
 
         # None with delivery "argocd": Argo CD creates them.

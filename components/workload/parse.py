@@ -146,12 +146,16 @@ def _value(tp: Any, raw: Any, problems: Problems, path: str) -> Any:
     )
 
 
-_SCALARS = {str: "a string", int: "a whole number", bool: "true or false"}
+_SCALARS = {str: "a string", int: "a whole number", float: "a number", bool: "true or false"}
 
 
 def _is_scalar(tp: Any, raw: Any) -> bool:
     # YAML's `true` is a bool and bool is an int in Python: never accept one for the other.
-    return isinstance(raw, tp) and (tp is bool or not isinstance(raw, bool))
+    if isinstance(raw, bool):
+        return tp is bool
+    if tp is float:  # `availability: 99` is as good a number as 99.0
+        return isinstance(raw, int | float)
+    return isinstance(raw, tp)
 
 
 def _union(args: tuple[Any, ...], raw: Any, problems: Problems, path: str) -> Any:

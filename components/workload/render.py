@@ -22,7 +22,7 @@ from components.security import (
     restricted_pod_security_context,
 )
 
-from . import rules
+from . import alerts, dashboard, rules
 from .spec import ServiceSpec, volume_name
 
 if TYPE_CHECKING:  # only annotations: importing the platform package pulls in every add-on
@@ -496,5 +496,11 @@ def render_service_objects(
         render_http_route(spec),
         render_network_policy(spec, platform),
         render_service_monitor(spec, platform),
+        alerts.render_prometheus_rule(
+            spec, _metadata(spec), monitoring=platform.monitoring, route_metrics=platform.route_metrics
+        ),
+        dashboard.render_dashboard_config_map(
+            spec, _metadata(spec), monitoring=platform.monitoring, route_metrics=platform.route_metrics
+        ),
     ]
     return [o for o in objects if o is not None]

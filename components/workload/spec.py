@@ -123,6 +123,17 @@ class MetricsSpec:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Slo:
+    """What the service promises on its public route; its alerts burn against these figures."""
+
+    availability: float = 99.9
+    """Percent of requests over 30 days that must not fail with a 5xx (default: 99.9, about 43
+    minutes of errors a month: the SRE workbook's usual starting point)."""
+    latency_seconds: float = 0.5
+    """The p95 latency of the route, in seconds, the service stays below (default: 0.5)."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class ServiceSpec:
     name: str
     """Service name: a DNS-1035 label; every object the service owns carries it (no default)."""
@@ -160,6 +171,9 @@ class ServiceSpec:
     """Cloud roles per cloud, bound to the ServiceAccount by workload identity (default: none)."""
     metrics: MetricsSpec | None = None
     """A ServiceMonitor so Prometheus scrapes the service (default: None)."""
+    slo: Slo = Slo()
+    """Objectives of the public route that its burn-rate and latency alerts measure (default:
+    99.9% availability, p95 below 0.5 s); without a route only the pod alerts apply."""
     callers: Sequence[str] = ()
     """Services allowed to call it: "name" (same namespace) or "namespace/name" (default: none)."""
     automount_service_account_token: bool = False

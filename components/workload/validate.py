@@ -21,7 +21,7 @@ from components.names import (
     is_dns1123_label,
 )
 
-from . import rules
+from . import alerts, rules
 from .probes import Exec, HttpGet, Probe
 from .spec import IngressSpec, Resources, Rollout, ServiceSpec, volume_name
 
@@ -51,6 +51,7 @@ def validate_spec(spec: ServiceSpec, problems: Problems) -> None:
             spec.metrics.interval,
             rules.DURATION_RULE,
         )
+    _check_slo(spec, problems)
     _check_environment(spec, problems)
     _check_cloud_access(spec, problems)
     _check_callers(spec, problems)
@@ -318,6 +319,26 @@ def _check_rollout(rollout: Rollout, problems: Problems) -> None:
             None,
             "maxUnavailable and maxSurge cannot both be 0: the rollout could never start",
         )
+
+
+def _check_slo(spec: ServiceSpec, problems: Problems) -> None:
+    availability, latency = spec.slo.availability, spec.slo.latency_seconds
+    # The fastest burn-rate alert fires at 14.4 times the error budget (alerts.py); with a budget
+    # above 1/14.4 of all requests it would need more than every request to fail.
+    floor = 100 * (1 - 1 / alerts.FAST_BURN)
+    problems.check(
+        isinstance(availability, int | float) and math.isfinite(availability) and floor < availability < 100,
+        "slo.availability",
+        availability,
+        f"must be a percentage above {floor:.2f} and below 100 (a lower objective leaves the "
+        f"{alerts.FAST_BURN}x burn-rate alert nothing to fire on)",
+    )
+    problems.check(
+        isinstance(latency, int | float) and math.isfinite(latency) and 0 < latency <= 60,
+        "slo.latencySeconds",
+        latency,
+        "must be a number of seconds above 0 and at most 60",
+    )
 
 
 def _check_ingress(spec: ServiceSpec, ingress: IngressSpec, problems: Problems) -> None:

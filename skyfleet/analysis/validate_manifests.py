@@ -84,6 +84,39 @@ _SERVICE_MONITOR = _resource(
         },
     }
 )
+# From prometheus-operator's monitoring.coreos.com_prometheusrules.yaml (the fields Skyfleet sets).
+_PROMETHEUS_RULE = _resource(
+    {
+        "type": "object",
+        "properties": {
+            "groups": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["name"],
+                    "properties": {
+                        "name": {"type": "string", "minLength": 1},
+                        "rules": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["expr"],
+                                "properties": {
+                                    "alert": {"type": "string"},
+                                    "record": {"type": "string"},
+                                    "expr": {"type": ["string", "integer"]},
+                                    "for": {"type": "string", "pattern": _PROMETHEUS_DURATION},
+                                    "labels": _STRINGS,
+                                    "annotations": _STRINGS,
+                                },
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    }
+)
 # From gateway-api's gateway.networking.k8s.io_httproutes.yaml (standard channel, v1).
 _HTTP_ROUTE = _resource(
     {
@@ -154,6 +187,9 @@ class CustomKind:
 CUSTOM_RESOURCES: Mapping[tuple[str, str], CustomKind] = {
     ("monitoring.coreos.com/v1", "ServiceMonitor"): CustomKind(
         _SERVICE_MONITOR, "partial: minimal schema (required fields, types); unknown fields allowed"
+    ),
+    ("monitoring.coreos.com/v1", "PrometheusRule"): CustomKind(
+        _PROMETHEUS_RULE, "partial: minimal schema (required fields, types); unknown fields allowed"
     ),
     ("gateway.networking.k8s.io/v1", "HTTPRoute"): CustomKind(
         _HTTP_ROUTE, "partial: minimal schema (required fields, types); unknown fields allowed"

@@ -39,7 +39,7 @@ RELEASE = "kubernetes:helm.sh/v3:Release"
 # What a service renders besides what Pulumi keeps (the workloads of stacks/workloads.yaml).
 ARGO_KINDS = {
     "ConfigMap", "Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget",
-    "Ingress", "NetworkPolicy", "ServiceMonitor",
+    "Ingress", "NetworkPolicy", "ServiceMonitor", "PrometheusRule",
 }
 
 Config = dict[str, Any]

@@ -7,8 +7,9 @@ The waits allowed between add-ons, each because the later one needs something th
 - a release that renders a ServiceMonitor (ingress controller, cert-manager, Argo CD) after the
   monitoring release, which ships the ServiceMonitor CRD (components/platform/__init__.py);
 - the monitoring release after Grafana's admin Secret, which it reads by name.
-A service waits for an add-on only if it uses it: its ServiceMonitor for the monitoring release
-(only with `metrics`); never for Argo CD, cluster-autoscaler or another service.
+A service waits for an add-on only if it uses it: its PrometheusRule (every service has alerts)
+and its ServiceMonitor (only with `metrics`) for the monitoring release, which ships their CRDs,
+and nothing else of it; never for Argo CD, cluster-autoscaler or another service.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ CRD_KINDS_AFTER_RELEASE = {
 }
 # Add-ons a service uses, by what its spec asks for.
 USES: dict[str, Callable[[ServiceSpec], bool]] = {
-    MONITORING: lambda spec: spec.metrics is not None,
+    MONITORING: lambda spec: True,  # its alerts: a PrometheusRule
     "IngressController": lambda spec: spec.ingress is not None,
     "CertManager": lambda spec: spec.ingress is not None,
     "MetricsServer": lambda spec: spec.autoscaling is not None,
@@ -151,22 +152,14 @@ def test_a_service_waits_only_for_addons_it_uses(plans, graphs, stack):
 
 
 @pytest.mark.parametrize("stack", DEV_STACKS)
-def test_a_service_without_metrics_does_not_wait_for_monitoring(plans, graphs, stack):
-    plan, graph = plans[stack], graphs[stack]
-    monitoring = _members(graph, addon_components(plan)[MONITORING])
-    without = {name: c for name, c in services(plan).items() if SPECS[name].metrics is None}
-    assert without, "stacks/workloads.yaml has no service without metrics to check"
-    for name, component in without.items():
-        assert not graph.closure(component["urn"]) & monitoring, name
-
-
-@pytest.mark.parametrize("stack", DEV_STACKS)
-def test_only_a_services_service_monitor_waits_for_monitoring(plans, graphs, stack):
+def test_only_a_services_monitoring_objects_wait_for_monitoring(plans, graphs, stack):
     plan, graph = plans[stack], graphs[stack]
     monitoring = _members(graph, addon_components(plan)[MONITORING])
     for name, component in services(plan).items():
         waiting = {graph.resources[m]["type"] for m in _members(graph, component) if graph.closure(m) & monitoring}
-        expected = {"kubernetes:monitoring.coreos.com/v1:ServiceMonitor"} if SPECS[name].metrics else set()
+        expected = {"kubernetes:monitoring.coreos.com/v1:PrometheusRule"}
+        if SPECS[name].metrics:
+            expected.add("kubernetes:monitoring.coreos.com/v1:ServiceMonitor")
         assert waiting == expected, name
 
 

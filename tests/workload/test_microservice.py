@@ -94,6 +94,7 @@ def test_kubernetes_names_are_explicit_without_an_auto_name_suffix():
         "Deployment",
         "NetworkPolicy",
         "PodDisruptionBudget",
+        "PrometheusRule",
         "Service",
         "ServiceAccount",
         "ServiceMonitor",
@@ -144,9 +145,12 @@ def test_the_checksum_annotation_is_deliberately_not_secret():
 def test_the_deployment_waits_for_its_service_account_config_and_secret():
     plan = _run(service(config={"LOG_LEVEL": "info"}, secrets={"DB_PASSWORD": "dbKey"}))
     needed = {
-        _one(plan, f"kubernetes:core/v1:{kind}").urn
+        x.urn
         for kind in ("ServiceAccount", "ConfigMap", "Secret")
+        for x in plan.by_type(f"kubernetes:core/v1:{kind}")
+        if x.state["metadata"]["name"] == "api"  # not the dashboard's ConfigMap
     }
+    assert len(needed) == 3
     assert needed <= set(_one(plan, DEPLOYMENT).dependencies)
 
 
@@ -267,7 +271,8 @@ def test_argocd_delivery_creates_the_service_account_and_secret_and_keeps_the_re
     assert created == ["Secret", "ServiceAccount"]
     assert plan.by_type("random:index/randomPassword:RandomPassword") == []  # no checksum key
     assert sorted(m["kind"] for m in built.git_objects) == [
-        "ConfigMap", "Deployment", "NetworkPolicy", "PodDisruptionBudget", "Service", "ServiceMonitor",
+        "ConfigMap", "ConfigMap", "Deployment", "NetworkPolicy", "PodDisruptionBudget", "PrometheusRule",
+        "Service", "ServiceMonitor",
     ]
     assert built.deployment is None and built.service is None
     # The pod label of the cloud identity is plain, so it goes to Git with the Deployment.

@@ -93,7 +93,7 @@ def test_the_service_account_token_is_mounted_when_asked():
 
 def test_every_object_is_named_after_the_service_in_its_namespace():
     assert {(o["metadata"]["name"], o["metadata"]["namespace"]) for o in _all()} == {
-        ("api", "apps")
+        ("api", "apps"), ("api-dashboard", "apps")
     }
 
 
