@@ -18,7 +18,7 @@ from .define import (
     violation,
 )
 from .networks import range_problem
-from .props import Props, as_map, number, one_or_many, present, strings
+from .props import Props, as_list, as_map, number, one_or_many, present, strings
 
 EKS_CLUSTER = "aws:eks/cluster:Cluster"
 LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
@@ -98,6 +98,18 @@ def check_imds_hop_limit(template: Props, config: Config) -> Iterator[str]:
         )
 
 
+def check_no_public_ip(template: Props, config: Config) -> Iterator[str]:
+    # Launch templates spell the flag as a string ("true"), instances as a bool.
+    interfaces = [as_map(i) for i in as_list(template.get("networkInterfaces"))]
+    flags = [template.get("associatePublicIpAddress")]
+    flags += [interface.get("associatePublicIpAddress") for interface in interfaces]
+    if any(flag is True or str(flag).lower() == "true" for flag in flags):
+        yield violation(
+            "nodes get a public IP address, whatever subnet they run in",
+            "remove associatePublicIpAddress (egress through the VPC's NAT gateways)",
+        )
+
+
 def check_standard_support(cluster: Props, config: Config) -> Iterator[str]:
     # EKS enrols clusters in EXTENDED support unless upgradePolicy says otherwise.
     support = as_map(cluster.get("upgradePolicy")).get("supportType") or "EXTENDED"
@@ -152,6 +164,13 @@ POLICIES = [
         level=MANDATORY,
         targets=each_whole(LAUNCH_TEMPLATE, EC2_INSTANCE),
         check=check_imds_hop_limit,
+    ),
+    resource_policy(
+        name="ec2-no-public-ip",
+        description="Node launch templates and instances ask for no public IP address.",
+        level=MANDATORY,
+        targets=each_whole(LAUNCH_TEMPLATE, EC2_INSTANCE),
+        check=check_no_public_ip,
     ),
     resource_policy(
         name="eks-standard-support",

@@ -75,3 +75,9 @@ def test_the_load_balancer_exemption_names_the_ingress_controller_component() ->
     # The pack cannot import the project (it is published on its own), so the type token is
     # written twice; this keeps the two in step.
     assert INGRESS_CONTROLLER_TYPE == IngressController.TYPE
+
+
+def test_docs_and_readme_state_the_number_of_policies() -> None:
+    readme = DOCS.parents[1] / "README.md"
+    assert f"with {len(POLICIES)} policies" in DOCS.read_text()
+    assert f"pack with {len(POLICIES)} policies" in readme.read_text()
