@@ -8,7 +8,8 @@ namespace that declares `privileged` (the advisory `namespace-pod-security` repo
 namespace instead). A namespace that the stack does not declare, or declares without the
 label, is held to `baseline`: the managed clouds admit anything there (their admission default
 is privileged), so the pack is the only guard, and baseline is the set of known privilege
-escalations.
+escalations. A stricter `warn` or `audit` label makes the advisory `pod-security-warn` report
+what admission would only warn about.
 
 Source of every control: https://kubernetes.io/docs/concepts/security/pod-security-standards/
 and its implementation, kubernetes/pod-security-admission `policy/check_*.go` (v1.35 rules).
@@ -17,17 +18,19 @@ and its implementation, kubernetes/pod-security-admission `policy/check_*.go` (v
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pulumi_policy import PolicyResource, StackValidationPolicy
 from pulumi_policy.proxy import UnknownValueError
 
-from .define import MANDATORY, Config, Setting, stack_policy, violation
+from .define import ADVISORY, MANDATORY, Config, Setting, stack_policy, violation
 from .pods import pod_parts
 from .props import Props, as_map, dig
 
 NAMESPACE = "kubernetes:core/v1:Namespace"
 ENFORCE_LABEL = "pod-security.kubernetes.io/enforce"
+# Modes in which admission admits a violating pod but reports it (warning, audit event).
+REPORT_LABELS = ("pod-security.kubernetes.io/warn", "pod-security.kubernetes.io/audit")
 PRIVILEGED, BASELINE, RESTRICTED = "privileged", "baseline", "restricted"
 _RANK = {PRIVILEGED: 0, BASELINE: 1, RESTRICTED: 2}
 UNDECLARED_LEVEL = BASELINE
@@ -44,6 +47,8 @@ class Pod:
     level: str
     metadata: Props
     spec: Props
+    warn_level: str | None = None
+    """The stricter level the namespace warns or audits at, when it is stricter than `level`."""
 
     @property
     def windows(self) -> bool:
@@ -66,19 +71,29 @@ def _level(value: object) -> str:
     return value if isinstance(value, str) and value in _RANK else RESTRICTED
 
 
-def namespace_levels(resources: Sequence[PolicyResource]) -> dict[str, str]:
-    """The enforced level of every namespace the stack declares with an enforce label."""
-    levels: dict[str, str] = {}
+def _stricter(levels: Sequence[str]) -> str | None:
+    return max(levels, key=_RANK.__getitem__) if levels else None
+
+
+def namespace_levels(resources: Sequence[PolicyResource]) -> dict[str, tuple[str, str | None]]:
+    """For every namespace the stack declares with Pod Security labels: the level it enforces
+    and the stricter level it warns or audits at (None if no stricter one)."""
+    levels: dict[str, tuple[str, str | None]] = {}
     for resource in resources:
         if resource.resource_type != NAMESPACE:
             continue
         try:
             name = dig(resource.props, "metadata", "name")
-            label = dig(resource.props, "metadata", "labels", ENFORCE_LABEL)
+            labels = as_map(dig(resource.props, "metadata", "labels"))
+            enforce = labels.get(ENFORCE_LABEL)
+            reported = [_level(labels[key]) for key in REPORT_LABELS if labels.get(key) is not None]
         except UnknownValueError:
             continue
-        if isinstance(name, str) and label is not None:
-            levels[name] = _level(label)
+        if not isinstance(name, str) or (enforce is None and not reported):
+            continue
+        level = _level(enforce) if enforce is not None else UNDECLARED_LEVEL
+        warn = _stricter(reported)
+        levels[name] = (level, warn if warn and _RANK[warn] > _RANK[level] else None)
     return levels
 
 
@@ -107,47 +122,82 @@ def pods(resources: Sequence[PolicyResource]) -> Iterator[tuple[PolicyResource, 
         except UnknownValueError:
             name = resource.name  # auto-named: the name is only known after apply
         kind = resource.resource_type.rsplit(":", 1)[-1]
-        level = levels.get(namespace, UNDECLARED_LEVEL)
-        yield resource, Pod(kind, str(name), namespace, level, metadata, spec)
+        level, warn = levels.get(namespace, (UNDECLARED_LEVEL, None))
+        yield resource, Pod(kind, str(name), namespace, level, metadata, spec, warn)
 
 
-def pod_security_policy(
-    *,
-    name: str,
-    description: str,
-    control_level: str,
-    check: PodCheck,
-    settings: Sequence[Setting] = (),
-    overridden_in_restricted: bool = False,
-) -> StackValidationPolicy:
-    """A mandatory policy for one PSS control of `control_level`.
+@dataclass(frozen=True)
+class Control:
+    """One Pod Security Standards control: the level it belongs to and its check."""
 
-    `overridden_in_restricted`: a restricted control replaces this baseline one in restricted
-    namespaces (as Pod Security Admission's OverrideCheckIDs do), so a pod is not reported
-    twice for the same field.
-    """
+    name: str
+    description: str
+    level: str
+    check: PodCheck
+    settings: Sequence[Setting] = ()
+    overridden_in_restricted: bool = False
+    """A restricted control replaces this baseline one in restricted namespaces (as Pod
+    Security Admission's OverrideCheckIDs do), so a pod is not reported twice for one field."""
+
+    def applies_at(self, level: str) -> bool:
+        if self.overridden_in_restricted and level == RESTRICTED:
+            return False
+        return _RANK[level] >= _RANK[self.level]
+
+    def findings(self, pod: Pod, config: Config) -> list[str]:
+        try:
+            return list(self.check(pod, config))
+        except UnknownValueError as exc:
+            # A mandatory control must not pass on a value nobody has seen yet.
+            return [
+                violation(
+                    f"a field this control reads is only known after apply ({exc.message})",
+                    "set it to a literal value in the program so the preview can check it",
+                )
+            ]
+
+    def policy(self) -> StackValidationPolicy:
+        """The mandatory policy enforcing this control where the namespace enforces it."""
+
+        def validate(
+            resources: Sequence[PolicyResource], config: Config
+        ) -> Iterator[tuple[str, str]]:
+            for resource, pod in pods(resources):
+                if self.applies_at(pod.level):
+                    for message in self.findings(pod, config):
+                        yield resource.urn, f"{pod.label()}: {message}"
+
+        return stack_policy(
+            name=self.name,
+            description=self.description,
+            level=MANDATORY,
+            check=validate,
+            settings=self.settings,
+        )
+
+
+def warn_policy(controls: Sequence[Control]) -> StackValidationPolicy:
+    """The advisory policy for the controls a namespace warns or audits at but does not enforce."""
 
     def validate(resources: Sequence[PolicyResource], config: Config) -> Iterator[tuple[str, str]]:
         for resource, pod in pods(resources):
-            if _RANK[pod.level] < _RANK[control_level]:
+            if pod.warn_level is None:
                 continue
-            if overridden_in_restricted and pod.level == RESTRICTED:
-                continue
-            try:
-                messages = list(check(pod, config))
-            except UnknownValueError as exc:
-                # A mandatory control must not pass on a value nobody has seen yet.
-                messages = [
-                    violation(
-                        f"a field this control reads is only known after apply ({exc.message})",
-                        "set it to a literal value in the program so the preview can check it",
-                    )
-                ]
-            for message in messages:
-                yield resource.urn, f"{pod.label()}: {message}"
+            at_warn = replace(pod, level=pod.warn_level)
+            for control in controls:
+                if control.applies_at(pod.warn_level) and not control.applies_at(pod.level):
+                    defaults = {s.name: s.default for s in control.settings}
+                    for message in control.findings(at_warn, defaults):
+                        yield (
+                            resource.urn,
+                            f"{pod.label()}, warns at {pod.warn_level}: [{control.name}] {message}",
+                        )
 
     return stack_policy(
-        name=name, description=description, level=MANDATORY, check=validate, settings=settings
+        name="pod-security-warn",
+        description="Pods meet the stricter level their namespace warns or audits at.",
+        level=ADVISORY,
+        check=validate,
     )
 
 

@@ -10,7 +10,6 @@ decides, from the namespace, which pods a control applies to.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
 
 from pulumi_policy import Policy
 
@@ -18,11 +17,11 @@ from .define import Config, list_setting, violation
 from .pod_security import (
     BASELINE,
     RESTRICTED,
+    Control,
     Pod,
-    PodCheck,
     annotation,
     annotation_keys,
-    pod_security_policy,
+    warn_policy,
 )
 from .pods import container_name, containers
 from .props import Props, as_list, as_map, dig, number, strings
@@ -333,54 +332,49 @@ def check_restricted_capabilities(pod: Pod, config: Config) -> Iterator[str]:
             )
 
 
-def _control(level: str, name: str, description: str, check: PodCheck, **kw: Any) -> Policy:
-    return pod_security_policy(
-        name=name, description=description, control_level=level, check=check, **kw
-    )
+CAPABILITIES_SETTING = list_setting(
+    "allowedCapabilities", BASELINE_CAPABILITIES, "Linux capabilities containers may add (baseline)."
+)
 
-
-POLICIES: list[Policy] = [
-    _control(BASELINE, "no-host-process", "Pods run no Windows HostProcess containers.",
-             check_host_process),
-    _control(BASELINE, "no-host-namespaces",
-             "Pods do not share the node's network, PID or IPC namespace.", check_host_namespaces),
-    _control(BASELINE, "no-privileged-containers", "No container runs privileged.",
-             check_privileged),
-    _control(BASELINE, "no-added-capabilities",
-             "Containers add no Linux capabilities beyond the baseline default set.",
-             check_baseline_capabilities, overridden_in_restricted=True,
-             settings=[list_setting("allowedCapabilities", BASELINE_CAPABILITIES,
-                                    "Linux capabilities containers may add (baseline).")]),
-    _control(BASELINE, "no-host-path-volumes",
-             "Pods do not mount directories of the node (hostPath).", check_host_path,
-             overridden_in_restricted=True),
-    _control(BASELINE, "no-host-ports", "Containers bind no host ports.", check_host_ports),
-    _control(BASELINE, "no-host-probes",
-             "Probes and lifecycle hooks target the pod itself, not another host.",
-             check_host_probes),
-    _control(BASELINE, "apparmor-not-overridden",
-             "Pods keep the runtime's AppArmor profile (or a Localhost one).", check_apparmor),
-    _control(BASELINE, "selinux-options-restricted",
-             "Pods set no custom SELinux user, role or type.", check_selinux),
-    _control(BASELINE, "proc-mount-default", "Containers keep the default masked /proc.",
-             check_proc_mount),
-    _control(BASELINE, "seccomp-not-unconfined", "Pods do not turn seccomp off.",
-             check_seccomp_baseline, overridden_in_restricted=True),
-    _control(BASELINE, "safe-sysctls", "Pods set only the safe, namespaced sysctls.",
-             check_sysctls),
-    _control(RESTRICTED, "restricted-volume-types",
-             "Pods use only the volume types the restricted profile allows.", check_volume_types),
-    _control(RESTRICTED, "no-privilege-escalation",
-             "Containers forbid privilege escalation (setuid binaries).",
-             check_privilege_escalation),
-    _control(RESTRICTED, "run-as-non-root", "Containers must run as a non-root user.",
-             check_run_as_non_root),
-    _control(RESTRICTED, "run-as-non-zero-user", "No container sets runAsUser 0.",
-             check_run_as_user),
-    _control(RESTRICTED, "seccomp-profile-required",
-             "Pods run with the RuntimeDefault or a Localhost seccomp profile.",
-             check_seccomp_restricted),
-    _control(RESTRICTED, "capabilities-drop-all",
-             "Containers drop all Linux capabilities and add back at most NET_BIND_SERVICE.",
-             check_restricted_capabilities),
+B, R = BASELINE, RESTRICTED
+CONTROLS: list[Control] = [
+    Control("no-host-process", "Pods run no Windows HostProcess containers.", B,
+            check_host_process),
+    Control("no-host-namespaces", "Pods do not share the node's network, PID or IPC namespace.", B,
+            check_host_namespaces),
+    Control("no-privileged-containers", "No container runs privileged.", B, check_privileged),
+    Control("no-added-capabilities",
+            "Containers add no Linux capabilities beyond the baseline default set.", B,
+            check_baseline_capabilities, [CAPABILITIES_SETTING], overridden_in_restricted=True),
+    Control("no-host-path-volumes", "Pods do not mount directories of the node (hostPath).", B,
+            check_host_path, overridden_in_restricted=True),
+    Control("no-host-ports", "Containers bind no host ports.", B, check_host_ports),
+    Control("no-host-probes", "Probes and lifecycle hooks target the pod itself, not another host.",
+            B, check_host_probes),
+    Control("apparmor-not-overridden",
+            "Pods keep the runtime's AppArmor profile (or a Localhost one).", B, check_apparmor),
+    Control("selinux-options-restricted", "Pods set no custom SELinux user, role or type.", B,
+            check_selinux),
+    Control("proc-mount-default", "Containers keep the default masked /proc.", B,
+            check_proc_mount),
+    Control("seccomp-not-unconfined", "Pods do not turn seccomp off.", B, check_seccomp_baseline,
+            overridden_in_restricted=True),
+    Control("safe-sysctls", "Pods set only the safe, namespaced sysctls.", B, check_sysctls),
+    Control("restricted-volume-types",
+            "Pods use only the volume types the restricted profile allows.", R,
+            check_volume_types),
+    Control("no-privilege-escalation", "Containers forbid privilege escalation (setuid binaries).",
+            R, check_privilege_escalation),
+    Control("run-as-non-root", "Containers must run as a non-root user.", R,
+            check_run_as_non_root),
+    Control("run-as-non-zero-user", "No container sets runAsUser 0.", R, check_run_as_user),
+    Control("seccomp-profile-required",
+            "Pods run with the RuntimeDefault or a Localhost seccomp profile.", R,
+            check_seccomp_restricted),
+    Control("capabilities-drop-all",
+            "Containers drop all Linux capabilities and add back at most NET_BIND_SERVICE.", R,
+            check_restricted_capabilities),
 ]  # fmt: skip
+
+POLICIES: list[Policy] = [control.policy() for control in CONTROLS]
+WARN_POLICIES: list[Policy] = [warn_policy(CONTROLS)]

@@ -11,6 +11,7 @@ PACK_DESCRIPTION = "Skyfleet guardrails for Kubernetes workloads and EKS, GKE an
 
 POLICIES: list[Policy] = [
     *pss.POLICIES,
+    *pss.WARN_POLICIES,
     *kubernetes.POLICIES,
     *exposure.POLICIES,
     *rbac.POLICIES,

@@ -205,4 +205,23 @@ RESTRICTED = [
          ["NET_BIND_SERVICE"]),
 ]  # fmt: skip
 
-CASES = [*EVERY_KIND, *NAMESPACE_DECIDES, *BASELINE, *RESTRICTED]
+WARN_LABEL = "pod-security.kubernetes.io/warn"
+def warning_namespace(enforce: str, warn: str) -> dict[str, Any]:
+    ns = namespace(enforce)
+    ns["inputs"]["metadata"]["labels"][WARN_LABEL] = warn
+    return ns
+
+
+NO_RUN_AS_NON_ROOT = at(D, f"{POD_SC}.runAsNonRoot", DELETE)
+WARNINGS = [
+    Case("baseline-namespace-warns-restricted", "pod-security-warn",
+         [warning_namespace("baseline", "restricted"), resource(DEPLOYMENT, NO_RUN_AS_NON_ROOT)],
+         True, expect="[run-as-non-root]"),
+    Case("warned-pod-meets-restricted", "pod-security-warn",
+         [warning_namespace("baseline", "restricted"), resource(DEPLOYMENT, D)], False),
+    Case("enforced-level-is-not-warned-twice", "pod-security-warn",
+         [warning_namespace("restricted", "restricted"), resource(DEPLOYMENT, NO_RUN_AS_NON_ROOT)],
+         False),
+]  # fmt: skip
+
+CASES = [*EVERY_KIND, *NAMESPACE_DECIDES, *BASELINE, *RESTRICTED, *WARNINGS]
