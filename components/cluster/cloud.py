@@ -188,6 +188,13 @@ class CloudSpec:
     """Whether clusters name a project (`project` is refused elsewhere)."""
     existing_subnets: SubnetIds | None = None
     """The rule for `network.existingSubnetIds` (None: the cloud takes no existing subnets)."""
+    cluster_type: str | None = None
+    """The provider resource that is the cluster itself (None: Skyfleet creates none)."""
+    create_only: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Per resource type, the inputs whose change makes the provider replace the resource (its
+    schema's "Changing this forces a new resource"), for `skyfleet diff`'s replacement check."""
+    parity_allowances: tuple[tuple[str, str, str], ...] = ()
+    """(kind, field path, why) of the workload fields that legitimately differ on this cloud."""
 
     @property
     def needs_cloud_credentials(self) -> bool:

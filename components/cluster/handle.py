@@ -54,10 +54,11 @@ class NodeAutoscalerSupport:
     """What cluster-autoscaler needs where the cloud does not autoscale nodes itself (EKS)."""
 
     cluster_name: pulumi.Input[str]
-    region: str
     namespace: str
     service_account: str
     service_account_annotations: Mapping[str, pulumi.Input[str]]
+    # The cloud's own cluster-autoscaler chart values (AWS: the region to call).
+    chart_values: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
 
 
 class ClusterFacts(Protocol):

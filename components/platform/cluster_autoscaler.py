@@ -85,7 +85,7 @@ class ClusterAutoscaler(HelmAddon):
             "cloudProvider": handle.profile.cluster_autoscaler_provider,
             # Node groups tagged k8s.io/cluster-autoscaler/<name> are found without listing them.
             "autoDiscovery": {"clusterName": support.cluster_name},
-            "awsRegion": support.region,
+            **support.chart_values,
             "rbac": {
                 "serviceAccount": {
                     "create": True,

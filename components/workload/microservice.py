@@ -10,13 +10,14 @@ and holds the rest, rendered by the same builders, in `git_objects` for `skyflee
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 import pulumi_kubernetes as k8s
 import pulumi_random as random
 
 from components.cluster.handle import ClusterHandle, IdentityBinding, IdentityRequest
+from components.delivery import Delivery
 from components.errors import Problems
 
 from . import render
@@ -27,7 +28,6 @@ if TYPE_CHECKING:  # only annotations: importing the platform package pulls in e
     from components.platform.info import PlatformInfo
 
 TYPE = "skyfleet:workload:Microservice"
-Delivery = Literal["pulumi", "argocd"]
 
 # The typed resource for each kind a service renders; any other kind is a CustomResource.
 _TYPED: Mapping[str, Any] = {

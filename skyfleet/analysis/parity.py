@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from components.cluster.clouds import SPECS
 from components.workload.render import CHECKSUM_ANNOTATION, WORKLOAD_LABEL, WORKLOAD_NAMESPACE_LABEL
 
 Target = tuple[str, str]  # (stack, cluster)
@@ -36,26 +37,8 @@ class Allowed:
 
 
 ALLOWED_DIFFERENCES: tuple[Allowed, ...] = (
-    Allowed(
-        "ServiceAccount",
-        "metadata.annotations[eks.amazonaws.com/role-arn]",
-        "EKS workload identity: each cluster federates to its own IAM role",
-    ),
-    Allowed(
-        "ServiceAccount",
-        "metadata.annotations[iam.gke.io/gcp-service-account]",
-        "GKE workload identity: each cluster federates to its own Google service account",
-    ),
-    Allowed(
-        "ServiceAccount",
-        "metadata.annotations[azure.workload.identity/client-id]",
-        "AKS workload identity: each cluster federates to its own managed identity",
-    ),
-    Allowed(
-        "Deployment",
-        "spec.template.metadata.labels[azure.workload.identity/use]",
-        "AKS' workload identity webhook only injects credentials into pods with this label",
-    ),
+    # What each cloud's identity binding adds (its components/cluster/<cloud>/cloud.py says).
+    *(Allowed(*allowance) for spec in SPECS.values() for allowance in spec.parity_allowances),
     Allowed(
         "Deployment",
         f"spec.template.metadata.annotations[{CHECKSUM_ANNOTATION}]",

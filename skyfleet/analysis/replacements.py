@@ -24,34 +24,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from components.cluster.clouds import SPECS
+
 K8S_PROVIDER = "pulumi:providers:kubernetes"
-CLUSTER_TYPES = frozenset(
-    {
-        "aws:eks/cluster:Cluster",
-        "gcp:container/cluster:Cluster",
-        "azure-native:containerservice:ManagedCluster",
-    }
-)
-# Create-only inputs of the resources that hold a cluster or its data.
+# Each cloud declares, in its components/cluster/<cloud>/cloud.py, the resource that is its cluster
+# and the create-only inputs of the resources that hold a cluster or its data.
+CLUSTER_TYPES = frozenset(spec.cluster_type for spec in SPECS.values() if spec.cluster_type)
 CREATE_ONLY: Mapping[str, tuple[str, ...]] = {
-    "aws:eks/cluster:Cluster": ("name", "roleArn", "vpcConfig.subnetIds", "kubernetesNetworkConfig",
-                                "outpostConfig", "bootstrapSelfManagedAddons"),
-    "aws:eks/nodeGroup:NodeGroup": ("clusterName", "nodeGroupName", "subnetIds", "amiType",
-                                    "capacityType", "diskSize", "instanceTypes", "nodeRoleArn"),
-    "aws:ec2/vpc:Vpc": ("cidrBlock",),
-    "aws:ec2/subnet:Subnet": ("vpcId", "cidrBlock", "availabilityZone"),
-    "aws:kms/key:Key": ("customerMasterKeySpec", "keyUsage"),
-    "gcp:container/cluster:Cluster": ("name", "location", "project", "network", "subnetwork",
-                                      "ipAllocationPolicy", "privateClusterConfig.masterIpv4CidrBlock"),
-    "gcp:container/nodePool:NodePool": ("name", "cluster", "location", "nodeConfig.machineType",
-                                        "nodeConfig.diskSizeGb", "nodeConfig.spot"),
-    "gcp:compute/network:Network": ("name", "project", "autoCreateSubnetworks"),
-    "gcp:compute/subnetwork:Subnetwork": ("name", "network", "region"),
-    "azure-native:containerservice:ManagedCluster": ("resourceName", "resourceGroupName", "location",
-                                                    "dnsPrefix", "networkProfile.networkPlugin"),
-    "azure-native:containerservice:AgentPool": ("agentPoolName", "resourceName", "vmSize", "osType"),
-    "azure-native:resources:ResourceGroup": ("resourceGroupName", "location"),
-    "azure-native:network:VirtualNetwork": ("virtualNetworkName", "resourceGroupName", "location"),
+    type_: inputs for spec in SPECS.values() for type_, inputs in spec.create_only.items()
 }
 # Kubernetes fields the API server refuses to change in place.
 K8S_IMMUTABLE: Mapping[str, tuple[str, ...]] = {

@@ -29,7 +29,8 @@ from skyfleet.preview.runner import run_stack
 from skyfleet.preview.writers import dump_yaml
 
 if TYPE_CHECKING:
-    from components.fleet import Fleet, GitOpsArgs
+    from components.delivery import GitOpsArgs
+    from components.fleet import Fleet
 
 _PLAIN = (str, int, float, bool, type(None))
 

@@ -13,14 +13,15 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 import yaml
 from pulumi.runtime import config as runtime_config
 
+from components.delivery import GitOpsArgs, check_delivery
 from components.errors import Problem, Problems
-from components.fleet import FleetArgs, GitOpsArgs, check_delivery, check_version_skew
+from components.fleet import FleetArgs, check_version_skew
 
 if TYPE_CHECKING:
     from components.cluster.args import ClusterArgs
@@ -29,7 +30,6 @@ if TYPE_CHECKING:
 
 NAMESPACE = "skyfleet"
 WORKLOADS_FILE = Path("stacks") / "workloads.yaml"
-Delivery = Literal["pulumi", "argocd"]
 # Keys of other namespaces belong to providers (aws:region, gcp:project, ...): left to them.
 KNOWN_KEYS = ("environment", "clusters", "platform", "delivery", "gitops", "secrets", "policyConfig")
 # What a problem shows instead of a value that came from a secret config key.
@@ -129,7 +129,6 @@ def read_settings(stack: str | None = None, project_dir: Path = Path()) -> Stack
         clusters=clusters,
         platform=platform,
         services=tuple(services),
-        production=production,
         delivery=delivery,
         gitops=gitops,
     )

@@ -18,6 +18,10 @@ ADMIN_GROUP = "0b1f6a2e-6f35-4c1a-9d2f-0a9d6e2b7c11"
 DNS_ZONE_CONTRIBUTOR = "befefa01-2a29-4197-83a8-272ff33ce314"
 
 
+def cluster(plan: Plan) -> dict:
+    return inputs(one(plan, CLUSTER, "main"))
+
+
 @pytest.fixture(scope="module")
 def dev() -> Plan:
     return preview(cluster_args("azure", node_pools=dev_pools(), admins=(ADMIN_GROUP,)),
@@ -27,10 +31,6 @@ def dev() -> Plan:
 @pytest.fixture(scope="module")
 def prod() -> Plan:
     return preview(prod_args("azure"))
-
-
-def cluster(plan: Plan) -> dict:
-    return inputs(one(plan, CLUSTER, "main"))
 
 
 def test_local_accounts_are_disabled_in_favour_of_entra_id_and_azure_rbac(dev: Plan) -> None:

@@ -69,10 +69,10 @@ def fake_handle(
     if node_autoscaler and cloud == "aws":
         support = NodeAutoscalerSupport(
             cluster_name="main",
-            region="us-east-1",
             namespace="kube-system",
             service_account="cluster-autoscaler",
             service_account_annotations={"eks.amazonaws.com/role-arn": AUTOSCALER_ROLE},
+            chart_values={"awsRegion": "us-east-1"},
         )
     return ClusterHandle(
         name="main",

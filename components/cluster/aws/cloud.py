@@ -150,4 +150,18 @@ CLOUD = AwsCloud(
         lambda n: n >= EKS_MIN_ZONES, "EKS needs private subnets in at least 2 zones",
         lambda s: s.startswith("subnet-"), "must be a subnet id (subnet-...)",
     ),
+    cluster_type="aws:eks/cluster:Cluster",
+    create_only=MappingProxyType({
+        "aws:eks/cluster:Cluster": ("name", "roleArn", "vpcConfig.subnetIds", "kubernetesNetworkConfig",
+                                    "outpostConfig", "bootstrapSelfManagedAddons"),
+        "aws:eks/nodeGroup:NodeGroup": ("clusterName", "nodeGroupName", "subnetIds", "amiType",
+                                        "capacityType", "diskSize", "instanceTypes", "nodeRoleArn"),
+        "aws:ec2/vpc:Vpc": ("cidrBlock",),
+        "aws:ec2/subnet:Subnet": ("vpcId", "cidrBlock", "availabilityZone"),
+        "aws:kms/key:Key": ("customerMasterKeySpec", "keyUsage"),
+    }),
+    parity_allowances=(
+        ("ServiceAccount", f"metadata.annotations[{ROLE_ARN_ANNOTATION}]",
+         "EKS workload identity: each cluster federates to its own IAM role"),
+    ),
 )

@@ -91,10 +91,10 @@ class EksCluster(ClusterComponent):
             storage_ready=[late.ebs_csi, storage],
             node_autoscaler=NodeAutoscalerSupport(
                 cluster_name=cluster.name,
-                region=args.region,
                 namespace=eks_iam.AUTOSCALER_NAMESPACE,
                 service_account=eks_iam.AUTOSCALER_SERVICE_ACCOUNT,
                 service_account_annotations={eks_iam.ROLE_ARN_ANNOTATION: autoscaler.arn},
+                chart_values={"awsRegion": args.region},
             ),
         )
 

@@ -106,4 +106,18 @@ CLOUD = AzureCloud(
         lambda n: n == 1, "azure takes exactly one (regional) subnet",
         lambda s: "/subscriptions/" in s, "must be a /subscriptions/... id",
     ),
+    cluster_type="azure-native:containerservice:ManagedCluster",
+    create_only=MappingProxyType({
+        "azure-native:containerservice:ManagedCluster": ("resourceName", "resourceGroupName", "location",
+                                                        "dnsPrefix", "networkProfile.networkPlugin"),
+        "azure-native:containerservice:AgentPool": ("agentPoolName", "resourceName", "vmSize", "osType"),
+        "azure-native:resources:ResourceGroup": ("resourceGroupName", "location"),
+        "azure-native:network:VirtualNetwork": ("virtualNetworkName", "resourceGroupName", "location"),
+    }),
+    parity_allowances=(
+        ("ServiceAccount", f"metadata.annotations[{CLIENT_ID_ANNOTATION}]",
+         "AKS workload identity: each cluster federates to its own managed identity"),
+        ("Deployment", f"spec.template.metadata.labels[{next(iter(USE_LABEL))}]",
+         "AKS' workload identity webhook only injects credentials into pods with this label"),
+    ),
 )

@@ -127,4 +127,17 @@ CLOUD = GcpCloud(
         lambda n: n == 1, "gcp takes exactly one (regional) subnet",
         lambda s: "projects/" in s, "must be a projects/... id",
     ),
+    cluster_type="gcp:container/cluster:Cluster",
+    create_only=MappingProxyType({
+        "gcp:container/cluster:Cluster": ("name", "location", "project", "network", "subnetwork",
+                                          "ipAllocationPolicy", "privateClusterConfig.masterIpv4CidrBlock"),
+        "gcp:container/nodePool:NodePool": ("name", "cluster", "location", "nodeConfig.machineType",
+                                            "nodeConfig.diskSizeGb", "nodeConfig.spot"),
+        "gcp:compute/network:Network": ("name", "project", "autoCreateSubnetworks"),
+        "gcp:compute/subnetwork:Subnetwork": ("name", "network", "region"),
+    }),
+    parity_allowances=(
+        ("ServiceAccount", f"metadata.annotations[{SERVICE_ACCOUNT_ANNOTATION}]",
+         "GKE workload identity: each cluster federates to its own Google service account"),
+    ),
 )
