@@ -1,13 +1,15 @@
 """The README's examples run as written."""
 
 import re
+import shlex
 from pathlib import Path
 
 import yaml
 
-from skyfleet.preview.runner import run_program
+from skyfleet import cli
 
-README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text()
 
 
 def _block(heading: str, language: str) -> str:
@@ -24,13 +26,19 @@ def test_the_top_of_the_readme_has_exactly_the_two_setup_commands():
     assert commands == ["make preview", "make test"]
 
 
-def test_the_own_program_example_builds_a_cluster_a_platform_and_a_service():
+def test_the_own_program_example_is_the_example_program_the_suite_previews():
+    """tests/examples/test_two_clouds.py previews and policy-checks that file."""
     code = _block("Use the components in your own program", "python")
-    plan = run_program(lambda: exec(code, {}), stack="readme")
-    types = {r.type for r in plan.resources}
-    assert {"skyfleet:cluster:GkeCluster", "skyfleet:platform:Platform", "skyfleet:workload:Microservice",
-            "gcp:container/cluster:Cluster", "kubernetes:apps/v1:Deployment"} <= types
-    assert plan.to_json()["outputs"]["kubeconfig"] == "[secret]"
+    assert code == (ROOT / "examples" / "two-clouds" / "__main__.py").read_text()
+
+
+def test_the_own_program_preview_commands_are_valid_command_lines():
+    lines = _block("Use the components in your own program", "sh").splitlines()
+    commands = [shlex.split(line.split("#")[0]) for line in lines if line.startswith("skyfleet ")]
+    assert len(commands) == 2
+    for command in commands:
+        args = cli._parser().parse_args(command[1:])
+        assert (ROOT / args.project / "Pulumi.yaml").is_file()
 
 
 def test_the_stack_config_example_is_valid_yaml_with_the_documented_keys():

@@ -1,4 +1,10 @@
-"""`skyfleet preview`: the offline preview of one stack or of every stack."""
+"""`skyfleet preview`: what `pulumi up` would create, offline, for one stack or every stack.
+
+The project is the folder with `Pulumi.yaml` (`--project`, default `.`): the preview runs its
+`main` as Pulumi does, for the shipped stacks and for a program of your own alike. Exit status:
+0 fine, 1 the program failed (or the engine would refuse it), 2 the input is invalid (project
+file, stack file, config), 3 a mandatory policy is violated. A failing stack writes nothing.
+"""
 
 from __future__ import annotations
 
@@ -18,29 +24,55 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from pulumi.errors import RunError
+
+from skyfleet.preview.project import ProjectError
 from skyfleet.preview.runner import PreviewError, run_stack
-from skyfleet.preview.stack_config import list_stacks
-from skyfleet.preview.writers import StackSummary, write_stack
+from skyfleet.preview.stack_config import list_stacks, parse_overrides
+from skyfleet.preview.writers import StackSummary, stage_stack, staged_output
 
 NAME = "preview"
 HELP = "what `pulumi up` would create, offline"
-EXAMPLES = ("skyfleet preview --all --out out", "skyfleet preview --stack aws-dev")
+EXAMPLES = (
+    "skyfleet preview --all --out out",
+    "skyfleet preview --stack aws-dev",
+    "skyfleet preview --project examples/two-clouds --stack dev --config shop:webReplicasMax=8",
+    "skyfleet --project examples/two-clouds preview --all --json",
+)
+# Exit statuses (module docstring).
+PROGRAM_FAILED, INPUT_ERROR, POLICY_VIOLATED = 1, 2, 3
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     which = parser.add_mutually_exclusive_group(required=True)
-    which.add_argument("--stack", help="one stack")
-    which.add_argument("--all", action="store_true", help="every stack in stacks/")
+    which.add_argument("--stack", help="one stack (its config is Pulumi.<stack>.yaml in the stackConfigDir)")
+    which.add_argument("--all", action="store_true", help="every stack of the project")
     parser.add_argument("--out", type=Path, default=Path("out"), help="output folder (default: out/)")
+    parser.add_argument("--config", action="append", default=[], metavar="KEY=VALUE",
+                        help="a config value on top of the stack file's, as `pulumi preview --config` "
+                             "(repeatable; a bare key is in the project's namespace)")
+    parser.add_argument("--json", action="store_true", dest="json_summary",
+                        help="print the summary as JSON on stdout (the text goes to stderr)")
     parser.add_argument("--quiet", action="store_true", help=argparse.SUPPRESS)
 
 
 def run(args: argparse.Namespace, project: Path) -> int:
     out = args.out if args.out.is_absolute() else Path.cwd() / args.out
-    if args.all:
-        return preview_all(project, out)
-    out.mkdir(parents=True, exist_ok=True)
-    return preview_one(project, args.stack, out, quiet=args.quiet)
+    try:
+        overrides = parse_overrides(args.config)
+    except ProjectError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return INPUT_ERROR
+    text = contextlib.redirect_stdout(sys.stderr) if args.json_summary else contextlib.nullcontext()
+    with text:
+        if args.all:
+            code, document = preview_all(project, out, overrides=overrides)
+        else:
+            code = preview_one(project, args.stack, out, quiet=args.quiet, overrides=overrides)
+            document = _stack_document(out, args.stack, code)
+    if args.json_summary:
+        print(json.dumps(document, indent=2, sort_keys=True))
+    return code
 
 
 # Each stack runs in its own process: a clean runtime per stack, and two stacks at a time
@@ -48,39 +80,63 @@ def run(args: argparse.Namespace, project: Path) -> int:
 PARALLEL_STACKS = max(1, min(2, os.cpu_count() or 1))
 
 
-def preview_one(project_dir: Path, stack: str, out_dir: Path, *, quiet: bool = False) -> int:
-    """Previews one stack in this process; returns the exit code."""
-    from skyfleet.stack.gitops import RenderError, capturing_program, git_files
+def _input_error(exc: BaseException) -> bool:
+    """Invalid input rather than a failing program: the project or stack file, a config key that
+    is missing or of the wrong type (the SDK's `Config.require*` raise these)."""
+    from pulumi.config import ConfigMissingError, ConfigTypeError
+
+    from components.errors import ValidationError
+
+    return isinstance(exc, (ProjectError, ValidationError, ConfigMissingError, ConfigTypeError, FileNotFoundError))
+
+
+def preview_one(
+    project_dir: Path, stack: str, out_dir: Path, *, quiet: bool = False, overrides: dict[str, str] | None = None
+) -> int:
+    """Previews one stack in this process; returns the exit code. Writes `out_dir/<stack>/`
+    whole, or leaves it as it was."""
+    from skyfleet.stack.gitops import RenderError, git_files
+    from skyfleet.stack.program import collecting_fleets
 
     started = time.perf_counter()
-    fleets: list[Any] = []
     try:
-        plan, config = run_stack(project_dir, stack, capturing_program(fleets))
+        with collecting_fleets() as fleets:
+            plan, config = run_stack(project_dir, stack, overrides)
         # A `delivery: argocd` stack's services, as `skyfleet render` writes them for Git.
-        gitops = git_files(stack, fleets[0]) if fleets else {}
+        gitops = git_files(stack, fleets[0]) if len(fleets) == 1 else {}
+        violations = _policy_violations(plan.to_json(), config.raw)
     except PreviewError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except (FileNotFoundError, ValueError, RenderError) as exc:
+        return INPUT_ERROR if _input_error(exc.cause) else PROGRAM_FAILED
+    except (ProjectError, FileNotFoundError) as exc:
         print(f"error: stack {stack}: {exc}", file=sys.stderr)
-        return 1
-    summary = write_stack(plan, out_dir, gitops)
-    if gitops:
-        summary.notes.append(f"gitops: {len(gitops)} objects for Argo CD in {stack}/gitops/ (skyfleet render)")
-    summary.seconds = round(time.perf_counter() - started, 2)
-    code = 0
-    violations = _policy_violations(plan.to_json(), config.raw)
+        return INPUT_ERROR
+    except (ValueError, RenderError, RunError) as exc:  # RenderError; ValueError: skyfleet:policyConfig
+        print(f"error: stack {stack}: {exc}", file=sys.stderr)
+        return INPUT_ERROR if _input_error(exc) else PROGRAM_FAILED
     mandatory = [v for v in violations if v.level == "mandatory"]
-    summary.notes.append(f"policy: {len(mandatory)} mandatory, {len(violations) - len(mandatory)} advisory")
-    if mandatory:
-        code = 3
-    (out_dir / stack / "policy.txt").write_text(_format_violations(violations))
+    code = POLICY_VIOLATED if mandatory else 0
+    with staged_output(out_dir, stack) as staging:
+        summary = stage_stack(plan, staging, gitops)
+        if gitops:
+            summary.notes.append(f"gitops: {len(gitops)} objects for Argo CD in {stack}/gitops/ (skyfleet render)")
+        summary.notes.append(f"policy: {len(mandatory)} mandatory, {len(violations) - len(mandatory)} advisory")
+        (staging / "policy.txt").write_text(_format_violations(violations))
+        _write_summary_json(staging, summary, code)
+    summary.seconds = round(time.perf_counter() - started, 2)
     if not quiet:
         print(format_stack_summary(summary))
         if violations:
             print(_format_violations(violations))
-    _write_summary_json(out_dir, summary, code)
     return code
+
+
+def _stack_document(out_dir: Path, stack: str, code: int) -> dict[str, Any]:
+    """What `--json` prints for a stack: its summary.json, or the exit code if it failed."""
+    path = out_dir / stack / "summary.json"
+    if code in (0, POLICY_VIOLATED) and path.is_file():
+        return dict(json.loads(path.read_text()))
+    return {"stack": stack, "exitCode": code}
 
 
 def _policy_violations(plan: dict[str, Any], raw_config: dict[str, Any]) -> list[Any]:
@@ -95,19 +151,26 @@ def _format_violations(violations: list[Any]) -> str:
     return str(format_violations(violations)) + "\n"
 
 
-def _write_summary_json(out_dir: Path, summary: StackSummary, code: int) -> None:
+def _write_summary_json(stack_dir: Path, summary: StackSummary, code: int) -> None:
     data = summary.to_json() | {"exitCode": code, "notes": summary.notes}
-    (out_dir / summary.stack / "summary.json").write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+    (stack_dir / "summary.json").write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
 
 
-def preview_all(project_dir: Path, out_dir: Path) -> int:
-    """Previews every stack, each in a child process, and ends with one table across stacks."""
-    stacks = list_stacks(project_dir)
+def preview_all(
+    project_dir: Path, out_dir: Path, *, overrides: dict[str, str] | None = None
+) -> tuple[int, dict[str, Any]]:
+    """Previews every stack, each in a child process, and ends with one table across stacks.
+    Returns the exit code and the `--json` document."""
+    try:
+        stacks = list_stacks(project_dir)
+    except ProjectError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return INPUT_ERROR, {"stacks": [], "exitCode": INPUT_ERROR, "error": str(exc)}
     started = time.perf_counter()
     results: dict[str, tuple[int, float, str]] = {}
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    with _stack_runner(project_dir, out_dir) as run_each:
+    with _stack_runner(project_dir, out_dir, overrides or {}) as run_each:
         for stack, code, seconds, stderr in run_each(stacks):
             status = "ok" if code == 0 else f"FAILED (exit {code})"
             print(f"[{len(results) + 1}/{len(stacks)}] {stack}: {status} in {seconds:.1f}s", flush=True)
@@ -122,19 +185,31 @@ def preview_all(project_dir: Path, out_dir: Path) -> int:
     print()
     print(format_table(summaries, results))
     parity_code = _parity(out_dir, [s["stack"] for s in summaries])
-    print(f"\npreviewed {len(stacks)} stacks in {time.perf_counter() - started:.1f}s")
+    seconds = time.perf_counter() - started
+    print(f"\npreviewed {len(stacks)} stacks in {seconds:.1f}s")
     failed = sorted(s for s, (code, _, _) in results.items() if code != 0)
+    code = parity_code
     if failed:
         print(f"failed: {', '.join(failed)}", file=sys.stderr)
-        return 1
-    return parity_code
+        # Only invalid input: say so (2); anything else failing is a failure (1).
+        code = INPUT_ERROR if {results[s][0] for s in failed} == {INPUT_ERROR} else PROGRAM_FAILED
+    document = {
+        "stacks": [_stack_document(out_dir, stack, results[stack][0]) for stack in stacks],
+        "failed": failed,
+        "parityExitCode": parity_code,
+        "exitCode": code,
+        "seconds": round(seconds, 2),
+    }
+    return code, document
 
 
 StackResult = tuple[str, int, float, str]  # stack, exit code, seconds, stderr
 
 
 @contextlib.contextmanager
-def _stack_runner(project_dir: Path, out_dir: Path) -> Iterator[Callable[[list[str]], Iterator[StackResult]]]:
+def _stack_runner(
+    project_dir: Path, out_dir: Path, overrides: dict[str, str]
+) -> Iterator[Callable[[list[str]], Iterator[StackResult]]]:
     """Runs each stack in a fresh process, two at a time, yielding results in stack order.
 
     On Linux each child is forked from this process after the code every stack shares (Pulumi,
@@ -147,15 +222,16 @@ def _stack_runner(project_dir: Path, out_dir: Path) -> Iterator[Callable[[list[s
         context = multiprocessing.get_context("fork")
         with context.Pool(PARALLEL_STACKS, maxtasksperchild=1) as pool:
             yield lambda stacks: pool.imap(
-                functools.partial(_preview_in_child, project_dir, out_dir), stacks
+                functools.partial(_preview_in_child, project_dir, out_dir, overrides), stacks
             )
         return
 
     def run(stack: str) -> StackResult:
         t0 = time.perf_counter()
         proc = subprocess.run(
-            [sys.executable, "-m", "skyfleet", "preview", "--stack", stack, "--out", str(out_dir), "--quiet"],
-            cwd=project_dir, capture_output=True, text=True, check=False,
+            [sys.executable, "-m", "skyfleet", "--project", str(project_dir), "preview", "--stack", stack,
+             "--out", str(out_dir), "--quiet", *(f"--config={k}={v}" for k, v in overrides.items())],
+            capture_output=True, text=True, check=False,
         )
         return stack, proc.returncode, time.perf_counter() - t0, proc.stderr
 
@@ -172,12 +248,12 @@ def _import_shared_code() -> None:
     import skyfleet.stack.program  # noqa: F401
 
 
-def _preview_in_child(project_dir: Path, out_dir: Path, stack: str) -> StackResult:
+def _preview_in_child(project_dir: Path, out_dir: Path, overrides: dict[str, str], stack: str) -> StackResult:
     started = time.perf_counter()
     errors = io.StringIO()
     with contextlib.redirect_stderr(errors), contextlib.redirect_stdout(io.StringIO()):
         try:
-            code = preview_one(project_dir, stack, out_dir, quiet=True)
+            code = preview_one(project_dir, stack, out_dir, quiet=True, overrides=overrides)
         except Exception as exc:
             print(f"error: stack {stack}: {type(exc).__name__}: {exc}", file=sys.stderr)
             code = 1

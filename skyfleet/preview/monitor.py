@@ -17,6 +17,9 @@ from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.sync_await import _ensure_event_loop
 
 from . import emulators, wire
+from .refusals import EngineRefusal, duplicate_urn, missing_dependency, missing_parent
+
+ROOT_STACK_TYPE = "pulumi:pulumi:Stack"
 
 
 @dataclass
@@ -79,15 +82,41 @@ class RecordingMonitor(mocks.MockMonitor):
     def __init__(self, preview_mocks: PreviewMocks) -> None:
         super().__init__(preview_mocks)
         self.recorded: dict[str, Recorded] = {}
+        self.urns: set[str] = set()  # every URN of this run: the stack, registrations and reads
         self._lock = threading.Lock()
+
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        """The engine's URN. A child of the stack carries its own type only (pulumi/pulumi
+        sdk/go/common/resource/urn/urn.go, `New`); `MockMonitor.make_urn` would prefix
+        `pulumi:pulumi:Stack$`."""
+        if parent and parent.split("::")[2].rsplit("$", 1)[-1] == ROOT_STACK_TYPE:
+            parent = ""
+        return super().make_urn(parent, type_, name)
+
+    def _refuse(self, urn: str, request: Any, dependencies: list[str]) -> None:
+        """The engine's checks on a new URN (called with the lock held); see refusals.py."""
+        if urn in self.urns:
+            raise EngineRefusal(duplicate_urn(urn))
+        if request.parent and request.parent not in self.urns:
+            raise EngineRefusal(missing_parent(request.parent))
+        for dependency in dependencies:
+            if dependency not in self.urns:
+                raise EngineRefusal(missing_dependency(urn, dependency))
+        self.urns.add(urn)
 
     def RegisterResource(self, request: Any) -> Any:
         urn = self.make_urn(request.parent, request.type, request.name)
-        if request.type == "pulumi:pulumi:Stack":
+        if request.type == ROOT_STACK_TYPE:
+            with self._lock:
+                self.urns.add(urn)
             return resource_pb2.RegisterResourceResponse(urn=urn)
         _ensure_event_loop()
         raw_inputs = wire.struct_to_dict(request.object)
         with self._lock:
+            dependencies = set(request.dependencies)
+            for deps in request.propertyDependencies.values():
+                dependencies.update(deps.urns)
+            self._refuse(urn, request, sorted(dependencies))
             id_, added = self._emulate(urn, request, raw_inputs, request.importId, bool(request.custom))
             state = self._state(request, raw_inputs, added)
             if request.type.startswith("pulumi:providers:"):
@@ -123,6 +152,7 @@ class RecordingMonitor(mocks.MockMonitor):
         _ensure_event_loop()
         raw_inputs = wire.struct_to_dict(request.properties)
         with self._lock:
+            self._refuse(urn, request, sorted(set(request.dependencies)))
             _, added = self._emulate(urn, request, raw_inputs, request.id, True)
             state = {**raw_inputs, **added}
             self.resources[urn] = mocks.MockMonitor.ResourceRegistration(urn, request.id, state)

@@ -1,10 +1,21 @@
-"""Runs a stack's real program under Pulumi's mocks and returns what `pulumi up` would create."""
+"""Runs a project's program under Pulumi's mocks and returns what `pulumi up` would create.
+
+`run_stack` does what `pulumi preview` does before the engine sees a resource: it reads the
+project (`project.py`), merges and checks the stack's config (`stack_config.py`), and runs the
+project's `main` as the Python language host runs it (pulumi/pulumi
+sdk/python/cmd/pulumi-language-python-exec: `runpy.run_path(main, run_name="__main__")` with the
+program's folder as the working directory). The monitor refuses what the engine refuses
+(`monitor.py`); a transformation refuses what the SDK would silently get wrong (`refusals.py`).
+"""
 
 from __future__ import annotations
 
 import contextlib
 import gc
 import os
+import runpy
+import sys
+import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +33,9 @@ from . import (
     wire,
 )
 from .monitor import PreviewMocks, Recorded, RecordingMonitor
-from .stack_config import PROJECT, StackConfig, load_stack_config
+from .project import Project, ProjectError, load_project
+from .refusals import EngineRefusal, refuse_foreign_providers
+from .stack_config import PROJECT, StackConfig, load_stack_config, resolve_config
 
 Program = Callable[[], None]
 
@@ -75,17 +88,57 @@ class PreviewError(RuntimeError):
     already have started to create. Validation errors must leave it empty.
     """
 
-    def __init__(self, stack: str, cause: BaseException, recorded: list[Recorded] | None = None) -> None:
+    def __init__(
+        self, stack: str, cause: BaseException, recorded: list[Recorded] | None = None, where: str = ""
+    ) -> None:
         self.stack = stack
         self.cause = cause
         self.recorded = list(recorded or [])
-        super().__init__(f"stack {stack}: {type(cause).__name__}: {cause}")
+        self.where = where  # "file:line" in the user's program, when the exception came from there
+        at = f"\n  at {where}" if where else ""
+        # The engine's refusals are worded by the engine; anything else says what was raised.
+        kind = "" if isinstance(cause, EngineRefusal) else f"{type(cause).__name__}: "
+        super().__init__(f"stack {stack}: {kind}{cause}{at}")
 
 
-def default_program() -> None:
-    from skyfleet.stack.program import run
+def main_program(project: Project) -> Program:
+    """The project's `main`, run as the language host runs it."""
+    entry = project.entry_point
+    if not entry.is_file():
+        # The language host's wording (pulumi-language-python-exec).
+        raise ProjectError(f"unable to find main python program `__main__.py` in `{project.main}`")
 
-    run()
+    def program() -> None:
+        argv = sys.argv
+        sys.argv = [str(project.main)]
+        try:
+            runpy.run_path(str(project.main), run_name="__main__")
+        finally:
+            sys.argv = argv
+
+    return program
+
+
+def _library_dirs() -> tuple[str, ...]:
+    """Pulumi's and Skyfleet's own packages: not the user's program."""
+    import components
+    import skyfleet
+
+    return tuple(
+        os.path.join(os.path.dirname(os.path.abspath(str(m.__file__))), "")
+        for m in (pulumi, components, skyfleet)
+    )
+
+
+def _user_frame(exc: BaseException, pwd: Path) -> str:
+    """`file:line` of the innermost frame in the program's folder, outside the libraries."""
+    libraries = _library_dirs()
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        filename = os.path.abspath(frame.filename)
+        path = Path(filename)
+        if path.is_relative_to(pwd) and not filename.startswith(libraries) and "site-packages" not in path.parts:
+            return f"{path.relative_to(pwd)}:{frame.lineno}"
+    return ""
 
 
 @contextlib.contextmanager
@@ -123,12 +176,15 @@ def run_program(
     project: str = PROJECT,
     config: dict[str, str] | None = None,
     secret_keys: list[str] | None = None,
+    pwd: Path | None = None,
 ) -> Plan:
-    """Runs `program` under the preview's mocks with the given config ("ns:key" -> string)."""
+    """Runs `program` under the preview's mocks with the given config ("ns:key" -> string);
+    `pwd`: the program's folder, to point an exception at its line."""
     pulumi_settings.ROOT.set(None)
     preview_mocks = PreviewMocks()
     monitor = RecordingMonitor(preview_mocks)
     pulumi.runtime.set_mocks(preview_mocks, project=project, stack=stack, preview=True, monitor=monitor)
+    pulumi.runtime.register_stack_transformation(refuse_foreign_providers)
     set_all_config(dict(config or {}), list(secret_keys or []))
     settings = pulumi_settings.SETTINGS
     settings.rpc_manager.clear()
@@ -138,7 +194,8 @@ def run_program(
             _sync_await(run_pulumi_func(program))
             outputs = _sync_await(_stack_outputs())
     except BaseException as exc:
-        raise PreviewError(stack, exc, list(monitor.recorded.values())) from exc
+        where = _user_frame(exc, pwd) if pwd is not None else ""
+        raise PreviewError(stack, exc, list(monitor.recorded.values()), where) from exc
     return Plan(stack, project, list(monitor.recorded.values()), outputs)
 
 
@@ -165,14 +222,21 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def run_stack(project_dir: Path, stack: str, program: Program | None = None) -> tuple[Plan, StackConfig]:
-    """Loads `stacks/Pulumi.<stack>.yaml` and runs the project's program against it."""
-    config = load_stack_config(project_dir, stack)
-    with _working_directory(project_dir):
+def run_stack(
+    project_dir: Path, stack: str, overrides: dict[str, str] | None = None
+) -> tuple[Plan, StackConfig]:
+    """Runs the project's `main` (Pulumi.yaml in `project_dir` or above) against the stack's
+    config, `overrides` (`--config key=value`) applied on top."""
+    project = load_project(project_dir)
+    config = resolve_config(project, load_stack_config(project.root, stack, project.name), overrides)
+    program = main_program(project)
+    with _working_directory(project.pwd):
         plan = run_program(
-            program or default_program,
+            program,
             stack=stack,
+            project=project.name,
             config=config.values,
             secret_keys=sorted(config.secret_keys),
+            pwd=project.pwd,
         )
     return plan, config

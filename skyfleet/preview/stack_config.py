@@ -1,7 +1,8 @@
 """Loads a stack's config file exactly as the Pulumi CLI hands it to a Python program.
 
-Pulumi reads `stacks/Pulumi.<stack>.yaml` (the project sets `stackConfigDir: stacks`), puts bare
-keys in the project's namespace, passes scalars as strings and structured values as JSON, and
+Pulumi reads `Pulumi.<stack>.yaml` from the project's `stackConfigDir` (`stacks/` here), puts bare
+keys in the project's namespace, applies the project's `config:` block (defaults, required keys,
+types: `resolve_config`), passes scalars as strings and structured values as JSON, and
 decrypts `secure:` values, marking the key secret. Offline there is no key to decrypt with, so a
 secure value becomes a stable placeholder that is still marked secret.
 """
@@ -18,6 +19,7 @@ import yaml
 from components.errors import Problems
 
 from .emulators import digest
+from .project import Project, ProjectError, load_project, value_has_type
 
 PROJECT = "skyfleet"
 
@@ -37,17 +39,16 @@ def secure_placeholder(key: str, ciphertext: str) -> str:
 
 
 def config_path(project_dir: Path, stack: str) -> Path:
-    return project_dir / "stacks" / f"Pulumi.{stack}.yaml"
+    return load_project(project_dir).stack_file(stack)
 
 
 def list_stacks(project_dir: Path) -> list[str]:
-    prefix, suffix = "Pulumi.", ".yaml"
-    return sorted(
-        p.name[len(prefix) : -len(suffix)] for p in (project_dir / "stacks").glob("Pulumi.*.yaml")
-    )
+    return load_project(project_dir).stacks()
 
 
-def load_stack_config(project_dir: Path, stack: str, project: str = PROJECT) -> StackConfig:
+def load_stack_config(project_dir: Path, stack: str, project: str | None = None) -> StackConfig:
+    """The stack file's `config:` as the CLI passes it (before the project's config block)."""
+    project = project or load_project(project_dir).name
     path = config_path(project_dir, stack)
     if not path.is_file():
         known = ", ".join(list_stacks(project_dir)) or "none"
@@ -97,3 +98,60 @@ def _decrypt(key: str, value: Any, path: str = "") -> tuple[Any, bool]:
         items = [_decrypt(key, v, f"{path}[{i}]") for i, v in enumerate(value)]
         return [v for v, _ in items], any(s for _, s in items)
     return value, False
+
+
+def parse_overrides(pairs: list[str]) -> dict[str, str]:
+    """`--config key=value` pairs (as `pulumi preview --config` takes them): key -> string."""
+    found: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise ProjectError(f"--config {pair!r}: expected key=value, e.g. --config aws:region=us-west-2")
+        found[key] = value
+    return found
+
+
+def resolve_config(
+    project: Project, config: StackConfig, overrides: dict[str, str] | None = None
+) -> StackConfig:
+    """The config the program receives: the stack file, then `--config` values, then the project's
+    declared defaults and values for keys the stack leaves unset; checked as `pulumi` checks it
+    (pkg/workspace/config.go `mergeConfig`, `validateStackConfigValue`), with its wording."""
+    values, raw = dict(config.values), dict(config.raw)
+    for key, value in (overrides or {}).items():
+        full = project.full_key(key)
+        values[full] = raw[full] = value
+    missing: list[str] = []
+    for full, declared in sorted(project.config.items()):
+        if full in values:
+            continue
+        given = declared.default if declared.default is not None else declared.value
+        if given is None:
+            if project.owns(full):
+                missing.append(declared.written)
+            continue
+        raw[full] = given
+        values[full] = given if isinstance(given, str) else _to_config_string(given)
+    if missing:
+        keys = _format_missing(sorted(missing))
+        plural = "values" if len(missing) > 1 else "value"
+        raise ProjectError(f"Stack '{config.stack}' is missing configuration {plural} {keys}")
+    for full, declared in sorted(project.config.items()):
+        if not project.owns(full) or declared.type is None or full not in values:
+            continue
+        if declared.secret and full not in config.secret_keys:
+            raise ProjectError(f"Stack '{config.stack}' with configuration key '{declared.written}' must be "
+                               "encrypted as it's secret")
+        # A structured value is checked as JSON, a scalar as the string the CLI passes.
+        content = raw[full] if isinstance(raw[full], (dict, list)) else values[full]
+        if not value_has_type(declared.type, declared.items, content):
+            raise ProjectError(f"Stack '{config.stack}' with configuration key '{declared.written}' must be of "
+                               f"type '{declared.type_name}'")
+    return StackConfig(config.stack, config.path, values, config.secret_keys, raw)
+
+
+def _format_missing(keys: list[str]) -> str:
+    """`'a'`, `'a' and 'b'`, `'a', 'b' and 'c'` (config.go `formatMissingKeys`)."""
+    quoted = [f"'{k}'" for k in keys]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + f" and {quoted[-1]}"
+

@@ -2,17 +2,21 @@
 a `delivery: argocd` stack the objects Argo CD applies from Git (`gitops/`, as `skyfleet render`
 writes them).
 
-Everything is written to a temporary folder first and moved into place only when the whole
-stack succeeded, so a failing program never leaves half a preview behind. Output is sorted and
-stable: two runs give byte-identical files.
+Everything is written to a temporary folder next to the final one (`staged_output`) and moved
+into place only when the whole stack succeeded, policy verdict and summary included: a failing
+stack leaves no folder behind, and a previous good output of that stack stays as it was until a
+new one is complete. Output is sorted and stable: two runs give byte-identical files.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import shutil
+import tempfile
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -97,11 +101,39 @@ def dump_yaml(data: Any) -> str:
 
 
 def write_stack(plan: Plan, out_dir: Path, gitops: Mapping[str, str] | None = None) -> StackSummary:
-    """`gitops`: `<cluster>/<namespace>/<Kind>-<name>.yaml` -> YAML, written below `gitops/`."""
-    final = out_dir / plan.stack
-    staging = out_dir / f".{plan.stack}.partial"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
+    """Writes `out_dir/<stack>/` whole, or nothing (see `staged_output`)."""
+    with staged_output(out_dir, plan.stack) as staging:
+        return stage_stack(plan, staging, gitops)
+
+
+@contextlib.contextmanager
+def staged_output(out_dir: Path, stack: str) -> Iterator[Path]:
+    """A fresh folder to write `<stack>/` into; on leaving the block without an exception it
+    replaces `out_dir/<stack>` (two renames on one file system), otherwise it is removed."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{stack}.", suffix=".partial", dir=out_dir))
+    try:
+        yield staging
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _publish(staging, out_dir / stack)
+
+
+def _publish(staging: Path, final: Path) -> None:
+    os.chmod(staging, 0o755)  # mkdtemp makes it private; the output is an ordinary folder
+    if not final.exists():
+        staging.rename(final)
+        return
+    previous = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".old", dir=final.parent))
+    final.rename(previous / final.name)
+    staging.rename(final)
+    shutil.rmtree(previous, ignore_errors=True)
+
+
+def stage_stack(plan: Plan, staging: Path, gitops: Mapping[str, str] | None = None) -> StackSummary:
+    """Writes plan.json, manifests/, helm/ and gitops/ (`<cluster>/<namespace>/<Kind>-<name>.yaml`
+    -> YAML) into `staging`."""
     index = _Index(plan)
     (staging / "plan.json").write_text(json.dumps(plan.to_json(), indent=2, sort_keys=True) + "\n")
     manifests = releases = 0
@@ -124,8 +156,6 @@ def write_stack(plan: Plan, out_dir: Path, gitops: Mapping[str, str] | None = No
         path = staging / "gitops" / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
-    shutil.rmtree(final, ignore_errors=True)
-    staging.rename(final)
     custom = [r for r in plan.resources if r.custom]
     return StackSummary(
         stack=plan.stack,

@@ -20,7 +20,7 @@ invalid object writes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -66,17 +66,6 @@ def object_path(cluster: str, obj: Mapping[str, Any]) -> str:
     return f"{cluster}/{metadata['namespace']}/{obj['kind']}-{metadata['name']}.yaml"
 
 
-def capturing_program(fleets: list[Fleet]) -> Callable[[], None]:
-    """The stack program (`skyfleet.stack.program.run`), keeping the Fleet it builds in `fleets`."""
-
-    def program() -> None:
-        from skyfleet.stack.program import run
-
-        fleets.append(run())
-
-    return program
-
-
 def git_files(stack: str, fleet: Fleet) -> dict[str, str]:
     """The Fleet's Argo CD objects as files: `<cluster>/<namespace>/<Kind>-<name>.yaml` -> YAML
     ({} for a Fleet that delivers with Pulumi)."""
@@ -97,8 +86,13 @@ def render_stack(project_dir: Path, stack: str) -> Rendered:
     Raises PreviewError if the program fails (invalid config included), RenderError if the stack
     does not deliver with Argo CD or an object holds a value known only once deployed.
     """
-    fleets: list[Fleet] = []
-    run_stack(project_dir, stack, capturing_program(fleets))
+    from skyfleet.stack.program import collecting_fleets
+
+    with collecting_fleets() as fleets:
+        run_stack(project_dir, stack)
+    if len(fleets) != 1:
+        raise RenderError(f"stack {stack}: the project's program built {len(fleets)} Fleets with "
+                          "skyfleet.stack.program.run; `skyfleet render` needs exactly one")
     (fleet,) = fleets
     if fleet.delivery != "argocd" or fleet.gitops is None:
         raise RenderError(

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 import pulumi
 
 from components.fleet import Fleet
 
 from .settings import NAMESPACE, read_settings
+
+# Lists that want the Fleets `run` builds (see `collecting_fleets`).
+_COLLECTORS: list[list[Fleet]] = []
 
 
 def run() -> Fleet:
@@ -19,4 +25,19 @@ def run() -> Fleet:
     fleet = Fleet(settings.stack, settings.fleet, secrets=secrets)
     pulumi.export("clusters", fleet.cluster_outputs)
     pulumi.export("kubeconfigs", fleet.kubeconfigs)
+    for collected in _COLLECTORS:
+        collected.append(fleet)
     return fleet
+
+
+@contextlib.contextmanager
+def collecting_fleets() -> Iterator[list[Fleet]]:
+    """The Fleets `run` builds while the block runs. The preview runs the project's `main` as
+    Pulumi does (it never calls `run` itself); a `delivery: argocd` Fleet's objects for Git are
+    plain values, registered nowhere, so this is how the preview and `skyfleet render` see them."""
+    collected: list[Fleet] = []
+    _COLLECTORS.append(collected)
+    try:
+        yield collected
+    finally:
+        _COLLECTORS.remove(collected)

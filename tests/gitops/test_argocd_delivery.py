@@ -48,6 +48,8 @@ Config = dict[str, Any]
 def make_project(root: Path, *edits: Callable[[Config], None], stack: str = STACK) -> Path:
     """The shipped stacks plus the fixture, in `root`; `edits` change `stack`'s `config:`."""
     shutil.copytree(PROJECT / "stacks", root / "stacks")
+    for name in ("Pulumi.yaml", "__main__.py"):
+        shutil.copy(PROJECT / name, root / name)
     shutil.copy(FIXTURE, root / "stacks" / FIXTURE.name)
     path = root / "stacks" / f"Pulumi.{stack}.yaml"
     document = yaml.safe_load(path.read_text())

@@ -9,6 +9,7 @@ from skyfleet.preview.stack_config import list_stacks, load_stack_config
 
 
 def _project(tmp_path: Path, stack: str, text: str) -> Path:
+    (tmp_path / "Pulumi.yaml").write_text("name: skyfleet\nruntime: python\nstackConfigDir: stacks\n")
     (tmp_path / "stacks").mkdir()
     (tmp_path / "stacks" / f"Pulumi.{stack}.yaml").write_text(text)
     return tmp_path

@@ -38,9 +38,9 @@ def inprocess_preview(tmp_path_factory: pytest.TempPathFactory) -> InProcessPrev
     configs: dict[str, StackConfig] = {}
 
     def capturing_run_stack(
-        project_dir: Path, stack: str, program: runner.Program | None = None
+        project_dir: Path, stack: str, overrides: dict[str, str] | None = None
     ) -> tuple[Plan, StackConfig]:
-        plan, config = runner.run_stack(project_dir, stack, program)
+        plan, config = runner.run_stack(project_dir, stack, overrides)
         plans[stack], configs[stack] = plan, config
         return plan, config
 

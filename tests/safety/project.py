@@ -1,8 +1,9 @@
 """A throw-away copy of the project's stacks, edited one value at a time and previewed in-process.
 
-`run_stack` reads `stacks/Pulumi.<stack>.yaml` and `stacks/workloads.yaml` from the directory it
-is given, so a test copies `stacks/` into a temporary directory, edits the YAML there and runs
-the real config path (the stack program, under the preview's mocks) against it.
+`run_stack` reads the project (`Pulumi.yaml`), `stacks/Pulumi.<stack>.yaml` and
+`stacks/workloads.yaml` from the directory it is given and runs its `__main__.py`, so a test
+copies those into a temporary directory, edits the YAML there and runs the real config path (the
+stack program, under the preview's mocks) against it.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ Edit = Callable[[dict[str, Any]], None]
 
 def copy_project(dest: Path) -> Path:
     shutil.copytree(STACKS, dest / "stacks")
+    for name in ("Pulumi.yaml", "__main__.py"):
+        shutil.copy(PROJECT / name, dest / name)
     return dest
 
 

@@ -16,11 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pulumi
 import pytest
 
-import skyfleet.stack.program
-from components.fleet import Fleet
 from skyfleet.preview import wire
 from skyfleet.preview.runner import Plan, run_stack
 from skyfleet.preview.stack_config import secure_placeholder
@@ -139,25 +136,22 @@ def test_plan_json_shows_secrets_as_redacted(preview_all: Any) -> None:
                 assert r["inputs"]["kubeconfig"] == "[secret]", (stack, r["urn"])
 
 
+# The stack program, plus an export of each cluster handle's own kubeconfig.
+HANDLE_EXPORTING_MAIN = """
+import pulumi
+from skyfleet.stack.program import run
+
+for name, cluster in run().clusters.items():
+    pulumi.export(f"handle-kubeconfig-{name}", cluster.handle.kubeconfig)
+"""
+
+
 @pytest.mark.parametrize("stack", DEV_STACKS)
-def test_each_cluster_handle_exposes_its_kubeconfig_as_a_secret(
-    stack: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_each_cluster_handle_exposes_its_kubeconfig_as_a_secret(stack: str, tmp_path: Path) -> None:
     """Checked on the handle itself (`Output.is_secret()`), not through the Fleet's secret wrapper."""
-    fleets: list[Fleet] = []
-
-    class RecordingFleet(Fleet):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            fleets.append(self)
-
-    def program() -> None:
-        skyfleet.stack.program.run()
-        for name, cluster in fleets[0].clusters.items():
-            pulumi.export(f"handle-kubeconfig-{name}", cluster.handle.kubeconfig)
-
-    monkeypatch.setattr(skyfleet.stack.program, "Fleet", RecordingFleet)
-    plan, _ = run_stack(PROJECT, stack, program)
+    project = copy_project(tmp_path)
+    (project / "__main__.py").write_text(HANDLE_EXPORTING_MAIN)
+    plan, _ = run_stack(project, stack)
     exported = {k: v for k, v in plan.outputs.items() if k.startswith("handle-kubeconfig-")}
     assert exported and all(wire.is_secret(v) for v in exported.values()), exported
     (provider,) = plan.by_type("pulumi:providers:kubernetes")

@@ -88,7 +88,8 @@ def broken_project(root: Path) -> Path:
     root.mkdir(parents=True)
     for package in ("components", "skyfleet", "policies"):
         (root / package).symlink_to(PROJECT / package, target_is_directory=True)
-    shutil.copy(PROJECT / "Pulumi.yaml", root / "Pulumi.yaml")
+    for name in ("Pulumi.yaml", "__main__.py"):
+        shutil.copy(PROJECT / name, root / name)
     (root / "stacks").mkdir()
     for name in ("workloads.yaml", f"Pulumi.{GOOD_STACK_IN_COPY}.yaml"):
         shutil.copy(PROJECT / "stacks" / name, root / "stacks" / name)
