@@ -15,15 +15,7 @@ import pulumi
 
 from components.errors import Problems
 
-from .args import (
-    ClusterArgs,
-    EndpointArgs,
-    ExistingClusterArgs,
-    NetworkArgs,
-    NodePoolArgs,
-    Taint,
-    default_node_pools,
-)
+from .args import ClusterArgs, EndpointArgs, ExistingClusterArgs, NetworkArgs, NodePoolArgs, Taint, default_node_pools
 from .cloud import Cloud, CloudProfile, CloudSpec
 from .clouds import CLOUDS, PROFILES, SPECS, cloud_spec
 from .config import parse_cluster_config, parse_clusters_config

@@ -15,22 +15,23 @@ from types import MappingProxyType
 
 from .cloud import Cloud, CloudProfile, CloudSpec
 
-_PACKAGE = __name__.rsplit(".", 1)[0]
 
-
-def _discover() -> dict[Cloud, CloudSpec]:
-    here = str(Path(__file__).parent)
+def discover(folder: Path, package: str) -> dict[Cloud, CloudSpec]:
+    """The `CLOUD` of every sub-package of `folder` (importable as `package`) with a cloud.py,
+    in their `order`. A package must be named after the cloud it declares."""
     specs: list[CloudSpec] = []
-    for info in pkgutil.iter_modules([here]):
-        if info.ispkg and (Path(here) / info.name / "cloud.py").is_file():
-            spec = importlib.import_module(f"{_PACKAGE}.{info.name}.cloud").CLOUD
+    for info in pkgutil.iter_modules([str(folder)]):
+        if info.ispkg and (folder / info.name / "cloud.py").is_file():
+            spec = importlib.import_module(f"{package}.{info.name}.cloud").CLOUD
             if spec.name != info.name:
                 raise RuntimeError(f"{info.name}/cloud.py declares cloud {spec.name!r}")
             specs.append(spec)
     return {spec.name: spec for spec in sorted(specs, key=lambda s: (s.order, s.name))}
 
 
-SPECS: Mapping[Cloud, CloudSpec] = MappingProxyType(_discover())
+SPECS: Mapping[Cloud, CloudSpec] = MappingProxyType(
+    discover(Path(__file__).parent, __name__.rsplit(".", 1)[0])
+)
 CLOUDS: tuple[Cloud, ...] = tuple(SPECS)
 PROFILES: Mapping[Cloud, CloudProfile] = MappingProxyType(
     {name: spec.profile for name, spec in SPECS.items()}

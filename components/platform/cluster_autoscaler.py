@@ -1,8 +1,8 @@
 """cluster-autoscaler, where the cloud does not scale node pools itself (EKS managed node groups).
 
 The cluster module hands over what it needs in `handle.node_autoscaler`: the cluster name its
-node groups are tagged with, the region, and the ServiceAccount its IAM role trusts. This module
-only adds the chart. https://github.com/kubernetes/autoscaler/blob/master/cluster-autoscaler/cloudprovider/aws/README.md
+node groups are tagged with, the ServiceAccount its IAM role trusts, and the cloud's own chart
+values (the region, on AWS). This module only adds the chart. https://github.com/kubernetes/autoscaler/blob/master/cluster-autoscaler/cloudprovider/aws/README.md
 """
 
 from __future__ import annotations

@@ -42,16 +42,24 @@ def addon(
     )
 
 
+def _system_role(
+    c: ClusterComponent, identity: EksIdentity, suffix: str, service_account: str, policy: str
+) -> aws.iam.Role:
+    """The IRSA role of a managed add-on's ServiceAccount in kube-system: the add-on's
+    permissions never reach the nodes' own role."""
+    return identity.role(
+        f"{c.args.name}-{suffix}",
+        namespace="kube-system",
+        service_account=service_account,
+        policies=[policy],
+        parent=c,
+    )
+
+
 def network_addons(
     c: ClusterComponent, cluster: aws.eks.Cluster, identity: EksIdentity
 ) -> list[aws.eks.Addon]:
-    cni_role = identity.role(
-        f"{c.args.name}-vpc-cni",
-        namespace="kube-system",
-        service_account="aws-node",
-        policies=["AmazonEKS_CNI_Policy"],
-        parent=c,
-    )
+    cni_role = _system_role(c, identity, "vpc-cni", "aws-node", "AmazonEKS_CNI_Policy")
     # NetworkPolicy is enforced on every cloud: GKE by Dataplane V2, AKS by Cilium, EKS by the
     # VPC CNI's own policy agent. https://docs.aws.amazon.com/eks/latest/userguide/cni-network-policy.html
     cni = addon(c, cluster, "vpc-cni", role=cni_role, configuration={"enableNetworkPolicy": "true"})
@@ -73,12 +81,8 @@ def workload_addons(
     identity: EksIdentity,
     node_groups: Sequence[pulumi.Resource],
 ) -> WorkloadAddons:
-    ebs_role = identity.role(
-        f"{c.args.name}-ebs-csi",
-        namespace="kube-system",
-        service_account="ebs-csi-controller-sa",
-        policies=["service-role/AmazonEBSCSIDriverPolicy"],
-        parent=c,
+    ebs_role = _system_role(
+        c, identity, "ebs-csi", "ebs-csi-controller-sa", "service-role/AmazonEBSCSIDriverPolicy"
     )
     return WorkloadAddons(
         coredns=addon(c, cluster, "coredns", depends_on=node_groups),

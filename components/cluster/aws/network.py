@@ -50,13 +50,7 @@ def build_network(c: ClusterComponent) -> EksNetwork:
     igw = aws.ec2.InternetGateway(
         f"{n}-igw", vpc_id=vpc.id, tags={"Name": f"{n}-igw"}, opts=c.child()
     )
-    public_rt = aws.ec2.RouteTable(
-        f"{n}-public",
-        vpc_id=vpc.id,
-        routes=[aws.ec2.RouteTableRouteArgs(cidr_block="0.0.0.0/0", gateway_id=igw.id)],
-        tags={"Name": f"{n}-public"},
-        opts=c.child(),
-    )
+    public_rt = _default_route_table(c, f"{n}-public", vpc, gateway_id=igw.id)
     public: dict[str, aws.ec2.Subnet] = {}
     private: dict[str, aws.ec2.Subnet] = {}
     # Every public subnet's route to the internet is `ready` too: the ingress controller's load
@@ -80,13 +74,7 @@ def build_network(c: ClusterComponent) -> EksNetwork:
     nats = {zone: _nat_gateway(c, zone, public[zone], igw) for zone in nat_zones}
     for zone, subnet in private.items():
         nat = nats.get(zone, nats[nat_zones[0]])
-        table = aws.ec2.RouteTable(
-            f"{n}-private-{zone}",
-            vpc_id=vpc.id,
-            routes=[aws.ec2.RouteTableRouteArgs(cidr_block="0.0.0.0/0", nat_gateway_id=nat.id)],
-            tags={"Name": f"{n}-private-{zone}"},
-            opts=c.child(),
-        )
+        table = _default_route_table(c, f"{n}-private-{zone}", vpc, nat_gateway_id=nat.id)
         ready.append(
             aws.ec2.RouteTableAssociation(
                 f"{n}-private-{zone}",
@@ -134,4 +122,17 @@ def _nat_gateway(
         subnet_id=subnet.id,
         tags={"Name": name},
         opts=c.child(depends_on=[igw]),
+    )
+
+
+def _default_route_table(
+    c: ClusterComponent, name: str, vpc: aws.ec2.Vpc, **target: pulumi.Input[str]
+) -> aws.ec2.RouteTable:
+    """A route table whose only route sends 0.0.0.0/0 to `target` (an internet or NAT gateway)."""
+    return aws.ec2.RouteTable(
+        name,
+        vpc_id=vpc.id,
+        routes=[aws.ec2.RouteTableRouteArgs(cidr_block="0.0.0.0/0", **target)],
+        tags={"Name": name},
+        opts=c.child(),
     )
