@@ -14,6 +14,26 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
+class _NoValue:
+    """The value of a problem about a whole file (a syntax error): there is no value to show."""
+
+    def __repr__(self) -> str:
+        return "<no value>"
+
+
+NO_VALUE: Any = _NoValue()
+
+
+# A value longer than this is cut in messages: the path already says where it is.
+MAX_SHOWN = 120
+
+
+def shown(value: Any) -> str:
+    """`repr(value)`, cut to MAX_SHOWN characters (a whole mapping written under a typo)."""
+    text = repr(value)
+    return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 4] + " ..."
+
+
 @dataclass(frozen=True)
 class Problem:
     """One broken rule: where (a dotted field path), what was given, and the rule."""
@@ -23,7 +43,9 @@ class Problem:
     rule: str
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.value!r}: {self.rule}"
+        if self.value is NO_VALUE:
+            return f"{self.path}: {self.rule}"
+        return f"{self.path}: {shown(self.value)}: {self.rule}"
 
 
 class ValidationError(ValueError):

@@ -82,6 +82,12 @@ class Fleet(pulumi.ComponentResource):
     ) -> None:
         problems = Problems()
         check_delivery(args.delivery, args.gitops, args.platform, sorted(args.clusters), problems)
+        from components.workload.validate import validate_services
+
+        # What services mean to each other (callers, hosts): checked for a Fleet built in Python
+        # too, not only for one read from workloads.yaml.
+        with problems.under("services") as at:
+            validate_services(args.services, [s.name for s in args.services], at)
         problems.raise_if_any(name)
         super().__init__("skyfleet:fleet:Fleet", name, None, opts)
         from components.cluster import create_cluster

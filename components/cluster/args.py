@@ -148,9 +148,13 @@ class ClusterArgs:
     """Default "" (allowed only for existing): the region (us-east-1, europe-west1, westeurope)."""
     version: str = DEFAULT_VERSION
     """Default "1.35": the Kubernetes minor; must be one the cloud's `cloud.py` lists."""
-    zones: Sequence[str] = ()
+    # `metadata["empty"]`: the config reader refuses an explicit `[]` / `{}` rather than quietly
+    # deploying the derived default the user may think they turned off.
+    zones: Sequence[str] = field(default=(), metadata={"empty": "leave zones out for three zones of the region"})
     """Default () (three zones of the region, from the cloud's `cloud.py`): zones to spread over."""
-    node_pools: Mapping[str, NodePoolArgs] = field(default_factory=dict)
+    node_pools: Mapping[str, NodePoolArgs] = field(
+        default_factory=dict, metadata={"empty": "leave nodePools out for the default pools (system and general)"}
+    )
     """Default {} (`default_node_pools(production)`: system + general): pools keyed by name."""
     network: NetworkArgs = field(default_factory=NetworkArgs)
     """Default NetworkArgs(): a new network from the default CIDRs."""

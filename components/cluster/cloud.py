@@ -195,6 +195,21 @@ class CloudSpec:
     schema's "Changing this forces a new resource"), for `skyfleet diff`'s replacement check."""
     parity_allowances: tuple[tuple[str, str, str], ...] = ()
     """(kind, field path, why) of the workload fields that legitimately differ on this cloud."""
+    machine_type_rule: NameRule | None = None
+    """How the cloud spells a machine type (another cloud's spelling is refused early)."""
+    max_pool_nodes: int | None = None
+    """The most nodes one node pool may have (the managed service's own limit)."""
+    access_role: NameRule | None = None
+    """How a workload's `cloudAccess` entry for this cloud names a role or policy."""
+    pool_label: str = "node pool"
+    """What the cloud calls a node pool, for messages (EKS: managed node group)."""
+    pool_limit_per_zone: bool = False
+    """Whether `max_pool_nodes` counts per zone (GKE) rather than per pool (sizes are totals)."""
+
+    def pool_node_limit(self, zones: int) -> int | None:
+        if self.max_pool_nodes is None:
+            return None
+        return self.max_pool_nodes * max(zones, 1) if self.pool_limit_per_zone else self.max_pool_nodes
 
     @property
     def needs_cloud_credentials(self) -> bool:

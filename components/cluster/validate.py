@@ -33,7 +33,7 @@ def validate_cluster(args: ClusterArgs, problems: Problems) -> None:
     under `clusters.<name>`, as the stack config reader does.
     """
     here = problems
-    if not here.check(args.cloud in CLOUDS, "cloud", args.cloud, f"must be one of {CLOUDS}"):
+    if not here.check(args.cloud in CLOUDS, "cloud", args.cloud, f"must be one of {', '.join(CLOUDS)}"):
         return
     cloud = SPECS[args.cloud]
     cloud.cluster_name.check(here, "", args.name)  # the key under clusters
@@ -126,6 +126,17 @@ def _check_pools(problems: Problems, cloud: CloudSpec, args: ClusterArgs) -> Non
             if names.check_dns1123_label(problems, f"nodePools.{name}", name):
                 cloud.pool_name.check(problems, f"nodePools.{name}", name)
             _check_pool(here, pool, args.production)
+            _check_pool_on_cloud(here, cloud, pool, len(args.zones))
+
+
+def _check_pool_on_cloud(problems: Problems, cloud: CloudSpec, pool: NodePoolArgs, zones: int) -> None:
+    """The cloud's own limits on a pool: its machine type spelling and its node count."""
+    if pool.machine_type and cloud.machine_type_rule is not None:
+        cloud.machine_type_rule.check(problems, "machineType", pool.machine_type)
+    limit = cloud.pool_node_limit(zones)
+    if limit is not None:
+        problems.check(pool.max_size <= limit, "maxSize", pool.max_size,
+                       f"must be at most {limit}: the most nodes one {cloud.pool_label} may have")
 
 
 def _check_pool(problems: Problems, pool: NodePoolArgs, production: bool) -> None:

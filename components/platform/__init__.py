@@ -33,7 +33,8 @@ __all__ = [
     "CertManagerArgs", "ClusterAutoscaler", "ClusterAutoscalerArgs", "ExternalDns",
     "ExternalDnsArgs", "GitRepository", "HelmAddon", "IngressController", "IngressControllerArgs",
     "MetricsServer", "MetricsServerArgs", "Monitoring", "MonitoringArgs", "Platform",
-    "PlatformArgs", "PlatformInfo", "addons_to_install", "parse_platform_config",
+    "PlatformArgs", "PlatformInfo", "addons_to_install", "parse_platform_config", "planned_info",
+    "platform_namespaces",
 ]
 
 CONFIG_KEY = "platform"
@@ -67,6 +68,27 @@ def check_platform_for_cluster(args: PlatformArgs, cluster: ClusterFacts, proble
             if install[key]:
                 with at.under(key) as here:
                     addon_args.check_cluster(cluster, here)
+
+
+def planned_info(args: PlatformArgs, cluster: ClusterFacts, *, production: bool) -> PlatformInfo:
+    """The names `Platform(..., args)` will give workloads on `cluster` (ingress class, issuer,
+    namespaces), from the config alone and by the add-ons' own `plans`, so services are checked
+    against the platform before anything is registered. Resources to wait for are left unset."""
+    install = addons_to_install(args, cluster)
+    chosen = args.addons()
+    info = NO_PLATFORM
+    for addon in ADDONS:
+        if install[addon.key]:
+            info = addon.component.plans(chosen[addon.key], info, production=production)
+    return info
+
+
+def platform_namespaces(args: PlatformArgs, cluster: ClusterFacts) -> dict[str, str]:
+    """Namespace -> the config key of the add-on that creates it on `cluster`."""
+    install = addons_to_install(args, cluster)
+    chosen = args.addons()
+    return {addon.component.planned_namespace(chosen[addon.key]): addon.key
+            for addon in reversed(ADDONS) if install[addon.key]}
 
 
 class Platform(pulumi.ComponentResource):

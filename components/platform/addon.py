@@ -17,6 +17,7 @@ Values are layered, later layers winning:
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
@@ -44,6 +45,12 @@ RELEASE_TIMEOUT_SECONDS = 600
 RELEASE_MAX_HISTORY = 10
 
 
+# Helm chart versions are SemVer 2 (helm.sh/docs/topics/charts: "Every chart must have a version
+# number ... in the SemVer 2 format"); Helm also takes a leading "v".
+CHART_VERSION = re.compile(
+    r"v?(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?"
+)
+
 @dataclass(frozen=True, kw_only=True)
 class AddonArgs:
     """What every add-on accepts; each add-on's args add its typed fields."""
@@ -67,6 +74,10 @@ class AddonArgs:
             check_namespace(problems, "namespace", self.namespace)
         if self.release_name is not None:
             check_release_name(problems, "releaseName", self.release_name)
+        if self.chart_version is not None:
+            problems.check(CHART_VERSION.fullmatch(self.chart_version) is not None, "chartVersion",
+                           self.chart_version, "must be a chart version such as 41.3.0 (one exact SemVer "
+                           "version: a range or 'latest' would change under a running cluster)")
         problems.check(isinstance(self.values, Mapping), "values", self.values, "must be a mapping")
 
     def check_cluster(self, handle: ClusterFacts, problems: Problems) -> None:
@@ -183,6 +194,11 @@ class HelmAddon(pulumi.ComponentResource):
         """The args as this cluster needs them, before they are checked (default: unchanged)."""
         return args
 
+    @classmethod
+    def planned_namespace(cls, args: Any) -> str:
+        """The namespace the add-on creates, from its args alone."""
+        return args.namespace or cls.LAYOUT.namespace  # type: ignore[no-any-return]
+
     def layout(self, args: Any, handle: ClusterHandle) -> Layout:
         """The add-on's own layout, with the namespace and release name the args set."""
         own = self.own_layout(args, handle)
@@ -197,9 +213,17 @@ class HelmAddon(pulumi.ComponentResource):
         """Creates the add-on's release (`install`) and children, then calls `finish`."""
         raise NotImplementedError
 
-    def provides(self, platform: PlatformInfo) -> PlatformInfo:
-        """What the add-ons after this one, and workloads, learn from it (default: nothing)."""
+    @classmethod
+    def plans(cls, args: Any, platform: PlatformInfo, *, production: bool) -> PlatformInfo:
+        """What the add-ons after this one, and workloads, will learn from it, known from its args
+        alone: the names (ingress class, ClusterIssuer, namespaces) `provides` gives once built,
+        so services can be checked before anything exists (default: nothing)."""
         return platform
+
+    def provides(self, platform: PlatformInfo) -> PlatformInfo:
+        """What the add-ons after this one, and workloads, learn from it: what `plans` said, plus
+        the resources to wait for (default: what `plans` said)."""
+        return self.plans(self.args, platform, production=self.handle.production)
 
     def _namespace(self, level: PodSecurityLevel) -> pulumi.Output[str]:
         if self.namespace_name in SYSTEM_NAMESPACES:

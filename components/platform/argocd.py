@@ -158,8 +158,9 @@ class ArgoCD(HelmAddon):
             application_sets=sorted(self.application_sets),
         )
 
-    def provides(self, platform: PlatformInfo) -> PlatformInfo:
-        return replace(platform, argocd_namespace=self.namespace_name)
+    @classmethod
+    def plans(cls, args: ArgoCDArgs, platform: PlatformInfo, *, production: bool) -> PlatformInfo:
+        return replace(platform, argocd_namespace=cls.planned_namespace(args))
 
     @staticmethod
     def _typed(ha: bool, service_monitor: bool) -> dict[str, Any]:

@@ -58,6 +58,12 @@ class CertManagerArgs(AddonArgs):
             problems.add("defaultIssuer", self.default_issuer, "needs issuers: true")
 
 
+def default_issuer_of(args: CertManagerArgs, production: bool) -> str | None:
+    """The ClusterIssuer workloads' Ingresses ask for (None without issuers)."""
+    default: Issuer = "letsencrypt-prod" if production else "letsencrypt-staging"
+    return (args.default_issuer or default) if args.issuers else None
+
+
 class CertManager(HelmAddon):
     """`skyfleet:platform:CertManager`: certificates for every Ingress, from Let's Encrypt."""
 
@@ -81,12 +87,12 @@ class CertManager(HelmAddon):
         if args.issuers:
             for issuer in ACME_SERVERS:
                 self.issuers[issuer] = self._cluster_issuer(issuer, args.acme_email, ingress_class)
-        default: Issuer = "letsencrypt-prod" if handle.production else "letsencrypt-staging"
-        self.default_issuer: str | None = (args.default_issuer or default) if args.issuers else None
+        self.default_issuer = default_issuer_of(args, handle.production)
         self.finish(cluster_issuers=sorted(self.issuers), default_issuer=self.default_issuer)
 
-    def provides(self, platform: PlatformInfo) -> PlatformInfo:
-        return replace(platform, cluster_issuer=self.default_issuer)
+    @classmethod
+    def plans(cls, args: CertManagerArgs, platform: PlatformInfo, *, production: bool) -> PlatformInfo:
+        return replace(platform, cluster_issuer=default_issuer_of(args, production))
 
     @staticmethod
     def _typed(replicas: int, service_monitor: bool) -> dict[str, Any]:

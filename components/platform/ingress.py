@@ -175,11 +175,24 @@ CONTROLLERS: Mapping[Controller, _ControllerShape] = {
 }
 
 
+def ingress_class_of(args: IngressControllerArgs) -> str:
+    """The IngressClass the controller serves (what workloads' Ingresses name)."""
+    return args.class_name or CONTROLLERS[args.controller].class_name
+
+
+def ingress_namespace_of(args: IngressControllerArgs) -> str:
+    return args.namespace or CONTROLLERS[args.controller].chart_key
+
+
 class IngressController(HelmAddon):
     """`skyfleet:platform:IngressController`: the ingress controller and its load balancer."""
 
     TYPE = "skyfleet:platform:IngressController"
     ARGS = IngressControllerArgs
+
+    @classmethod
+    def planned_namespace(cls, args: IngressControllerArgs) -> str:
+        return ingress_namespace_of(args)
 
     def own_layout(self, args: IngressControllerArgs, handle: ClusterHandle) -> Layout:
         # Chart, namespace, release name and Pod Security level all follow the controller.
@@ -191,7 +204,7 @@ class IngressController(HelmAddon):
         shape = CONTROLLERS[args.controller]
         if shape.warning:
             pulumi.log.warn(shape.warning, resource=self)
-        self.class_name = args.class_name or shape.class_name
+        self.class_name = ingress_class_of(args)
         self.pod_labels: Mapping[str, str] = dict(POD_LABELS)
         # A ServiceMonitor needs the Prometheus Operator's CRD, so only then does this release
         # wait for the monitoring release that ships it.
@@ -224,12 +237,14 @@ class IngressController(HelmAddon):
             load_balancer_address=self.load_balancer_address,
         )
 
+    @classmethod
+    def plans(cls, args: IngressControllerArgs, platform: PlatformInfo, *, production: bool) -> PlatformInfo:
+        return replace(platform, ingress_class=ingress_class_of(args), ingress_namespace=ingress_namespace_of(args),
+                       ingress_pod_labels=dict(POD_LABELS))
+
     def provides(self, platform: PlatformInfo) -> PlatformInfo:
         return replace(
-            platform,
-            ingress_class=self.class_name,
-            ingress_namespace=self.namespace_name,
-            ingress_pod_labels=dict(self.pod_labels),
+            super().provides(platform),
             load_balancer_address=self.load_balancer_address,
             ingress_ready=tuple(self.admission_ready),
             route_metrics=self.route_metrics,

@@ -119,13 +119,12 @@ class Monitoring(HelmAddon):
             grafana_admin_password=self.grafana_admin_password,  # a secret output
         )
 
+    @classmethod
+    def plans(cls, args: MonitoringArgs, platform: PlatformInfo, *, production: bool) -> PlatformInfo:
+        return replace(platform, monitoring=True, monitoring_namespace=cls.planned_namespace(args))
+
     def provides(self, platform: PlatformInfo) -> PlatformInfo:
-        return replace(
-            platform,
-            monitoring=True,
-            monitoring_crds=tuple(self.crds),
-            monitoring_namespace=self.namespace_name,
-        )
+        return replace(super().provides(platform), monitoring_crds=tuple(self.crds))
 
     def _grafana(self, args: MonitoringArgs, storage_class: str) -> dict[str, Any]:
         password = random.RandomPassword(

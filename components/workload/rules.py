@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from components.durations import DURATION_RULE as DURATION_RULE
 from components.durations import is_duration as is_duration
+from components.errors import Problems
 
 # --- Resource quantities (k8s.io/apimachinery/pkg/api/resource/quantity.go) --------------------
 
@@ -51,6 +52,26 @@ def parse_quantity(text: str) -> Decimal | None:
         return number * (Decimal(10) ** int(suffix[1:]))
     except ArithmeticError:  # InvalidOperation, or an exponent too large for any resource
         return None
+
+
+# Kubernetes keeps a quantity in an int64 of its smallest unit and caps anything larger without
+# an error (quantity.go: "no quantity may represent a number greater than 2^63-1"); CPU is never
+# finer than 1m ("Kubernetes doesn't allow you to specify CPU resources with a precision finer
+# than 1m", kubernetes.io/docs/concepts/configuration/manage-resources-containers/#meaning-of-cpu)
+# and memory is whole bytes. Refuse rather than let the API server round or cap silently.
+_QUANTITY_MAX = Decimal(2**63 - 1)
+_QUANTUM = {"cpu": (Decimal("0.001"), "1m (0.001 CPU)"), "memory": (Decimal(1), "one byte")}
+
+
+def check_quantity_bounds(problems: Problems, path: str, text: str, amount: Decimal, resource: str) -> bool:
+    """`amount` (of `text`) within what Kubernetes stores for `resource` exactly; records why not."""
+    quantum, name = _QUANTUM.get(resource, (Decimal(1), "one unit"))
+    if not problems.check(amount / quantum <= _QUANTITY_MAX, path, text,
+                          f"must be at most {_QUANTITY_MAX} times {name}: Kubernetes caps larger "
+                          "quantities silently"):
+        return False
+    return problems.check((amount / quantum) == (amount / quantum).to_integral_value(), path, text,
+                          f"must not be more precise than {name}: Kubernetes would round it up")
 
 
 # --- Container images (distribution/reference) -------------------------------------------------

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from components.cluster.clouds import CLOUDS
+from components.cluster.clouds import CLOUDS, SPECS
 from components.errors import Problems
 from components.names import (
     check_dns1035_label,
@@ -32,7 +32,9 @@ if TYPE_CHECKING:  # only annotations: importing the platform package pulls in e
 def validate_spec(spec: ServiceSpec, problems: Problems) -> None:
     """Records every rule `spec` breaks; paths are camelCase, relative to the service."""
     check_dns1035_label(problems, "name", spec.name)
-    check_dns1123_label(problems, "namespace", spec.namespace)
+    if check_dns1123_label(problems, "namespace", spec.namespace):
+        problems.check(spec.namespace not in KUBERNETES_NAMESPACES, "namespace", spec.namespace,
+                       "belongs to Kubernetes itself: put services in a namespace of their own")
     _check_image(spec.image, problems)
     _check_ports(spec, problems)
     _check_probes(spec, problems)
@@ -137,6 +139,8 @@ def _check_ports(spec: ServiceSpec, problems: Problems) -> None:
 
 def _check_port_ref(spec: ServiceSpec, path: str, port: str | int, problems: Problems) -> None:
     """A named reference must be one of the service's container ports."""
+    if not spec.ports:
+        return  # "must declare at least one port" says it already
     if isinstance(port, int) and not isinstance(port, bool):
         problems.check(1 <= port <= 65535, path, port, "must be a port number 1-65535")
         return
@@ -201,8 +205,8 @@ def _check_resources(resources: Resources, problems: Problems) -> None:
     for resource in ("cpu", "memory"):
         request = getattr(resources.requests, resource)
         limit = getattr(resources.limits, resource)
-        asked = _positive_quantity(f"resources.requests.{resource}", request, problems)
-        capped = _positive_quantity(f"resources.limits.{resource}", limit, problems)
+        asked = _positive_quantity(f"resources.requests.{resource}", request, problems, resource)
+        capped = _positive_quantity(f"resources.limits.{resource}", limit, problems, resource)
         if asked is not None and capped is not None:
             problems.check(
                 asked <= capped,
@@ -212,12 +216,14 @@ def _check_resources(resources: Resources, problems: Problems) -> None:
             )
 
 
-def _positive_quantity(path: str, value: str, problems: Problems) -> Decimal | None:
+def _positive_quantity(path: str, value: str, problems: Problems, resource: str) -> Decimal | None:
     amount = rules.parse_quantity(value)
     if not problems.check(amount is not None, path, value, rules.QUANTITY_RULE):
         return None
     assert amount is not None
-    return amount if problems.check(amount > 0, path, value, "must be greater than zero") else None
+    if not problems.check(amount > 0, path, value, "must be greater than zero"):
+        return None
+    return amount if rules.check_quantity_bounds(problems, path, value, amount, resource) else None
 
 
 def _check_replicas(spec: ServiceSpec, problems: Problems) -> None:
@@ -344,8 +350,12 @@ def _check_slo(spec: ServiceSpec, problems: Problems) -> None:
 def _check_ingress(spec: ServiceSpec, ingress: IngressSpec, problems: Problems) -> None:
     host = ingress.host
     bare = host[2:] if isinstance(host, str) and host.startswith("*.") else host
-    if check_dns1123_subdomain(problems, "ingress.host", bare):
-        problems.check("." in bare, "ingress.host", host, "must be a fully qualified hostname")
+    if check_dns1123_subdomain(problems, "ingress.host", bare) and problems.check(
+        "." in bare, "ingress.host", host, "must be a fully qualified hostname"
+    ):
+        # Kubernetes checks only the whole name (253); DNS and ACME refuse a label above 63.
+        problems.check(all(len(label) <= 63 for label in bare.split(".")), "ingress.host", host,
+                       "must be a hostname whose labels are at most 63 characters (RFC 1035)")
     _check_path("ingress.path", ingress.path, problems)
     _check_port_ref(spec, "ingress.port", ingress.port, problems)
     if ingress.gateway_api:
@@ -391,13 +401,17 @@ def _check_environment(spec: ServiceSpec, problems: Problems) -> None:
 def _check_cloud_access(spec: ServiceSpec, problems: Problems) -> None:
     for cloud, roles in spec.cloud_access.items():
         path = f"cloudAccess.{cloud}"
-        problems.check(cloud in CLOUDS, path, cloud, f"must be one of {', '.join(CLOUDS)}")
-        problems.check(
-            bool(roles) and all(isinstance(r, str) and r for r in roles),
-            path,
-            list(roles),
-            "must list at least one role identifier",
-        )
+        if not problems.check(cloud in CLOUDS, path, cloud, f"must be one of {', '.join(CLOUDS)}"):
+            continue
+        if not problems.check(bool(roles), path, list(roles), "must list at least one role identifier"):
+            continue
+        rule = SPECS[cloud].access_role
+        for i, role in enumerate(roles):
+            # Another cloud's role format under this cloud's key fails only at `pulumi up`.
+            if rule is not None:
+                rule.check(problems, f"{path}[{i}]", role)
+            else:
+                problems.check(isinstance(role, str) and bool(role), f"{path}[{i}]", role, "must not be empty")
 
 
 def _check_callers(spec: ServiceSpec, problems: Problems) -> None:
@@ -430,3 +444,29 @@ def _check_writable_paths(paths: Sequence[str], problems: Problems) -> None:
         if check_dns1123_label(problems, where, volume):
             first = volumes.setdefault(volume, path)
             problems.check(first == path, where, path, f"maps to the same volume as {first!r}")
+
+
+# Namespaces Kubernetes itself owns: a service there would share them with the control plane's
+# own objects (and Skyfleet would try to create, and on destroy delete, a namespace it does not own).
+KUBERNETES_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
+
+
+def validate_services(specs: Sequence[ServiceSpec], written: Sequence[str], problems: Problems) -> None:
+    """What services mean to each other: every caller names a service, no two services route the
+    same host and path. `written` holds every service name of the file, including those whose own
+    problems kept them out of `specs` (a caller naming one is not a second mistake)."""
+    by_place = {(spec.namespace, spec.name) for spec in specs}
+    unusable = {name.lower() for name in written} - {spec.name for spec in specs}
+    routes: dict[tuple[str, str], str] = {}
+    for spec in specs:
+        for i, caller in enumerate(spec.callers):
+            namespace, _, name = caller.rpartition("/")
+            place = (namespace or spec.namespace, name)
+            problems.check(place in by_place or name.lower() in unusable, f"{spec.name}.callers[{i}]", caller,
+                           f"names no service: none is called {name!r} in namespace {place[0]!r} "
+                           f"(services: {', '.join(sorted(f'{n}/{s}' for n, s in by_place))})")
+        if spec.ingress is not None:
+            route = (spec.ingress.host.lower(), spec.ingress.path)
+            owner = routes.setdefault(route, spec.name)
+            problems.check(owner == spec.name, f"{spec.name}.ingress", f"{route[0]}{route[1]}",
+                           f"is already routed to service {owner!r}: two services cannot share a host and path")

@@ -31,6 +31,8 @@ from pulumi_policy import (
 )
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError, unknown_checking_proxy
 
+from components.config_reader import unknown_key_rule
+from components.errors import Problems
 from policies.registry import POLICIES
 
 # plan.json spells values that are only known after apply as "[unknown]"; the engine sends
@@ -210,6 +212,59 @@ class PackConfig:
 
     def settings(self, name: str) -> dict[str, Any]:
         return dict(self._settings.get(name, {}))
+
+
+_JSON_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
+    "integer": ((int,), "must be a whole number"),
+    "number": ((int, float), "must be a number"),
+    "boolean": ((bool,), "must be true or false"),
+    "string": ((str,), "must be a string"),
+    "array": ((list,), "must be a list"),
+}
+
+
+def check_pack_config(config: Any, problems: Problems, policies: Sequence[Policy] = POLICIES) -> None:
+    """Every problem of a `--policy-pack-config` mapping (`skyfleet:policyConfig`), recorded with
+    its path instead of raised one at a time, so it is refused with the rest of the stack config
+    before the preview runs (a bad entry must not surface after the plan is written)."""
+    rule = "must map policy names to a level or settings (the --policy-pack-config shape)"
+    if not problems.check(isinstance(config, Mapping), "", config, rule):
+        return
+    known = {policy.name: policy for policy in policies}
+    levels = ", ".join(level.value for level in EnforcementLevel)
+    for name, value in config.items():
+        if name != ALL_POLICIES and name not in known:
+            problems.add(str(name), value, unknown_key_rule(str(name), [ALL_POLICIES, *sorted(known)]))
+            continue
+        with problems.under(str(name)) as at:
+            entry = dict(value) if isinstance(value, Mapping) else {_LEVEL_KEY: value}
+            path = _LEVEL_KEY if isinstance(value, Mapping) else ""
+            if _LEVEL_KEY in entry:
+                level = entry.pop(_LEVEL_KEY)
+                at.check(level in {lv.value for lv in EnforcementLevel}, path, level,
+                         f"must be an enforcement level: one of {levels}")
+            policy = known.get(name)
+            schema = policy.config_schema.properties if policy and policy.config_schema else {}
+            for key, setting in entry.items():
+                if key not in schema:
+                    at.add(str(key), setting, unknown_key_rule(str(key), [_LEVEL_KEY, *sorted(schema)]))
+                else:
+                    _check_setting(schema[key], setting, at, str(key))
+
+
+def _check_setting(schema: Mapping[str, Any], value: Any, problems: Problems, path: str) -> None:
+    types, rule = _JSON_TYPES.get(schema.get("type", ""), ((object,), ""))
+    if not problems.check(isinstance(value, types) and (bool in types or not isinstance(value, bool)),
+                          path, value, rule):
+        return
+    if "minimum" in schema:
+        problems.check(value >= schema["minimum"], path, value, f"must be >= {schema['minimum']}")
+    if "maximum" in schema:
+        problems.check(value <= schema["maximum"], path, value, f"must be <= {schema['maximum']}")
+    items = schema.get("items")
+    if items and isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_setting(items, item, problems, f"{path}[{index}]")
 
 
 def _parse_level(name: str, value: Any) -> EnforcementLevel:

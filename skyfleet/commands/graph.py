@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from skyfleet.analysis.graph import format_report, write_graph
-from skyfleet.preview.runner import PreviewError, run_stack
+from skyfleet.preview.runner import PreviewError, report_failure, run_stack
 
 NAME = "graph"
 HELP = "the deploy graph of a stack, and its critical path"
@@ -37,8 +37,7 @@ def main_graph(project_dir: Path, stack: str, out_dir: Path) -> int:
     try:
         plan, _ = run_stack(project_dir, stack)
     except (PreviewError, FileNotFoundError, ValueError) as exc:
-        print(f"error: stack {stack}: {exc}", file=sys.stderr)
-        return 1
+        return report_failure(stack, exc)
     report = write_graph(plan.to_json(), out_dir / stack)
     print(format_report(report))
     return 0

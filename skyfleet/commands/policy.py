@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from skyfleet.analysis.policy_eval import evaluate_plan, format_violations
-from skyfleet.preview.runner import PreviewError, run_stack
+from skyfleet.preview.runner import PreviewError, report_failure, run_stack
 
 NAME = "policy"
 HELP = "evaluate the policy pack against a stack, offline"
@@ -26,8 +26,7 @@ def main_policy(project_dir: Path, stack: str) -> int:
     try:
         plan, config = run_stack(project_dir, stack)
     except (PreviewError, FileNotFoundError, ValueError) as exc:
-        print(f"error: stack {stack}: {exc}", file=sys.stderr)
-        return 1
+        return report_failure(stack, exc)
     try:
         violations = evaluate_plan(plan.to_json(), config.raw.get("skyfleet:policyConfig") or {})
     except ValueError as exc:  # an unknown policy, setting or level in skyfleet:policyConfig

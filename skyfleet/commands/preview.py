@@ -26,6 +26,7 @@ from typing import Any
 
 from pulumi.errors import RunError
 
+from components.errors import ValidationError
 from skyfleet.preview.project import ProjectError
 from skyfleet.preview.runner import PreviewError, run_stack
 from skyfleet.preview.stack_config import list_stacks, parse_overrides
@@ -106,7 +107,9 @@ def preview_one(
         gitops = git_files(stack, fleets[0]) if len(fleets) == 1 else {}
         violations = _policy_violations(plan.to_json(), config.raw)
     except PreviewError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        # Invalid input is its list of problems; the exception's class name is no news to a user.
+        invalid = isinstance(exc.cause, ValidationError)
+        print(f"error: stack {stack}: {exc.cause}" if invalid else f"error: {exc}", file=sys.stderr)
         return INPUT_ERROR if _input_error(exc.cause) else PROGRAM_FAILED
     except (ProjectError, FileNotFoundError) as exc:
         print(f"error: stack {stack}: {exc}", file=sys.stderr)

@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from skyfleet.preview.runner import PreviewError
+from skyfleet.preview.runner import PreviewError, report_failure
 from skyfleet.stack.gitops import RenderError, render_stack, schema_problems, sync_files
 
 NAME = "render"
@@ -31,12 +31,11 @@ def run(args: argparse.Namespace, project: Path) -> int:
 
 def main_render(project_dir: Path, stack: str, out: Path | None, *, check: bool = False) -> int:
     """`skyfleet render --stack NAME [--out DIR] [--check]`: 0 done (or up to date), 1 failed
-    (or, with --check, not up to date)."""
+    (or, with --check, not up to date), 2 invalid input."""
     try:
         rendered = render_stack(project_dir, stack)
     except (PreviewError, RenderError, FileNotFoundError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return report_failure(stack, exc)
     problems = schema_problems(rendered)
     if problems is None:
         print("note: kubernetes-validate is not installed: objects not checked against the schemas",

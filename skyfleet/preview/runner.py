@@ -27,6 +27,8 @@ from pulumi.runtime.config import set_all_config
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
+from components.errors import Problem, ValidationError
+
 from . import (
     clouds,  # noqa: F401 - registers each cloud's emulators (clouds/<cloud>.py)
     platform_emulators,  # noqa: F401 - registers the platform layer's emulators
@@ -222,13 +224,53 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _workloads_file_problems(project_dir: Path) -> list[Problem]:
+    from components.workload.parse import EXPECTED
+    from components.yaml_input import load_yaml, require_mapping
+
+    path = project_dir / "stacks" / "workloads.yaml"
+    if not path.is_file():
+        return []
+    try:
+        require_mapping(load_yaml(path, "stacks/workloads.yaml"), EXPECTED)
+    except ValidationError as exc:
+        return exc.problems
+    return []
+
+
+# Exit statuses of every command that runs a stack: 1 the program failed, 2 the input is invalid
+# (nothing was run or registered), 3 mandatory policy violations.
+INPUT_ERROR = 2
+
+
+def report_failure(stack: str, exc: BaseException) -> int:
+    """Prints why `stack` could not be run and returns the exit status: 2 when the project's or
+    the stack's files are at fault (a `ValidationError` from reading them or from the program's
+    checks, a missing or mistyped config key, no such stack or project), 1 when the program
+    failed."""
+    from pulumi.config import ConfigMissingError, ConfigTypeError
+
+    cause = exc.cause if isinstance(exc, PreviewError) else exc
+    if isinstance(cause, ValidationError):
+        print(f"error: stack {stack}: {cause}", file=sys.stderr)
+        return INPUT_ERROR
+    print(f"error: {exc}" if isinstance(exc, PreviewError) else f"error: stack {stack}: {exc}", file=sys.stderr)
+    invalid = (ProjectError, ConfigMissingError, ConfigTypeError, FileNotFoundError)
+    return INPUT_ERROR if isinstance(cause, invalid) else 1
+
+
 def run_stack(
     project_dir: Path, stack: str, overrides: dict[str, str] | None = None
 ) -> tuple[Plan, StackConfig]:
     """Runs the project's `main` (Pulumi.yaml in `project_dir` or above) against the stack's
     config, `overrides` (`--config key=value`) applied on top."""
     project = load_project(project_dir)
-    config = resolve_config(project, load_stack_config(project.root, stack, project.name), overrides)
+    try:
+        loaded = load_stack_config(project.root, stack, project.name)
+    except ValidationError as exc:
+        # The program cannot run, but a broken workloads file is still news in the same run.
+        raise ValidationError(exc.problems + _workloads_file_problems(project.root)) from None
+    config = resolve_config(project, loaded, overrides)
     program = main_program(project)
     with _working_directory(project.pwd):
         plan = run_program(

@@ -14,14 +14,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from components.config_reader import unknown_key_rule
 from components.errors import Problems
+from components.yaml_input import load_yaml, require_mapping
 
 from .emulators import digest
 from .project import Project, ProjectError, load_project, value_has_type
 
 PROJECT = "skyfleet"
+# The keys of a Pulumi stack settings file (pulumi/pulumi sdk/go/common/workspace/project.go,
+# `ProjectStack`): anything else is a typo Pulumi would ignore.
+STACK_FILE_KEYS = ("config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment")
 
 
 @dataclass(frozen=True)
@@ -53,12 +56,23 @@ def load_stack_config(project_dir: Path, stack: str, project: str | None = None)
     if not path.is_file():
         known = ", ".join(list_stacks(project_dir)) or "none"
         raise FileNotFoundError(f"no config file for stack {stack!r} at {path} (stacks: {known})")
-    document = yaml.safe_load(path.read_text()) or {}
-    problems = Problems()
-    config = document.get("config") or {}
-    if not isinstance(config, dict):
-        problems.add("config", config, "must be a mapping of keys to values")
-        problems.raise_if_any(str(path))
+    source = f"stacks/{path.name}"
+    document = require_mapping(load_yaml(path, source), "a mapping with a `config:` section")
+    problems = Problems(prefix=f"{source}: ")
+    for key in document:
+        if key not in STACK_FILE_KEYS:
+            problems.add(str(key), document[key], unknown_key_rule(str(key), STACK_FILE_KEYS))
+    config = document.get("config")
+    if "config" not in document:
+        problems.add("config", None, "is missing: a stack file keeps its settings under `config:`")
+    elif not isinstance(config, dict):
+        problems.add("config", config, "must be a mapping of keys (skyfleet:clusters, ...) to values")
+    else:
+        for key in config:
+            problems.check(isinstance(key, str) and key != "", f"config.{key}", key,
+                           "a config key must be a name such as skyfleet:clusters")
+    problems.raise_if_any()
+    assert isinstance(config, dict)
     values: dict[str, str] = {}
     raw: dict[str, Any] = {}
     secret_keys: set[str] = set()

@@ -8,20 +8,21 @@ collector, and one `ValidationError` lists them with the file and field path.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pulumi
-import yaml
 from pulumi.runtime import config as runtime_config
 
+from components.config_reader import unknown_key_rule
 from components.delivery import GitOpsArgs, check_delivery
-from components.errors import Problem, Problems
+from components.errors import Problem, Problems, ValidationError
 from components.fleet import FleetArgs, check_version_skew
+from components.yaml_input import load_yaml, require_mapping
 
 if TYPE_CHECKING:
     from components.cluster.args import ClusterArgs
@@ -63,39 +64,32 @@ def _value(raw: str) -> Any:
 
 
 def read_settings(stack: str | None = None, project_dir: Path = Path()) -> StackSettings:
-    from components.cluster.config import parse_cluster_config
+    from components.cluster.config import parse_clusters_config
     from components.platform import parse_platform_config
     from components.platform.config import from_config
     from components.workload import parse_workloads
+    from components.workload.parse import EXPECTED as WORKLOADS_EXPECTED
 
     stack = stack or pulumi.get_stack()
     source = f"stacks/Pulumi.{stack}.yaml"
     problems = Problems(prefix=f"{source}: {NAMESPACE}:")
     values = {k.split(":", 1)[1]: _value(v) for k, v in all_config().items() if k.startswith(f"{NAMESPACE}:")}
     for key in sorted(set(values) - set(KNOWN_KEYS)):
-        close = difflib.get_close_matches(key, KNOWN_KEYS, n=1)
-        hint = f" (did you mean {NAMESPACE}:{close[0]}?)" if close else ""
-        problems.add(key, values[key], f"unknown key{hint}; known keys: {', '.join(KNOWN_KEYS)}")
+        problems.add(key, values[key], unknown_key_rule(f"{NAMESPACE}:{key}",
+                                                        [f"{NAMESPACE}:{k}" for k in KNOWN_KEYS]))
 
+    # `skyfleet:platform:` with nothing after it reaches the program as "": say so rather than
+    # quietly deploying the defaults the user may have meant to change.
+    for key in KNOWN_KEYS:
+        if key in values and values[key] in ("", None, {}, []) and key not in ("secrets", "policyConfig", "clusters"):
+            problems.add(key, values.pop(key), f"is empty: leave {NAMESPACE}:{key} out for its default, or fill it in")
     environment = values.get("environment", "dev")
     problems.check(environment in ("dev", "prod"), "environment", environment, "must be 'dev' or 'prod'")
     production = environment == "prod"
     delivery = values.get("delivery", "pulumi")
     problems.check(delivery in ("pulumi", "argocd"), "delivery", delivery, "must be 'pulumi' or 'argocd'")
 
-    clusters_raw = values.get("clusters")
-    clusters = {}
-    if problems.check(isinstance(clusters_raw, Mapping) and bool(clusters_raw), "clusters", clusters_raw,
-                      "required: a mapping of cluster name to cluster settings"):
-        assert isinstance(clusters_raw, Mapping)
-        for name, raw in clusters_raw.items():
-            with problems.under(f"clusters.{name}") as section:
-                parsed = parse_cluster_config(str(name), raw if isinstance(raw, Mapping) else {}, section,
-                                              production=production)
-                if not isinstance(raw, Mapping):
-                    section.add("", raw, "must be a mapping")
-            if parsed is not None:
-                clusters[str(name)] = parsed
+    clusters = parse_clusters_config(values.get("clusters"), problems, production=production)
 
     # parse_platform_config places its problems under `platform.` itself.
     platform = parse_platform_config(values.get("platform") or {}, problems)
@@ -108,21 +102,36 @@ def read_settings(stack: str | None = None, project_dir: Path = Path()) -> Stack
             gitops = from_config(GitOpsArgs, values["gitops"], at)
     check_delivery(delivery, gitops, platform, sorted(clusters), problems)
 
-    secret_names = sorted((values.get("secrets") or {}).keys()) if isinstance(values.get("secrets"), Mapping) else []
-    workloads_path = project_dir / WORKLOADS_FILE
-    workloads_raw = yaml.safe_load(workloads_path.read_text()) if workloads_path.is_file() else {}
+    secret_names = _check_secrets(values, project_dir / source, stack, problems)
+    if "policyConfig" in values:
+        from skyfleet.analysis.policy_eval import check_pack_config
+
+        with problems.under("policyConfig") as at:
+            check_pack_config(values["policyConfig"], at)
     services_problems = Problems(prefix=f"{WORKLOADS_FILE}: ")
-    services = parse_workloads(workloads_raw or {}, services_problems, str(WORKLOADS_FILE))
-    for spec in services:
+    services = []
+    workloads_path = project_dir / WORKLOADS_FILE
+    if workloads_path.is_file():
+        try:
+            document = load_yaml(workloads_path, str(WORKLOADS_FILE))
+            workloads_raw = require_mapping(document, WORKLOADS_EXPECTED)
+        except ValidationError as exc:
+            problems.extend(exc.problems)
+        else:
+            services = parse_workloads(workloads_raw, services_problems, str(WORKLOADS_FILE))
+    for spec in services if secret_names is not None else ():  # malformed secrets: said above
         for env_name, key in spec.secrets.items():
-            services_problems.check(key in secret_names, f"services.{spec.name}.secrets.{env_name}", key,
+            services_problems.check(key in (secret_names or ()), f"services.{spec.name}.secrets.{env_name}", key,
                                     f"no such key in {NAMESPACE}:secrets of {source}")
     # Either way the same objects reach the cluster: Argo CD applies what Pulumi would have.
-    _check_services_fit_platform(services, platform, services_problems)
+    _check_services_fit_platform(services, platform, clusters, production, services_problems)
     problems.extend(services_problems.found)
     if problems:
         # A problem's value is printed in CI logs: never one read from a secret config key.
+        # Everything under skyfleet:secrets is hidden, marked secret or not (a plaintext one is
+        # refused, but its value must not reach the log that says so).
         secret = {k.split(":", 1)[1] for k in secret_config_keys() if k.startswith(f"{NAMESPACE}:")}
+        secret.add("secrets")
         problems.found[:] = [_redact(p, f"{source}: {NAMESPACE}:", secret) for p in problems.found]
     problems.raise_if_any()
     fleet = FleetArgs(
@@ -133,6 +142,44 @@ def read_settings(stack: str | None = None, project_dir: Path = Path()) -> Stack
         gitops=gitops,
     )
     return StackSettings(stack=stack, fleet=fleet)
+
+
+def _check_secrets(values: Mapping[str, Any], stack_file: Path, stack: str, problems: Problems) -> list[str] | None:
+    """The names in `skyfleet:secrets`, each of which must be encrypted (`secure:`) in the stack
+    file: a plaintext value sits in Git in clear. Pulumi marks the whole key secret if any value
+    inside is, so the file itself says which are not."""
+    if "secrets" not in values:
+        return []
+    raw = values["secrets"]
+    rule = "must map secret names to encrypted values (pulumi config set --secret)"
+    if not problems.check(isinstance(raw, Mapping), "secrets", REDACTED, rule):
+        return None
+    assert isinstance(raw, Mapping)
+    written: Any = None
+    if stack_file.is_file():
+        try:
+            config = require_mapping(load_yaml(stack_file, f"stacks/{stack_file.name}"), "").get("config")
+            written = config.get(f"{NAMESPACE}:secrets", config.get("secrets")) if isinstance(config, dict) else None
+        except ValidationError:
+            written = None  # the preview reported the file already; `pulumi up` had it parsed by the CLI
+    marked = f"{NAMESPACE}:secrets" in secret_config_keys()
+    for name, value in raw.items():
+        path = f"secrets.{name}"
+        if not problems.check(isinstance(name, str) and _SECRET_NAME.fullmatch(name) is not None, path,
+                              name, "must be a name of letters, digits, '-', '_' or '.' (a Secret data key)"):
+            continue
+        if isinstance(written, Mapping):
+            entry = written.get(name)
+            encrypted = isinstance(entry, Mapping) and set(entry) == {"secure"} and isinstance(entry["secure"], str)
+        else:
+            encrypted = marked and isinstance(value, str)
+        problems.check(encrypted, path, REDACTED,
+                       "is not encrypted, so it would sit in Git in clear: set it with "
+                       f"`pulumi config set --secret --path '{NAMESPACE}:secrets.{name}' <value> -s {stack}`")
+    return sorted(str(name) for name in raw)
+
+
+_SECRET_NAME = re.compile(r"[-._a-zA-Z0-9]{1,253}")
 
 
 def _redact(problem: Problem, prefix: str, secret_keys: set[str]) -> Problem:
@@ -164,24 +211,28 @@ def _check_platform_fits_clusters(
 
 
 def _check_services_fit_platform(
-    services: Sequence[ServiceSpec], platform: PlatformArgs, problems: Problems
+    services: Sequence[ServiceSpec], platform: PlatformArgs, clusters: Mapping[str, ClusterArgs],
+    production: bool, problems: Problems,
 ) -> None:
-    """What each service needs from the platform, checked now rather than once the clusters exist
-    (`Microservice` checks it again against the platform it is given).
-
-    Whether the ingress controller and cert-manager's issuer exist depends only on the platform
-    args (not on the cloud), so the answer here is the one the Platform component will give;
-    `check_platform` only asks whether each exists, so the names below are stand-ins.
-    """
-    from components.platform.info import PlatformInfo
+    """What each service needs from the platform, checked against what `Platform` will give on
+    each cluster (`planned_info`, computed by the add-ons' own functions), now rather than once the
+    clusters exist (`Microservice` checks it again against the platform it is given). A problem
+    shared by clusters is listed once."""
+    from components.cluster.clouds import PROFILES
+    from components.cluster.handle import PlannedCluster
+    from components.platform import planned_info, platform_namespaces
     from components.workload import check_platform
 
-    ingress = platform.ingress.enabled
-    expected = PlatformInfo(
-        ingress_class="ingress" if ingress else None,
-        ingress_namespace="ingress" if ingress else None,
-        cluster_issuer="issuer" if platform.cert_manager.enabled and platform.cert_manager.issuers else None,
-    )
-    for spec in services:
-        with problems.under(f"services.{spec.name}") as at:
-            check_platform(spec, expected, at)
+    found = Problems(prefix=problems.prefix)
+    for name, cluster in sorted(clusters.items()):
+        planned = PlannedCluster(name, cluster.cloud, PROFILES[cluster.cloud])
+        info = planned_info(platform, planned, production=production)
+        owned = platform_namespaces(platform, planned)
+        for spec in services:
+            with found.under(f"services.{spec.name}") as at:
+                check_platform(spec, info, at)
+                at.check(spec.namespace not in owned, "namespace", spec.namespace,
+                         f"belongs to the platform (the {owned.get(spec.namespace)} add-on creates it): "
+                         "put services in a namespace of their own")
+    unique = {str(problem): problem for problem in found.found}
+    problems.extend(list(unique.values()))

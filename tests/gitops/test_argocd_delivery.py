@@ -381,7 +381,7 @@ def test_bad_gitops_values_are_reported_together(tmp_path):
 
 def test_a_typo_in_gitops_names_the_key_to_use(tmp_path):
     found = problems(validation_error(make_project(tmp_path, set_key("gitops", {"repoURL": REPO}))))
-    assert "did you mean 'repoUrl'?" in found["gitops.repoURL"][1]
+    assert "unknown key (did you mean repoUrl?)" in found["gitops.repoURL"][1]
     assert "gitops.repoUrl" in found  # and the repository is still missing
 
 

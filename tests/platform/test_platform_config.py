@@ -92,7 +92,7 @@ def test_unknown_key_is_reported_with_its_path_and_the_closest_key():
     _, problems = _parse({"monitoring": {"retentoin": "30d"}})
     (problem,) = problems.found
     assert problem.path == "platform.monitoring.retentoin"
-    assert "did you mean 'retention'?" in problem.rule
+    assert "unknown key (did you mean retention?)" in problem.rule
 
 
 def test_unknown_addon_is_reported():

@@ -71,6 +71,22 @@ AWS_IAM_PRINCIPAL_ARN = pattern_rule(
 )
 
 
+# https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-type-names.html: family,
+# generation, options, ".", size (m7i.xlarge, c7gn.16xlarge, u-6tb1.metal).
+EC2_INSTANCE_TYPE = pattern_rule(
+    r"[a-z][a-z0-9-]*[0-9][a-z0-9-]*\.[a-z0-9]+", 64,
+    "is not an EC2 instance type such as m7i.xlarge (family, generation, '.', size)",
+)
+# What a workload's role gets attached: an IAM managed policy ARN (AWS-managed or the account's).
+AWS_POLICY_ARN = pattern_rule(
+    r"arn:aws[a-z-]*:iam::(aws|\d{12}):policy/[\w+=,.@/-]+", 2048,
+    "must be an IAM policy ARN such as arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
+)
+# "Nodes per managed node group: 450" (Amazon EKS service quotas).
+# https://docs.aws.amazon.com/eks/latest/userguide/service-quotas.html
+EKS_MAX_NODES_PER_GROUP = 450
+
+
 def aws_partition(region: str) -> str:
     """The ARN partition of an AWS region (policy ARNs differ in GovCloud and China)."""
     if region.startswith("us-gov-"):
@@ -164,4 +180,6 @@ CLOUD = AwsCloud(
         ("ServiceAccount", f"metadata.annotations[{ROLE_ARN_ANNOTATION}]",
          "EKS workload identity: each cluster federates to its own IAM role"),
     ),
+    machine_type_rule=EC2_INSTANCE_TYPE, access_role=AWS_POLICY_ARN,
+    max_pool_nodes=EKS_MAX_NODES_PER_GROUP, pool_label="EKS managed node group",
 )

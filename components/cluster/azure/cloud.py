@@ -86,6 +86,23 @@ HEALTH_PROBE_ANNOTATIONS = MappingProxyType(
     {"service.beta.kubernetes.io/azure-load-balancer-health-probe-request-path": "/ping"}
 )
 
+# https://learn.microsoft.com/azure/virtual-machines/vm-naming-conventions: Standard_<family>
+# <vCPUs><features>_<version> (Standard_D4s_v5); Basic_ sizes are the legacy tier.
+AZURE_VM_SIZE = pattern_rule(
+    r"(Standard|Basic)_[A-Za-z0-9]+(_[A-Za-z0-9]+)*", 64,
+    "is not an Azure VM size such as Standard_D4s_v5",
+)
+# A role definition: a built-in role's name ("Storage Blob Data Reader") or a role id (GUID).
+# https://learn.microsoft.com/azure/role-based-access-control/built-in-roles
+AZURE_ROLE = pattern_rule(
+    r"[A-Za-z0-9][A-Za-z0-9 ._()-]*", 128,
+    "must be an Azure role name such as 'Storage Blob Data Reader' or a role definition id",
+)
+# "Maximum nodes per node pool (Virtual Machine Scale Sets): 1,000" (AKS quotas).
+# https://learn.microsoft.com/azure/aks/quotas-skus-regions
+AKS_MAX_NODES_PER_POOL = 1000
+
+
 CLOUD = AzureCloud(
     name="azure", order=30, implementation=("components.cluster.azure.aks", "AksCluster"),
     # AKS runs metrics-server and scales node pools itself.
@@ -99,7 +116,8 @@ CLOUD = AzureCloud(
     # Minors in standard support (checked 2026-02): https://learn.microsoft.com/azure/aks/supported-kubernetes-versions
     versions=("1.33", "1.34", "1.35"),
     machine_types=by_size("Standard_D2s_v5", "Standard_D4s_v5", "Standard_D8s_v5", "Standard_D16s_v5"),
-    region_pattern=re.compile(r"[a-z][a-z0-9]+"), region_example="westeurope",
+    # The longest region name today is 18 characters (germanywestcentral).
+    region_pattern=re.compile(r"[a-z][a-z0-9]{1,29}"), region_example="westeurope",
     zones=NumberedZones(("1", "2", "3")),
     tag_rules=(AZURE_TAG_KEY, AZURE_TAG_VALUE), admin_rule=AZURE_OBJECT_ID,
     existing_subnets=SubnetIds(
@@ -120,4 +138,6 @@ CLOUD = AzureCloud(
         ("Deployment", f"spec.template.metadata.labels[{next(iter(USE_LABEL))}]",
          "AKS' workload identity webhook only injects credentials into pods with this label"),
     ),
+    machine_type_rule=AZURE_VM_SIZE, access_role=AZURE_ROLE,
+    max_pool_nodes=AKS_MAX_NODES_PER_POOL, pool_label="AKS node pool",
 )
