@@ -33,6 +33,9 @@ class DnsProvider:
 
     name: str  # external-dns's --provider
     roles: tuple[str, ...]  # what `identity.bind` grants, in the cloud's own terms
+    # Whether each role is granted on each zone (`<role>@<zone scope>`) rather than on the
+    # cluster's default scope: the zones' resource group must then be configured.
+    per_zone: bool = False
 
 
 @dataclass(frozen=True)
@@ -210,6 +213,8 @@ class CloudSpec:
         if self.max_pool_nodes is None:
             return None
         return self.max_pool_nodes * max(zones, 1) if self.pool_limit_per_zone else self.max_pool_nodes
+    role_rule: Callable[[str], str | None] | None = None
+    """Why a role given to the identity binder is not in the cloud's form (None: any is taken)."""
 
     @property
     def needs_cloud_credentials(self) -> bool:

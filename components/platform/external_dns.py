@@ -11,7 +11,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from components.cluster.cloud import DnsProvider
 from components.cluster.handle import ClusterFacts, ClusterHandle, IdentityRequest
+from components.cluster.roles import role_problem
 from components.errors import Problems
 
 from .addon import AddonArgs, HelmAddon, Layout
@@ -20,6 +22,22 @@ from .info import PlatformInfo
 from .workload_shape import component_labels, resources
 
 SERVICE_ACCOUNT = "external-dns"
+
+
+def zone_scope(resource_group: str, zone: str) -> str:
+    """An Azure DNS zone's id relative to the subscription (the binder makes it absolute)."""
+    return f"resourceGroups/{resource_group}/providers/Microsoft.Network/dnszones/{zone}"
+
+
+def default_roles(provider: DnsProvider, args: ExternalDnsArgs) -> tuple[str, ...]:
+    """The cloud's DNS roles; granted on each zone where the cloud's row says so (Azure)."""
+    if not provider.per_zone:
+        return provider.roles
+    return tuple(
+        f"{role}@{zone_scope(args.zones_resource_group or '', zone)}"
+        for role in provider.roles
+        for zone in args.domain_filters
+    )
 
 
 Source = Literal["ingress", "service", "gateway-httproute", "gateway-grpcroute"]
@@ -40,6 +58,10 @@ class ExternalDnsArgs(AddonArgs):
     """external-dns provider name. Default: None, the cloud's (aws, google or azure)."""
     roles: Sequence[str] | None = None
     """Roles its cloud identity gets. Default: None, the cloud's DNS role (`profile.dns`)."""
+    zones_resource_group: str | None = None
+    """Where the cloud grants DNS roles per zone (Azure): the resource group of the zones in
+    `domainFilters`, required there unless `roles` is set; the identity then gets its role on
+    each zone only, never on the cluster's resource group. Default: None."""
     txt_owner_id: str | None = None
     """Owner id in TXT ownership records. Default: None, the cluster's name."""
     extra_args: Mapping[str, str] = field(default_factory=dict)
@@ -59,6 +81,16 @@ class ExternalDnsArgs(AddonArgs):
             problems.add(
                 "provider", None, f"must be set: cloud {handle.cloud!r} has no default DNS provider"
             )
+        default = handle.profile.dns
+        if self.enabled and self.roles is None and default is not None and default.per_zone:
+            problems.check(
+                bool(self.zones_resource_group), "zonesResourceGroup", self.zones_resource_group,
+                f"must name the resource group of the DNS zones on {handle.cloud}: the identity "
+                "is granted each zone, not the cluster's resource group",
+            )
+        for index, role in enumerate(self.roles or ()):
+            why = role_problem(handle.cloud, role)
+            problems.check(why is None, f"roles[{index}]", role, why or "")
 
 
 class ExternalDns(HelmAddon):
@@ -79,7 +111,9 @@ class ExternalDns(HelmAddon):
         name = self.addon_name
         default = handle.profile.dns
         provider = args.provider or (default.name if default else "")
-        roles = tuple(args.roles) if args.roles is not None else (default.roles if default else ())
+        roles = tuple(args.roles) if args.roles is not None else (
+            default_roles(default, args) if default else ()
+        )
         binding = handle.identity.bind(
             IdentityRequest(f"{name}-identity", self.namespace_name, SERVICE_ACCOUNT, roles, self)
         )

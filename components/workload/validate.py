@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from components.cluster.clouds import CLOUDS, SPECS
+from components.cluster.roles import role_problem
 from components.errors import Problems
 from components.names import (
     check_dns1035_label,
@@ -408,10 +409,14 @@ def _check_cloud_access(spec: ServiceSpec, problems: Problems) -> None:
         rule = SPECS[cloud].access_role
         for i, role in enumerate(roles):
             # Another cloud's role format under this cloud's key fails only at `pulumi up`.
-            if rule is not None:
-                rule.check(problems, f"{path}[{i}]", role)
-            else:
-                problems.check(isinstance(role, str) and bool(role), f"{path}[{i}]", role, "must not be empty")
+            if rule is not None and not rule.check(problems, f"{path}[{i}]", role):
+                continue
+            if rule is None and not problems.check(
+                    isinstance(role, str) and bool(role), f"{path}[{i}]", role, "must not be empty"):
+                continue
+            # The form the cloud's binder resolves (Azure: a built-in name from the cited table).
+            why = role_problem(str(cloud), role)
+            problems.check(why is None, f"{path}[{i}]", role, why or "")
 
 
 def _check_callers(spec: ServiceSpec, problems: Problems) -> None:

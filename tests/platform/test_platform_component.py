@@ -286,3 +286,15 @@ def test_cluster_autoscaler_gets_the_clusters_identity_and_name():
         "name": "cluster-autoscaler",
         "annotations": {"eks.amazonaws.com/role-arn": AUTOSCALER_ROLE},
     }
+
+
+def test_external_dns_on_azure_is_granted_each_zone_not_the_clusters_resource_group():
+    binder = RecordingBinder(PROFILES["azure"])
+    args = PlatformArgs(external_dns=ExternalDnsArgs(
+        enabled=True, domain_filters=("example.com", "example.org"), zones_resource_group="dns"))
+    preview_platform(args, cloud="azure", identity=binder)
+    zone = "resourceGroups/dns/providers/Microsoft.Network/dnszones"
+    assert binder.calls[0]["roles"] == [
+        f"DNS Zone Contributor@{zone}/example.com",
+        f"DNS Zone Contributor@{zone}/example.org",
+    ]

@@ -18,6 +18,7 @@ from components.names import DNS1123_LABEL_PATTERN, NameRule, matches
 from .. import planning
 from ..cloud import CloudProfile, CloudSpec, DnsProvider, LetterZones, SubnetIds, by_size, pattern_rule
 from ..kubeconfig import ExecCredential
+from . import roles
 
 if TYPE_CHECKING:
     from ..planning import Network
@@ -162,6 +163,7 @@ CLOUD = AwsCloud(
         {"us-west-1": ("b", "c"), "ap-northeast-1": ("a", "c", "d"), "ca-central-1": ("a", "b", "d")}
     )),
     tag_rules=(AWS_TAG_KEY, AWS_TAG_VALUE), admin_rule=AWS_IAM_PRINCIPAL_ARN,
+    role_rule=roles.role_problem,
     existing_subnets=SubnetIds(
         lambda n: n >= EKS_MIN_ZONES, "EKS needs private subnets in at least 2 zones",
         lambda s: s.startswith("subnet-"), "must be a subnet id (subnet-...)",

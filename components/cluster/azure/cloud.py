@@ -17,6 +17,7 @@ from components.names import NameRule
 from .. import planning
 from ..cloud import CloudProfile, CloudSpec, DnsProvider, NumberedZones, SubnetIds, by_size, pattern_rule
 from ..kubeconfig import ExecCredential
+from . import roles
 
 if TYPE_CHECKING:
     from ..planning import Network
@@ -110,7 +111,11 @@ CLOUD = AzureCloud(
         cloud="azure", load_balancer_annotations=HEALTH_PROBE_ANNOTATIONS, load_balancer_address_field="ip",
         default_storage_class="managed-csi", ships_metrics_server=True, manages_node_autoscaling=True,
         identity_annotation=CLIENT_ID_ANNOTATION, identity_pod_labels=USE_LABEL,
-        dns=DnsProvider("azure", ("DNS Zone Contributor",)), cluster_autoscaler_provider="azure",
+        # On each zone only: at the cluster's resource group the role would miss the zones
+        # (they live in their own group) and grant DNS rights over everything else there.
+        # https://kubernetes-sigs.github.io/external-dns/latest/docs/tutorials/azure/
+        dns=DnsProvider("azure", ("DNS Zone Contributor",), per_zone=True),
+        cluster_autoscaler_provider="azure",
     ),
     cluster_name=AKS_CLUSTER_NAME, pool_name=AKS_POOL_NAME,
     # Minors in standard support (checked 2026-02): https://learn.microsoft.com/azure/aks/supported-kubernetes-versions
@@ -120,6 +125,7 @@ CLOUD = AzureCloud(
     region_pattern=re.compile(r"[a-z][a-z0-9]{1,29}"), region_example="westeurope",
     zones=NumberedZones(("1", "2", "3")),
     tag_rules=(AZURE_TAG_KEY, AZURE_TAG_VALUE), admin_rule=AZURE_OBJECT_ID,
+    role_rule=roles.role_problem,
     existing_subnets=SubnetIds(
         lambda n: n == 1, "azure takes exactly one (regional) subnet",
         lambda s: "/subscriptions/" in s, "must be a /subscriptions/... id",

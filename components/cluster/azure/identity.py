@@ -20,6 +20,7 @@ from components.names import short_hash
 from ..base import ClusterComponent
 from ..handle import IdentityBinding, IdentityRequest
 from .cloud import CLIENT_ID_ANNOTATION, USE_LABEL, azure_key_vault_name
+from .roles import role_definition_id
 
 # Built-in role definition ids (the same in every tenant).
 # https://learn.microsoft.com/azure/role-based-access-control/built-in-roles
@@ -40,11 +41,9 @@ class AzureContext:
     tags: dict[str, str]
 
 
-def role_definition_id(subscription_id: str, role: str) -> str:
-    """A role given as a GUID becomes its full id; a full id is kept."""
-    if role.startswith("/"):
-        return role
-    return f"/subscriptions/{subscription_id}/providers/Microsoft.Authorization/roleDefinitions/{role}"
+def role_scope(subscription_id: str, scope: str) -> str:
+    """A scope relative to the cluster's subscription (`resourceGroups/<rg>/...`) made absolute."""
+    return scope if scope.startswith("/") else f"/subscriptions/{subscription_id}/{scope}"
 
 
 def assign_role(
@@ -140,8 +139,9 @@ class AksIdentity:
     issuer_url: pulumi.Output[str]
 
     def bind(self, request: IdentityRequest) -> IdentityBinding:
-        """`roles` are role definition GUIDs (or full ids), each optionally `@<scope>`; the
-        default scope is the cluster's resource group."""
+        """`roles` are built-in role names, role definition GUIDs or full ids (azure/roles.py),
+        each optionally `@<scope>`: an ARM id, or one relative to the cluster's subscription
+        (`resourceGroups/<rg>/providers/...`). The default scope is the cluster's resource group."""
         name, namespace, service_account = request.name, request.namespace, request.service_account
         roles, parent = request.roles, request.parent
         ctx = self.context
@@ -171,7 +171,9 @@ class AksIdentity:
                 ctx,
                 identity.principal_id,
                 definition,
-                scope or ctx.resource_group_id,
+                ctx.subscription_id.apply(lambda sub, s=scope: role_scope(sub, s))
+                if scope
+                else ctx.resource_group_id,
                 parent,
             )
         return IdentityBinding(

@@ -19,6 +19,7 @@ from components.names import DNS1035_LABEL_PATTERN, NameRule, matches, short_has
 
 from ..cloud import CloudProfile, CloudSpec, DnsProvider, LetterZones, SubnetIds, by_size, pattern_rule
 from ..kubeconfig import ExecCredential
+from . import roles
 
 if TYPE_CHECKING:
     from ..args import ClusterArgs, NetworkArgs
@@ -140,6 +141,7 @@ CLOUD = GcpCloud(
     # Regions whose first three zones are not a, b, c.
     zones=LetterZones("-", MappingProxyType({"europe-west1": ("b", "c", "d"), "us-east1": ("b", "c", "d")})),
     tag_rules=(GCP_LABEL_KEY, GCP_LABEL_VALUE), admin_rule=GCP_IAM_MEMBER, takes_project=True,
+    role_rule=roles.role_problem,
     existing_subnets=SubnetIds(
         lambda n: n == 1, "gcp takes exactly one (regional) subnet",
         lambda s: "projects/" in s, "must be a projects/... id",
