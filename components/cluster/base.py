@@ -29,6 +29,8 @@ class ClusterComponent(pulumi.ComponentResource):
         super().__init__(self.TYPE, args.name, None, opts)
         self.args = args
         self.cloud_provider: pulumi.ProviderResource | None = None
+        # What every cloud child waits for (GKE: the project's APIs being enabled).
+        self.prerequisites: list[pulumi.Resource] = []
         self.build(args)
 
     def build(self, args: ClusterArgs) -> None:
@@ -53,7 +55,7 @@ class ClusterComponent(pulumi.ComponentResource):
             parent=self,
             provider=provider or self.cloud_provider,
             protect=protect and self.args.production,
-            depends_on=list(depends_on),
+            depends_on=[*self.prerequisites, *depends_on],
             ignore_changes=list(ignore_changes) or None,
             delete_before_replace=delete_before_replace or None,
         )

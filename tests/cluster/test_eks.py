@@ -71,6 +71,16 @@ def test_access_is_granted_by_access_entries_not_the_aws_auth_configmap(dev: Pla
     assert association["policyArn"].endswith("cluster-access-policy/AmazonEKSClusterAdminPolicy")
 
 
+def test_the_creator_gets_no_implicit_admin_entry(dev: Plan) -> None:
+    access = inputs(one(dev, CLUSTER, "main"))["accessConfig"]
+    assert access["bootstrapClusterCreatorAdminPermissions"] is False
+
+
+def test_each_configured_admin_has_an_explicit_access_entry(dev: Plan) -> None:
+    entry = inputs(one(dev, "aws:eks/accessEntry:AccessEntry", "main-admin-platform-admin"))
+    assert entry["principalArn"] == ADMIN
+
+
 def test_upgrade_policy_avoids_paid_extended_support(dev: Plan) -> None:
     assert inputs(one(dev, CLUSTER, "main"))["upgradePolicy"] == {"supportType": "STANDARD"}
 
@@ -86,10 +96,10 @@ def test_production_turns_on_deletion_protection_and_pulumi_protect(dev: Plan, p
 
 
 def test_nodes_require_imdsv2_with_a_hop_limit_pods_cannot_cross(dev: Plan) -> None:
-    template = inputs(one(dev, "aws:ec2/launchTemplate:LaunchTemplate", "main-general"))
-    assert template["metadataOptions"] == {
-        "httpEndpoint": "enabled", "httpTokens": "required", "httpPutResponseHopLimit": 1,
-    }
+    for template in dev.by_type("aws:ec2/launchTemplate:LaunchTemplate"):
+        assert inputs(template)["metadataOptions"] == {
+            "httpEndpoint": "enabled", "httpTokens": "required", "httpPutResponseHopLimit": 1,
+        }, template.name
 
 
 def test_node_root_volumes_are_encrypted_gp3(dev: Plan) -> None:

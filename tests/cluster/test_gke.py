@@ -107,10 +107,7 @@ def test_nodes_run_as_a_least_privilege_service_account(dev: Plan) -> None:
         for r in dev.by_type("gcp:projects/iAMMember:IAMMember")
         if r.name.startswith("main-nodes-")
     )
-    assert roles == [
-        "roles/logging.logWriter", "roles/monitoring.metricWriter", "roles/monitoring.viewer",
-        "roles/stackdriver.resourceMetadata.writer",
-    ]
+    assert roles == ["roles/container.defaultNodeServiceAccount"]  # CIS GKE 5.2.1
     for pool in dev.by_type(NODE_POOL):
         assert inputs(pool)["nodeConfig"]["serviceAccount"] == state(account)["email"]
 
@@ -209,3 +206,33 @@ def test_without_workload_identity_nodes_fall_back_to_the_gce_metadata_server() 
     assert "workloadIdentityConfig" not in inputs(one(plan, CLUSTER, "main"))
     config = inputs(one(plan, NODE_POOL, "main-general"))["nodeConfig"]
     assert config["workloadMetadataConfig"] == {"mode": "GCE_METADATA"}
+
+
+def _plan_json(plan: Plan) -> dict:
+    return plan.to_json()
+
+
+def test_the_workload_identity_grant_waits_for_the_cluster_that_creates_the_pool(dev: Plan) -> None:
+    """terraform-google-kubernetes-engine#916: granted before the first WI cluster exists in the
+    project, IAM refuses `<project>.svc.id.goog[...]` ("Identity Pool does not exist")."""
+    from skyfleet.graph import waits_for
+
+    grant = one(dev, "gcp:serviceaccount/iAMMember:IAMMember", "main-external-dns-workload-identity")
+    assert waits_for(_plan_json(dev), grant.urn, one(dev, CLUSTER, "main").urn)
+
+
+def test_the_apis_a_fresh_project_lacks_are_enabled_and_never_disabled(dev: Plan) -> None:
+    services = {inputs(s)["service"]: inputs(s) for s in dev.by_type("gcp:projects/service:Service")}
+    assert set(services) >= {"container.googleapis.com", "compute.googleapis.com",
+                             "cloudkms.googleapis.com", "iam.googleapis.com"}
+    assert all(s["disableOnDestroy"] is False and s["project"] == PROJECT for s in services.values())
+
+
+def test_every_google_resource_waits_for_the_apis(dev: Plan) -> None:
+    from skyfleet.graph import dependency_closure
+
+    plan = _plan_json(dev)
+    apis = {s.urn for s in dev.by_type("gcp:projects/service:Service")}
+    for r in dev.resources:
+        if r.type.startswith("gcp:") and r.type != "gcp:projects/service:Service" and r.custom:
+            assert apis & dependency_closure(plan, r.urn), r.name

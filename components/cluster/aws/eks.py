@@ -147,9 +147,12 @@ class EksCluster(ClusterComponent):
             ),
             access_config=aws.eks.ClusterAccessConfigArgs(
                 authentication_mode="API",
-                # The identity running `pulumi up` administers the cluster it creates (it must
-                # install the platform); other admins come from `admins`.
-                bootstrap_cluster_creator_admin_permissions=True,
+                # No hidden admin: the creator's implicit entry cannot be removed from code (and
+                # changing this flag replaces the cluster), so every admin, the deployer
+                # included, is an explicit access entry from `admins` (as terraform-aws-eks
+                # v20 does: enable_cluster_creator_admin_permissions = false).
+                # https://docs.aws.amazon.com/eks/latest/userguide/access-entries.html
+                bootstrap_cluster_creator_admin_permissions=False,
             ),
             encryption_config=encryption,
             enabled_cluster_log_types=CONTROL_PLANE_LOGS if args.audit_logs else None,

@@ -49,6 +49,7 @@ class GkeCluster(ClusterComponent):
             default_labels=resource_tags(args),
             opts=pulumi.ResourceOptions(parent=self),
         )
+        self.prerequisites = list(gke_iam.enable_apis(self, self.project))
         network = gke_network.build_network(self)
         node_account, node_grants = gke_iam.node_service_account(self, self.project)
         cluster = self._cluster(network, node_account)
@@ -73,7 +74,7 @@ class GkeCluster(ClusterComponent):
         self.cluster = cluster
         self.finish(
             provider=provider, kubeconfig=kubeconfig, endpoint=endpoint, oidc_issuer_url=issuer,
-            identity=gke_iam.GkeIdentity(self, self.project)
+            identity=gke_iam.GkeIdentity(self, self.project, cluster)
             if args.workload_identity
             else NoCloudIdentity(),
             ready=[*pools, *admins],
