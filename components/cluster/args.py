@@ -121,6 +121,30 @@ class EndpointArgs:
         object.__setattr__(self, "public_access_cidrs", tuple(self.public_access_cidrs))
 
 
+Weekday = Literal["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+WEEKDAYS: tuple[Weekday, ...] = (
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class MaintenanceWindowArgs:
+    """When the cloud may upgrade the control plane and nodes on its own (GKE, AKS): once a week.
+
+    12 hours because GKE refuses a window with less than 48 hours of availability in any 32
+    days (four weekly occurrences) and AKS needs at least 4.
+    https://cloud.google.com/kubernetes-engine/docs/concepts/maintenance-windows-and-exclusions
+    https://learn.microsoft.com/azure/aks/planned-maintenance
+    """
+
+    day: Weekday = "Sunday"
+    """Default "Sunday": the weekday the window opens on (UTC)."""
+    start_utc: str = "00:00"
+    """Default "00:00": when it opens, HH:MM in UTC."""
+    duration_hours: int = 12
+    """Default 12: how long it stays open (GKE: >= 12 for a weekly window; AKS: 4-24)."""
+
+
 @dataclass(frozen=True, kw_only=True)
 class ExistingClusterArgs:
     """A cluster someone else runs (kind, minikube, a shared cluster): only how to reach it."""
@@ -178,6 +202,19 @@ class ClusterArgs:
     """Default None (the `gcp:project` config value): the GCP project, for gcp only."""
     existing: ExistingClusterArgs | None = None
     """Default None (ExistingClusterArgs() when cloud is existing): how to reach the cluster."""
+    maintenance_window: MaintenanceWindowArgs | None = None
+    """Default None (MaintenanceWindowArgs(): Sundays 00:00-12:00 UTC on GKE and AKS): when the
+    cloud may upgrade on its own. EKS has none (it upgrades only when told), so it is refused
+    there."""
+    kubeconfig_login: str | None = None
+    """Default None (the cloud's first mode; AKS: "azurecli", a person's `az login`): how the
+    kubeconfig's exec plugin logs in. AKS also takes "workloadidentity", for CI with a federated
+    token file (AZURE_FEDERATED_TOKEN_FILE, AZURE_CLIENT_ID, AZURE_TENANT_ID)."""
+
+    @property
+    def maintenance(self) -> MaintenanceWindowArgs:
+        """The maintenance window in force (the default when none is set)."""
+        return self.maintenance_window or MaintenanceWindowArgs()
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -235,13 +272,16 @@ __all__ = [
     "CRITICAL_ADDONS_TAINT",
     "POOL_LABEL",
     "TAINT_EFFECTS",
+    "WEEKDAYS",
     "ClusterArgs",
     "EndpointArgs",
     "ExistingClusterArgs",
+    "MaintenanceWindowArgs",
     "NetworkArgs",
     "NodePoolArgs",
     "Taint",
     "TaintEffect",
+    "Weekday",
     "default_node_pools",
     "node_labels",
     "node_taints",

@@ -213,6 +213,12 @@ class CloudSpec:
         if self.max_pool_nodes is None:
             return None
         return self.max_pool_nodes * max(zones, 1) if self.pool_limit_per_zone else self.max_pool_nodes
+    maintenance_min_hours: int | None = None
+    """The shortest weekly maintenance window the cloud takes (None: it upgrades only when told,
+    so a window is refused)."""
+    kubeconfig_logins: tuple[str, ...] = ()
+    """The exec plugin's login modes `kubeconfigLogin` may pick, the default first (none: the
+    setting is refused)."""
     role_rule: Callable[[str], str | None] | None = None
     """Why a role given to the identity binder is not in the cloud's form (None: any is taken)."""
 

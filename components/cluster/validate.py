@@ -8,6 +8,7 @@ network limits) come from its `CloudSpec`, asked at fixed points so problems kee
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from components import names
@@ -50,6 +51,8 @@ def validate_cluster(args: ClusterArgs, problems: Problems) -> None:
     _check_tags(here, cloud, args)
     _check_admins(here, cloud, args.admins)
     _check_project(here, cloud, args.project)
+    _check_maintenance(here, cloud, args)
+    _check_login(here, cloud, args.kubeconfig_login)
     here.check(args.existing is None, "existing", "...", "is only for cloud: existing")
 
 
@@ -284,3 +287,33 @@ def _cidr(problems: Problems, path: str, value: str) -> planning.Network | None:
         "must be an IPv4 network in CIDR notation with no host bits set (e.g. 10.0.0.0/16)",
     )
     return net
+
+
+def _check_maintenance(problems: Problems, cloud: CloudSpec, args: ClusterArgs) -> None:
+    window = args.maintenance_window
+    least = cloud.maintenance_min_hours
+    if window is None or not problems.check(
+        least is not None, "maintenanceWindow", "...",
+        f"has no effect on {cloud.name}: the cloud upgrades only when told",
+    ):
+        return
+    problems.check(
+        re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", window.start_utc) is not None,
+        "maintenanceWindow.startUtc", window.start_utc, "must be HH:MM (UTC, 24-hour clock)",
+    )
+    problems.check(
+        least is not None and least <= window.duration_hours <= 24,
+        "maintenanceWindow.durationHours", window.duration_hours,
+        f"must be {least}-24 on {cloud.name}",
+    )
+
+
+def _check_login(problems: Problems, cloud: CloudSpec, login: str | None) -> None:
+    if login is None:
+        return
+    if not cloud.kubeconfig_logins:
+        takers = ", ".join(spec.name for spec in SPECS.values() if spec.kubeconfig_logins)
+        problems.add("kubeconfigLogin", login, f"is only used on {takers}")
+        return
+    problems.check(login in cloud.kubeconfig_logins, "kubeconfigLogin", login,
+                   f"must be one of {', '.join(cloud.kubeconfig_logins)}")

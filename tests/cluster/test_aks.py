@@ -200,3 +200,20 @@ def test_the_kubernetes_provider_is_replaced_only_with_the_cluster(dev: Plan) ->
 def test_the_component_type_is_aks_cluster(dev: Plan) -> None:
     assert component(dev).type == "skyfleet:cluster:AksCluster"
 
+
+
+def test_both_automatic_upgrades_wait_for_the_weekly_maintenance_window(dev: Plan) -> None:
+    configs = {inputs(r)["configName"]: inputs(r) for r in
+               dev.by_type("azure-native:containerservice:MaintenanceConfiguration")}
+    assert set(configs) == {"aksManagedAutoUpgradeSchedule", "aksManagedNodeOSUpgradeSchedule"}
+    for config in configs.values():
+        assert config["maintenanceWindow"] == {
+            "schedule": {"weekly": {"dayOfWeek": "Sunday", "intervalWeeks": 1}},
+            "startTime": "00:00", "utcOffset": "+00:00", "durationHours": 12,
+        }
+
+
+def test_ci_can_log_in_with_workload_identity_instead_of_the_azure_cli() -> None:
+    plan = preview(cluster_args("azure", kubeconfig_login="workloadidentity"))
+    kubeconfig = wire.reveal(plan.outputs["kubeconfig"])
+    assert "- workloadidentity" in kubeconfig and "- azurecli" not in kubeconfig

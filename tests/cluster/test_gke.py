@@ -236,3 +236,9 @@ def test_every_google_resource_waits_for_the_apis(dev: Plan) -> None:
     for r in dev.resources:
         if r.type.startswith("gcp:") and r.type != "gcp:projects/service:Service" and r.custom:
             assert apis & dependency_closure(plan, r.urn), r.name
+
+
+def test_upgrades_land_only_in_a_weekly_maintenance_window(dev: Plan) -> None:
+    window = inputs(one(dev, CLUSTER, "main"))["maintenancePolicy"]["recurringWindow"]
+    assert window == {"startTime": "2024-01-07T00:00:00Z", "endTime": "2024-01-07T12:00:00Z",
+                      "recurrence": "FREQ=WEEKLY;BYDAY=SU"}

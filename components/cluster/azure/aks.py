@@ -98,6 +98,7 @@ class AksCluster(ClusterComponent):
         pools = aks_pools.user_pools(self, cluster, group.name, subnet_id)
         # Kubernetes children wait for audit logging (every write they make is audited), not
         # for the production delete lock, which guards the cluster in Azure only.
+        self._maintenance(ctx, cluster)
         protection = self._protection(ctx, cluster)
         ready: list[pulumi.Resource] = [cluster, *pools, *protection.audit]
 
@@ -109,7 +110,7 @@ class AksCluster(ClusterComponent):
             name=n,
             server=entry.apply(lambda e: e[0]),
             certificate_authority_data=entry.apply(lambda e: e[1]),
-            credential=aks_exec(),
+            credential=aks_exec(args.kubeconfig_login),
         )
         provider = self.kubernetes_provider(kubeconfig=kubeconfig, cluster_identifier=cluster.id)
         issuer = cluster.oidc_issuer_profile.apply(lambda p: (p.issuer_url or "") if p else "")
@@ -216,6 +217,37 @@ class AksCluster(ClusterComponent):
                 ignore_changes=aks_pools.CLUSTER_POOL_IGNORE_CHANGES,
             ),
         )
+
+    def _maintenance(
+        self, ctx: aks_identity.AzureContext, cluster: containerservice.ManagedCluster
+    ) -> list[containerservice.MaintenanceConfiguration]:
+        """The weekly window for both automatic upgrades: the Kubernetes patch channel and the
+        node OS images (AKS's two named configurations).
+        https://learn.microsoft.com/azure/aks/planned-maintenance"""
+        window = self.args.maintenance
+        return [
+            containerservice.MaintenanceConfiguration(
+                f"{self.args.name}-{label}",
+                config_name=config_name,
+                resource_group_name=ctx.resource_group_name,
+                resource_name_=cluster.name,
+                maintenance_window=containerservice.MaintenanceWindowArgs(
+                    schedule=containerservice.ScheduleArgs(
+                        weekly=containerservice.WeeklyScheduleArgs(
+                            day_of_week=window.day, interval_weeks=1
+                        )
+                    ),
+                    start_time=window.start_utc,
+                    utc_offset="+00:00",
+                    duration_hours=window.duration_hours,
+                ),
+                opts=self.child(),
+            )
+            for label, config_name in (
+                ("upgrade-window", "aksManagedAutoUpgradeSchedule"),
+                ("node-os-window", "aksManagedNodeOSUpgradeSchedule"),
+            )
+        ]
 
     def _protection(
         self, ctx: aks_identity.AzureContext, cluster: containerservice.ManagedCluster

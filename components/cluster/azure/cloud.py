@@ -63,9 +63,19 @@ def azure_key_vault_name(cluster: str, suffix: str) -> str:
     return f"kv-{base}-{suffix}" if base else f"kv-{suffix}"
 
 
-def aks_exec(login: str = "azurecli") -> ExecCredential:
-    """kubelogin with the Azure CLI's login; CI on workload identity runs
-    `kubelogin convert-kubeconfig -l workloadidentity` (or sets `login="workloadidentity"`)."""
+# kubelogin's login modes Skyfleet offers, the default first: a person's `az login`, or CI's
+# federated token file. https://azure.github.io/kubelogin/concepts/login-modes.html
+KUBECONFIG_LOGINS = ("azurecli", "workloadidentity")
+
+
+def aks_exec(login: str | None = None) -> ExecCredential:
+    """kubelogin with the cluster's `kubeconfigLogin`: "azurecli" (default) reuses a person's
+    `az login`; "workloadidentity" exchanges the federated token in AZURE_FEDERATED_TOKEN_FILE
+    (with AZURE_CLIENT_ID and AZURE_TENANT_ID) for an Entra token each time one is needed, so a
+    CI deploy never depends on an Azure CLI session that expires mid-run (AADSTS700024,
+    Azure/login#180). https://azure.github.io/kubelogin/concepts/login-modes/workloadidentity.html
+    """
+    login = login or KUBECONFIG_LOGINS[0]
     return ExecCredential(
         command="kubelogin",
         args=("get-token", "--login", login, "--server-id", AKS_AAD_SERVER_ID),
@@ -125,6 +135,10 @@ CLOUD = AzureCloud(
     region_pattern=re.compile(r"[a-z][a-z0-9]{1,29}"), region_example="westeurope",
     zones=NumberedZones(("1", "2", "3")),
     tag_rules=(AZURE_TAG_KEY, AZURE_TAG_VALUE), admin_rule=AZURE_OBJECT_ID,
+    kubeconfig_logins=KUBECONFIG_LOGINS,
+    # AKS planned maintenance takes a window of at least 4 hours.
+    # https://learn.microsoft.com/azure/aks/planned-maintenance#creating-a-maintenance-window
+    maintenance_min_hours=4,
     role_rule=roles.role_problem,
     existing_subnets=SubnetIds(
         lambda n: n == 1, "azure takes exactly one (regional) subnet",

@@ -28,6 +28,8 @@ class ExistingCloud(CloudSpec):
         problems.check(args.project is None, "project", args.project, unused)
         problems.check(not args.region, "region", args.region, unused)
         problems.check(not args.zones, "zones", list(args.zones), unused)
+        problems.check(args.maintenance_window is None, "maintenanceWindow", "...", unused)
+        problems.check(args.kubeconfig_login is None, "kubeconfigLogin", args.kubeconfig_login, unused)
         problems.check(
             catalog.VERSION_PATTERN.fullmatch(args.version) is not None,
             "version",

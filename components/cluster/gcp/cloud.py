@@ -141,6 +141,9 @@ CLOUD = GcpCloud(
     # Regions whose first three zones are not a, b, c.
     zones=LetterZones("-", MappingProxyType({"europe-west1": ("b", "c", "d"), "us-east1": ("b", "c", "d")})),
     tag_rules=(GCP_LABEL_KEY, GCP_LABEL_VALUE), admin_rule=GCP_IAM_MEMBER, takes_project=True,
+    # GKE refuses a recurring window with under 48 hours in any 32 days: four weekly ones.
+    # https://cloud.google.com/kubernetes-engine/docs/concepts/maintenance-windows-and-exclusions
+    maintenance_min_hours=12,
     role_rule=roles.role_problem,
     existing_subnets=SubnetIds(
         lambda n: n == 1, "gcp takes exactly one (regional) subnet",

@@ -26,6 +26,7 @@ from . import iam as gke_iam
 from . import network as gke_network
 from . import nodes as gke_nodes
 from .cloud import gke_exec
+from .maintenance import recurring_window
 
 AUDIT_COMPONENTS = ["SYSTEM_COMPONENTS", "APISERVER", "CONTROLLER_MANAGER", "SCHEDULER", "WORKLOADS"]
 BASE_COMPONENTS = ["SYSTEM_COMPONENTS", "WORKLOADS"]
@@ -105,6 +106,8 @@ class GkeCluster(ClusterComponent):
             subnetwork=network.subnetwork,
             min_master_version=args.version,
             release_channel=gcp.container.ClusterReleaseChannelArgs(channel="REGULAR"),
+            # Upgrades the channel brings land only inside the weekly window.
+            maintenance_policy=_maintenance_policy(args),
             remove_default_node_pool=True,
             initial_node_count=1,
             # Even the short-lived default pool runs as the least-privilege account.
@@ -163,3 +166,12 @@ class GkeCluster(ClusterComponent):
                 protect=True, depends_on=depends_on, ignore_changes=CLUSTER_IGNORE_CHANGES
             ),
         )
+
+
+def _maintenance_policy(args: ClusterArgs) -> gcp.container.ClusterMaintenancePolicyArgs:
+    start, end, recurrence = recurring_window(args.maintenance)
+    return gcp.container.ClusterMaintenancePolicyArgs(
+        recurring_window=gcp.container.ClusterMaintenancePolicyRecurringWindowArgs(
+            start_time=start, end_time=end, recurrence=recurrence
+        )
+    )
