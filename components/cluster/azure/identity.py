@@ -41,6 +41,13 @@ class AzureContext:
     tags: dict[str, str]
 
 
+def _scope(ctx: AzureContext, scope: str) -> pulumi.Output[str]:
+    """The scope a binding's role is granted at: the given one, else the resource group."""
+    if not scope:
+        return ctx.resource_group_id
+    return ctx.subscription_id.apply(lambda sub: role_scope(sub, scope))
+
+
 def role_scope(subscription_id: str, scope: str) -> str:
     """A scope relative to the cluster's subscription (`resourceGroups/<rg>/...`) made absolute."""
     return scope if scope.startswith("/") else f"/subscriptions/{subscription_id}/{scope}"
@@ -171,9 +178,7 @@ class AksIdentity:
                 ctx,
                 identity.principal_id,
                 definition,
-                ctx.subscription_id.apply(lambda sub, s=scope: role_scope(sub, s))
-                if scope
-                else ctx.resource_group_id,
+                _scope(ctx, scope),
                 parent,
             )
         return IdentityBinding(
