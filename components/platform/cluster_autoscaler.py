@@ -93,6 +93,10 @@ class ClusterAutoscaler(HelmAddon):
                     "annotations": dict(support.service_account_annotations),
                 }
             },
+            # cluster-autoscaler supports only the Kubernetes minor it was built for, so its
+            # image moves with the cluster's version rather than with the chart's default.
+            # https://github.com/kubernetes/autoscaler/tree/master/cluster-autoscaler#releases
+            "image": {"tag": autoscaler_image_tag(handle.kubernetes_version)},
             "replicaCount": replicas,
             "podLabels": component_labels("cluster-autoscaler"),
             "extraArgs": {
@@ -116,3 +120,8 @@ class ClusterAutoscaler(HelmAddon):
             not cluster.profile.manages_node_autoscaling
             and cluster.node_autoscaler_namespace is not None
         )
+
+
+def autoscaler_image_tag(kubernetes_version: str) -> str:
+    """The cluster-autoscaler release for a Kubernetes minor ("1.34" -> "v1.34.0")."""
+    return f"v{kubernetes_version}.0"

@@ -260,3 +260,14 @@ def test_the_kubernetes_provider_is_replaced_only_with_the_cluster(dev: Plan) ->
 
 def test_the_component_type_is_eks_cluster(dev: Plan) -> None:
     assert component(dev).type == "skyfleet:cluster:EksCluster"
+
+
+def test_each_addon_is_pinned_to_the_newest_build_for_the_clusters_minor(dev: Plan) -> None:
+    """EKS never upgrades a managed add-on with the cluster: the version must follow `version`."""
+    for addon in dev.by_type("aws:eks/addon:Addon"):
+        assert inputs(addon)["addonVersion"].startswith("v1.35."), addon.name
+
+
+def test_nodes_track_the_latest_ami_release_of_the_clusters_minor(dev: Plan) -> None:
+    for group in dev.by_type(NODE_GROUP):
+        assert inputs(group)["releaseVersion"].startswith("1.35."), group.name

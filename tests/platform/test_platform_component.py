@@ -298,3 +298,9 @@ def test_external_dns_on_azure_is_granted_each_zone_not_the_clusters_resource_gr
         f"DNS Zone Contributor@{zone}/example.com",
         f"DNS Zone Contributor@{zone}/example.org",
     ]
+
+
+def test_cluster_autoscaler_runs_the_release_built_for_the_clusters_minor():
+    # The fake handle is a 1.34 cluster; the chart's default image is v1.35.0.
+    sent = values(default_platform().plan, "cluster-autoscaler")
+    assert sent["image"] == {"tag": "v1.34.0"}

@@ -1,8 +1,13 @@
 """EKS managed add-ons and the default gp3 StorageClass.
 
 The networking add-ons (vpc-cni, kube-proxy) come before the nodes, so a node is Ready as soon
-as it joins; CoreDNS and the EBS CSI driver need nodes to run on, so they come after. Add-on
-versions are left to EKS (the default for the cluster's minor) and updated with it.
+as it joins; CoreDNS and the EBS CSI driver need nodes to run on, so they come after.
+
+Each add-on's version is the newest EKS offers for the cluster's minor, looked up on every
+`pulumi up`: EKS never upgrades a managed add-on when the cluster is upgraded, so one left at its
+create-time default would stay on the old minor's kube-proxy and CoreDNS (as terraform-aws-eks
+does with data "aws_eks_addon_version" most_recent = true).
+https://docs.aws.amazon.com/eks/latest/userguide/updating-an-add-on.html
 """
 
 from __future__ import annotations
@@ -29,10 +34,17 @@ def addon(
     configuration: dict[str, str] | None = None,
     depends_on: Sequence[pulumi.Resource] = (),
 ) -> aws.eks.Addon:
+    version = aws.eks.get_addon_version_output(
+        addon_name=addon_name,
+        kubernetes_version=cluster.version,
+        most_recent=True,
+        opts=c.invoke_options(),
+    ).version
     return aws.eks.Addon(
         f"{c.args.name}-{addon_name}",
         cluster_name=cluster.name,
         addon_name=addon_name,
+        addon_version=version,
         service_account_role_arn=role.arn if role is not None else None,
         configuration_values=json.dumps(configuration, sort_keys=True) if configuration else None,
         # The managed add-on takes over what EKS bootstrapped in kube-system.

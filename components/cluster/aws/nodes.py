@@ -64,6 +64,19 @@ def _launch_template(c: ClusterComponent, name: str, pool: NodePoolArgs) -> aws.
     )
 
 
+def ami_release_version(
+    c: ClusterComponent, version: pulumi.Input[str], machine: str
+) -> pulumi.Output[str]:
+    """The recommended EKS-optimized AL2023 release for the cluster's minor and the machine's
+    architecture. https://docs.aws.amazon.com/eks/latest/userguide/retrieve-ami-id.html"""
+    arch = "arm64" if eks_ami_type(machine) == "AL2023_ARM_64_STANDARD" else "x86_64"
+    name = pulumi.Output.from_input(version).apply(
+        lambda v: f"/aws/service/eks/optimized-ami/{v}/amazon-linux-2023/{arch}/standard/"
+        "recommended/release_version"
+    )
+    return aws.ssm.get_parameter_output(name=name, opts=c.invoke_options()).value
+
+
 def _node_group(
     c: ClusterComponent,
     pool_name: str,
@@ -82,6 +95,10 @@ def _node_group(
         node_role_arn=node_role.arn,
         subnet_ids=list(subnet_ids),
         version=cluster.version,  # nodes follow the control plane's minor on upgrade
+        # The newest AMI release for that minor, read on every `pulumi up`: a scheduled deploy
+        # rolls the nodes onto patched AMIs (EKS never does it by itself); terraform-aws-eks's
+        # use_latest_ami_release_version reads the same SSM parameter.
+        release_version=ami_release_version(c, cluster.version, machine),
         ami_type=eks_ami_type(machine),
         instance_types=[machine],
         capacity_type="SPOT" if pool.spot else "ON_DEMAND",

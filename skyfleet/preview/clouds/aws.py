@@ -147,6 +147,29 @@ def _caller_identity(call: Answer) -> dict[str, Any]:
     }
 
 
+@answers("aws:eks/getAddonVersion:getAddonVersion")
+def _addon_version(call: Answer) -> dict[str, Any]:
+    """The newest build of an add-on for a Kubernetes minor: it changes with the minor, as the
+    real answer does (kube-proxy v1.35.x-eksbuild.N for 1.35)."""
+    minor = str(call.args.get("kubernetesVersion", ""))
+    name = str(call.args.get("addonName", ""))
+    return {"addonName": name, "kubernetesVersion": minor, "mostRecent": True,
+            "version": f"v{minor}.0-eksbuild.{int(digest(name, size=2), 16) % 9 + 1}",
+            "id": name}
+
+
+@answers("aws:ssm/getParameter:getParameter")
+def _ssm_parameter(call: Answer) -> dict[str, Any]:
+    """EKS's public AMI parameters: /aws/service/eks/optimized-ami/<minor>/.../release_version
+    holds e.g. 1.35.0-20260115."""
+    name = str(call.args.get("name", ""))
+    parts = name.split("/")
+    minor = parts[5] if name.startswith("/aws/service/eks/optimized-ami/") and len(parts) > 5 else ""
+    value = f"{minor}.0-20260115" if minor else f"preview-{digest(name)}"
+    return {"name": name, "value": value, "insecureValue": value, "type": "String", "id": name,
+            "arn": f"arn:aws:ssm:us-east-1::parameter{name}", "version": 1}
+
+
 @answers("aws:index/getPartition:getPartition")
 def _partition(call: Answer) -> dict[str, Any]:
     return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}
