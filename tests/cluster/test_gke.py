@@ -215,7 +215,7 @@ def _plan_json(plan: Plan) -> dict:
 def test_the_workload_identity_grant_waits_for_the_cluster_that_creates_the_pool(dev: Plan) -> None:
     """terraform-google-kubernetes-engine#916: granted before the first WI cluster exists in the
     project, IAM refuses `<project>.svc.id.goog[...]` ("Identity Pool does not exist")."""
-    from skyfleet.graph import waits_for
+    from skyfleet.analysis.graph import waits_for
 
     grant = one(dev, "gcp:serviceaccount/iAMMember:IAMMember", "main-external-dns-workload-identity")
     assert waits_for(_plan_json(dev), grant.urn, one(dev, CLUSTER, "main").urn)
@@ -229,7 +229,7 @@ def test_the_apis_a_fresh_project_lacks_are_enabled_and_never_disabled(dev: Plan
 
 
 def test_every_google_resource_waits_for_the_apis(dev: Plan) -> None:
-    from skyfleet.graph import dependency_closure
+    from skyfleet.analysis.graph import dependency_closure
 
     plan = _plan_json(dev)
     apis = {s.urn for s in dev.by_type("gcp:projects/service:Service")}
