@@ -95,7 +95,7 @@ def fleet_args(n: int) -> FleetArgs:
         "azure": ClusterArgs(name="bench-azure", cloud="azure", region="westeurope"),
     }
     platform = PlatformArgs(
-        external_dns=ExternalDnsArgs(enabled=True, domain_filters=(DOMAIN,)),
+        external_dns=ExternalDnsArgs(enabled=True, domain_filters=(DOMAIN,), zones_resource_group="dns"),
     )
     return FleetArgs(clusters=clusters, platform=platform, services=services(n))
 
