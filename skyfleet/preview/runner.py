@@ -30,7 +30,8 @@ from pulumi.runtime.sync_await import _sync_await
 from components.errors import Problem, ValidationError
 
 from . import (
-    clouds,  # noqa: F401 - registers each cloud's emulators (clouds/<cloud>.py)
+    cloud_rules,
+    clouds,  # noqa: F401 - registers each cloud's emulators and rules (clouds/<cloud>*.py)
     platform_emulators,  # noqa: F401 - registers the platform layer's emulators
     wire,
 )
@@ -198,7 +199,25 @@ def run_program(
     except BaseException as exc:
         where = _user_frame(exc, pwd) if pwd is not None else ""
         raise PreviewError(stack, exc, list(monitor.recorded.values()), where) from exc
-    return Plan(stack, project, list(monitor.recorded.values()), outputs)
+    recorded = list(monitor.recorded.values())
+    refused = cloud_rules.check(rules_plan(recorded))
+    if refused:
+        raise PreviewError(stack, cloud_rules.CloudRuleError(refused), recorded)
+    return Plan(stack, project, recorded, outputs)
+
+
+def rules_plan(recorded: list[Recorded]) -> cloud_rules.Plan:
+    """What the cloud rules judge: each registration with its inputs and computed state in plain
+    form (a rule must see the real value, not "[secret]")."""
+    return cloud_rules.plan_of(
+        {
+            "urn": r.urn, "type": r.type, "name": r.name, "parent": r.parent, "custom": r.custom,
+            "dependencies": r.dependencies, "propertyDependencies": r.property_dependencies,
+            "provider": r.provider, "inputs": wire.reveal(r.inputs), "state": wire.reveal(r.state),
+            "id": r.id, "options": r.options,
+        }
+        for r in recorded
+    )
 
 
 async def _stack_outputs() -> dict[str, Any]:

@@ -1,0 +1,93 @@
+"""skyfleet/preview/clouds/aws_rules.py: each rule refuses its failing input, accepts the fix."""
+
+from __future__ import annotations
+
+import pytest
+from rule_cases import Case, res, urn
+
+CLUSTER, NG = "aws:eks/cluster:Cluster", "aws:eks/nodeGroup:NodeGroup"
+SUBNET, KEY = "aws:ec2/subnet:Subnet", "aws:kms/key:Key"
+ENTRY = "aws:eks/accessEntry:AccessEntry"
+ASSOC = "aws:eks/accessPolicyAssociation:AccessPolicyAssociation"
+KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/k"
+ADMIN = "arn:aws:iam::123456789012:role/admin"
+POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+SCALING = {"minSize": 1, "maxSize": 3, "desiredSize": 1}
+IGNORED = {"ignoreChanges": ["scalingConfig.desiredSize"]}
+
+
+def cluster(name: str = "main", *, subnets: tuple[str, ...] = ("s-a", "s-b"), key: str | None = None,
+            after: tuple[str, ...] = ()) -> dict:
+    inputs: dict = {"name": name, "vpcConfig": {"subnetIds": list(subnets)}}
+    if key:
+        inputs["encryptionConfig"] = {"provider": {"keyArn": key}, "resources": ["secrets"]}
+    return res(CLUSTER, "main", inputs, state={"arn": f"arn:aws:eks:us-east-1:123456789012:cluster/{name}"},
+               after=after)
+
+
+SUBNETS = [res(SUBNET, "a", {"availabilityZone": "us-east-1a"}, id="s-a"),
+           res(SUBNET, "b", {"availabilityZone": "us-east-1b"}, id="s-b")]
+ONE_ZONE = [res(SUBNET, "a", {"availabilityZone": "us-east-1a"}, id="s-a"),
+            res(SUBNET, "b", {"availabilityZone": "us-east-1a"}, id="s-b")]
+THE_KEY = res(KEY, "k", {"keyUsage": "ENCRYPT_DECRYPT"}, state={"arn": KEY_ARN})
+
+CASES = [
+    Case("aws-eks-cluster-name", [*SUBNETS, cluster("-main")], [*SUBNETS, cluster("main")]),
+    Case("aws-eks-subnets-in-two-zones", [*ONE_ZONE, cluster()], [*SUBNETS, cluster()]),
+    Case("aws-eks-secrets-key", [*SUBNETS, THE_KEY, cluster(key=KEY_ARN)],
+         [*SUBNETS, THE_KEY, cluster(key=KEY_ARN, after=(urn(KEY, "k"),))]),
+    Case("aws-eks-nodegroup-scaling",
+         [res(NG, "g", {"scalingConfig": {"minSize": 2, "maxSize": 3, "desiredSize": 1}})],
+         [res(NG, "g", {"scalingConfig": SCALING})]),
+    Case("aws-eks-nodegroup-resent-desired-size",
+         base=[res(NG, "g", {"scalingConfig": SCALING}, options=IGNORED)],
+         bad=[res(NG, "g", {"scalingConfig": {"minSize": 2, "maxSize": 5, "desiredSize": 2}},
+                  options=IGNORED)],
+         good=[res(NG, "g", {"scalingConfig": {"minSize": 1, "maxSize": 5, "desiredSize": 1}},
+                   options=IGNORED)]),
+    Case("aws-eks-nodegroup-launch-template-disk",
+         [res(NG, "g", {"scalingConfig": SCALING, "launchTemplate": {"id": "lt"}, "diskSize": 50})],
+         [res(NG, "g", {"scalingConfig": SCALING, "launchTemplate": {"id": "lt"}})]),
+    Case("aws-eks-access-entry-principal",
+         [res(ENTRY, "e", {"principalArn": "arn:aws:sts::123456789012:assumed-role/admin/me"})],
+         [res(ENTRY, "e", {"principalArn": ADMIN})]),
+    Case("aws-eks-access-policy-arn",
+         [res(ENTRY, "e", {"principalArn": ADMIN}),
+          res(ASSOC, "a", {"principalArn": ADMIN, "policyArn": "AmazonEKSClusterAdminPolicy"},
+              after=(urn(ENTRY, "e"),))],
+         [res(ENTRY, "e", {"principalArn": ADMIN}),
+          res(ASSOC, "a", {"principalArn": ADMIN, "policyArn": POLICY}, after=(urn(ENTRY, "e"),))]),
+    Case("aws-eks-access-entry-first",
+         [res(ENTRY, "e", {"principalArn": ADMIN}), res(ASSOC, "a", {"principalArn": ADMIN, "policyArn": POLICY})],
+         [res(ENTRY, "e", {"principalArn": ADMIN}),
+          res(ASSOC, "a", {"principalArn": ADMIN, "policyArn": POLICY}, after=(urn(ENTRY, "e"),))]),
+    Case("aws-iam-role-name", [res("aws:iam/role:Role", "r", state={"name": "r" * 65})],
+         [res("aws:iam/role:Role", "r", state={"name": "r" * 64})]),
+    Case("aws-iam-policy-arn",
+         [res("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "p", {"policyArn": "AmazonS3ReadOnlyAccess"})],
+         [res("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "p",
+              {"policyArn": "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"})]),
+    Case("aws-logs-retention", [res("aws:cloudwatch/logGroup:LogGroup", "l", {"retentionInDays": 100})],
+         [res("aws:cloudwatch/logGroup:LogGroup", "l", {"retentionInDays": 90})]),
+    Case("aws-kms-deletion-window", [res(KEY, "k", {"deletionWindowInDays": 45})],
+         [res(KEY, "k", {"deletionWindowInDays": 30})]),
+    Case("aws-ec2-metadata-options",
+         [res("aws:ec2/launchTemplate:LaunchTemplate", "t", {"metadataOptions": {"httpPutResponseHopLimit": 0}})],
+         [res("aws:ec2/launchTemplate:LaunchTemplate", "t", {"metadataOptions": {"httpPutResponseHopLimit": 1}})]),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.rule for c in CASES])
+def test_the_rule_refuses_its_failing_input(case: Case) -> None:
+    assert case.rule in case.refusals(case.bad)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.rule for c in CASES])
+def test_the_rule_accepts_the_fixed_input(case: Case) -> None:
+    assert case.rule not in case.refusals(case.good)
+
+
+def test_every_aws_rule_has_a_case() -> None:
+    from skyfleet.preview.cloud_rules import RULES
+
+    assert {n for n in RULES if n.startswith("aws-")} == {c.rule for c in CASES}
