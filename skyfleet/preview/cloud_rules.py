@@ -14,7 +14,7 @@ compare a deployed plan with the next one (`check_change`): what the cloud refus
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -51,7 +51,7 @@ def dig(value: Any, path: str, default: Any = None) -> Any:
 class Plan:
     """Every resource of one plan and what each waits for (as `pulumi up` orders creation)."""
 
-    def __init__(self, resources: Iterable[Resource], graph_entries: list[Mapping[str, Any]]):
+    def __init__(self, resources: Iterable[Resource], graph_entries: Sequence[Mapping[str, Any]]):
         self.resources = {r.urn: r for r in resources}
         self._graph = ResourceGraph({"resources": graph_entries})
 

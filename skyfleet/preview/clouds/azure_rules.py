@@ -175,10 +175,10 @@ def _subnet_in_vnet(res: Resource, plan: Plan) -> Iterator[str]:
             if subnet and vnets and _vnet_of(str(subnet)) not in vnets:
                 yield f"subnet {subnet} is not in the cluster's VNet"
         return
-    vnets = [v for v in plan.of_type("azure-native:network:VirtualNetwork")
-             if v.state.get("name") == res.get("virtualNetworkName")]
     prefix = res.get("addressPrefix")
-    for vnet in vnets:
+    for vnet in plan.of_type("azure-native:network:VirtualNetwork"):
+        if vnet.state.get("name") != res.get("virtualNetworkName"):
+            continue
         spaces = [ipaddress.ip_network(a) for a in vnet.get("addressSpace.addressPrefixes", [])]
         if prefix and not any(ipaddress.ip_network(prefix).subnet_of(s) for s in spaces):  # type: ignore[arg-type]
             yield f"subnet range {prefix} is outside the VNet's address space"
@@ -229,8 +229,8 @@ def _maintenance(res: Resource, plan: Plan) -> Iterator[str]:
 def _pools_through_cluster(old: Resource, new: Resource, before: Plan, after: Plan) -> Iterator[str]:
     if "agentPoolProfiles" in new.options.get("ignoreChanges", []):
         return
-    was = {p.get("name") for p in _profiles(old)}
-    now = {p.get("name") for p in _profiles(new)}
+    was = {str(p.get("name")) for p in _profiles(old)}
+    now = {str(p.get("name")) for p in _profiles(new)}
     if was != now:
         yield f"agentPoolProfiles changes from {sorted(was)} to {sorted(now)} on an existing cluster"
 
