@@ -110,7 +110,18 @@ def test_the_system_pool_is_a_cluster_profile_reserved_for_critical_addons(dev: 
     assert profile["nodeTaints"] == ["CriticalAddonsOnly=true:NoSchedule"]
     assert profile["availabilityZones"] == ["1", "2", "3"]
     assert (profile["enableAutoScaling"], profile["minCount"], profile["maxCount"]) == (True, 1, 3)
-    assert one(dev, CLUSTER, "main").options["ignoreChanges"] == ["agentPoolProfiles[*].count"]
+    # Pools are never sent through the cluster again (pulumi-azure-native#579, #2719).
+    assert one(dev, CLUSTER, "main").options["ignoreChanges"] == ["agentPoolProfiles"]
+
+
+def test_a_second_system_pool_is_an_agent_pool_so_it_can_be_added_to_a_running_cluster() -> None:
+    pools = {"system": NodePoolArgs(system=True), "system2": NodePoolArgs(system=True, size="large"),
+             "general": NodePoolArgs()}
+    plan = preview(cluster_args("azure", node_pools=pools))
+    [profile] = inputs(one(plan, CLUSTER, "main"))["agentPoolProfiles"]
+    assert profile["name"] == "system"
+    body = inputs(one(plan, AGENT_POOL, "main-system2"))
+    assert (body["mode"], body["vmSize"]) == ("System", "Standard_D8s_v5")
 
 
 def test_user_pools_are_agent_pools_whose_count_the_autoscaler_owns(dev: Plan) -> None:

@@ -95,6 +95,8 @@ CASES = [
          [res("azure-native:containerservice:MaintenanceConfiguration", "m", {
              "configName": "aksManagedAutoUpgradeSchedule",
              "maintenanceWindow": {"durationHours": 4, "startTime": "00:00"}})]),
+    Case("azure-native-already-exists", [*NET, cluster(after=NET_AFTER), pool("system", "System")],
+         [*NET, cluster(after=NET_AFTER), pool("system2", "System")]),
     Case("azure-aks-pools-through-cluster",
          base=[*NET, cluster(after=NET_AFTER)],
          bad=[*NET, cluster(profiles=[profile(), profile("system2")], after=NET_AFTER)],

@@ -95,7 +95,7 @@ class AksCluster(ClusterComponent):
                 enabled=True, key_id=key.key_uri_with_version, key_vault_network_access="Public"
             )
         cluster = self._cluster(ctx, identity, subnet_id, kms, before_cluster)
-        pools = aks_pools.user_pools(self, cluster, group.name, subnet_id)
+        pools = aks_pools.agent_pools(self, cluster, group.name, subnet_id)
         # Kubernetes children wait for audit logging (every write they make is audited), not
         # for the production delete lock, which guards the cluster in Azure only.
         self._maintenance(ctx, cluster)
@@ -173,7 +173,7 @@ class AksCluster(ClusterComponent):
             sku=containerservice.ManagedClusterSKUArgs(
                 name="Base", tier="Standard" if args.production else "Free"
             ),
-            agent_pool_profiles=aks_pools.system_pool_profiles(self, subnet_id),
+            agent_pool_profiles=aks_pools.bootstrap_profile(self, subnet_id),
             network_profile=containerservice.ContainerServiceNetworkProfileArgs(
                 network_plugin="azure",
                 network_plugin_mode="overlay",

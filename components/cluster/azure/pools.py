@@ -1,6 +1,15 @@
-"""AKS node pools. System pools are agentPoolProfiles of the cluster (AKS needs one to create
-it); the others are AgentPool resources. One function describes a pool for both, so the two
-forms cannot drift apart.
+"""AKS node pools: the first system pool is created with the cluster (AKS needs one inline to
+create it); every other pool, system pools included, is an AgentPool resource. One function
+describes a pool for both, so the two forms cannot drift apart.
+
+After creation the cluster never sends pools again (`agentPoolProfiles` is ignored): AKS refuses
+a pool added to or removed from an existing cluster's profiles ("A new agent pool was
+introduced...", pulumi-azure-native#579, #2719), and a managed-cluster PUT would put every pool
+into Scaling (pulumi-azure-native#4264). So a new system pool is an AgentPool in mode System,
+and "add a new pool, then remove the old one" works for every pool but the first: that one
+stays, unmanaged, until deleted with `az aks nodepool delete` once another system pool runs
+(docs/clusters.md). It cannot be adopted by an AgentPool of the same name in the same
+deployment: azure-native refuses to create a resource that already exists.
 """
 
 from __future__ import annotations
@@ -20,7 +29,7 @@ from .cloud import CLOUD
 SPOT_TAINT = Taint(key="kubernetes.azure.com/scalesetpriority", value="spot", effect="NoSchedule")
 # The cluster autoscaler owns the node count once a pool exists.
 AGENT_POOL_IGNORE_CHANGES = ["count"]
-CLUSTER_POOL_IGNORE_CHANGES = ["agentPoolProfiles[*].count"]
+CLUSTER_POOL_IGNORE_CHANGES = ["agentPoolProfiles"]
 
 
 def pool_fields(
@@ -56,25 +65,31 @@ def pool_fields(
     return fields
 
 
-def system_pool_profiles(
+def bootstrap_pool(c: ClusterComponent) -> str:
+    """The pool created inline with the cluster: the first system pool."""
+    return next(name for name, pool in c.args.node_pools.items() if pool.system)
+
+
+def bootstrap_profile(
     c: ClusterComponent, subnet_id: pulumi.Input[str]
 ) -> list[containerservice.ManagedClusterAgentPoolProfileArgs]:
+    name = bootstrap_pool(c)
     return [
         containerservice.ManagedClusterAgentPoolProfileArgs(
-            name=name, **pool_fields(c, name, pool, subnet_id)
+            name=name, **pool_fields(c, name, c.args.node_pools[name], subnet_id)
         )
-        for name, pool in c.args.node_pools.items()
-        if pool.system
     ]
 
 
-def user_pools(
+def agent_pools(
     c: ClusterComponent,
     cluster: containerservice.ManagedCluster,
     resource_group_name: pulumi.Input[str],
     subnet_id: pulumi.Input[str],
     depends_on: Sequence[pulumi.Resource] = (),
 ) -> list[containerservice.AgentPool]:
+    """Every pool but the bootstrap one, as its own resource (system pools in mode System)."""
+    first = bootstrap_pool(c)
     return [
         containerservice.AgentPool(
             f"{c.args.name}-{name}",
@@ -91,5 +106,5 @@ def user_pools(
             ),
         )
         for name, pool in c.args.node_pools.items()
-        if not pool.system
+        if name != first
     ]

@@ -184,6 +184,18 @@ def _subnet_in_vnet(res: Resource, plan: Plan) -> Iterator[str]:
             yield f"subnet range {prefix} is outside the VNet's address space"
 
 
+# azure-native GETs a resource before creating it and refuses one that exists ("cannot create
+# already existing resource"): a pool the cluster created inline cannot be adopted by an
+# AgentPool of the same name (pulumi-azure-native provider/pkg/provider/provider.go, Create).
+@refuses("azure-native-already-exists", POOL,
+         source="pulumi-azure-native provider Create: existence check")
+def _already_exists(res: Resource, plan: Plan) -> Iterator[str]:
+    for cluster in plan.of_type(CLUSTER):
+        if cluster.state.get("name") == res.get("resourceName") and res.get("agentPoolName") in {
+                p.get("name") for p in _profiles(cluster)}:
+            yield f"pool {res.get('agentPoolName')!r} already exists: the cluster created it inline"
+
+
 # One audience, an https issuer, a subject. https://learn.microsoft.com/entra/workload-id/workload-identity-federation-create-trust
 @refuses("azure-federated-credential", "azure-native:managedidentity:FederatedIdentityCredential",
          source="Entra docs: federated identity credentials")
