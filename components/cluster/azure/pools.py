@@ -2,14 +2,14 @@
 create it); every other pool, system pools included, is an AgentPool resource. One function
 describes a pool for both, so the two forms cannot drift apart.
 
-After creation the cluster never sends pools again (`agentPoolProfiles` is ignored): AKS refuses
-a pool added to or removed from an existing cluster's profiles ("A new agent pool was
-introduced...", pulumi-azure-native#579, #2719), and a managed-cluster PUT would put every pool
-into Scaling (pulumi-azure-native#4264). So a new system pool is an AgentPool in mode System,
-and "add a new pool, then remove the old one" works for every pool but the first: that one
-stays, unmanaged, until deleted with `az aks nodepool delete` once another system pool runs
-(docs/clusters.md). It cannot be adopted by an AgentPool of the same name in the same
-deployment: azure-native refuses to create a resource that already exists.
+The cluster's `agentPoolProfiles` therefore always lists that one pool: AKS refuses a pool
+added to or removed from an existing cluster's profiles ("A new agent pool was introduced...",
+pulumi-azure-native#579, #2719), so a new system pool is an AgentPool in mode System, and "add
+a new pool, then remove the old one" works for every pool but the first. The first pool's
+mutable settings (sizes, labels, taints, its Kubernetes version) update through the cluster; its
+VM size cannot change, and it stays until deleted with `az aks nodepool delete` once another
+system pool runs (docs/clusters.md). It cannot be adopted by an AgentPool of the same name in
+the same deployment: azure-native refuses to create a resource that already exists.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from .cloud import CLOUD
 SPOT_TAINT = Taint(key="kubernetes.azure.com/scalesetpriority", value="spot", effect="NoSchedule")
 # The cluster autoscaler owns the node count once a pool exists.
 AGENT_POOL_IGNORE_CHANGES = ["count"]
-CLUSTER_POOL_IGNORE_CHANGES = ["agentPoolProfiles"]
+CLUSTER_POOL_IGNORE_CHANGES = ["agentPoolProfiles[*].count"]
 
 
 def pool_fields(

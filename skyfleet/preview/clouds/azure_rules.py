@@ -247,6 +247,23 @@ def _pools_through_cluster(old: Resource, new: Resource, before: Plan, after: Pl
         yield f"agentPoolProfiles changes from {sorted(was)} to {sorted(now)} on an existing cluster"
 
 
+# A pool's VM size, OS disk, OS, zones and subnet are fixed when it is created ("You can't change
+# the VM size of a node pool after you create it"); through the cluster's profiles too.
+# https://learn.microsoft.com/azure/aks/manage-node-pools#limitations
+IMMUTABLE_POOL_FIELDS = ("vmSize", "osDiskSizeGB", "osType", "osSKU", "availabilityZones",
+                         "vnetSubnetID")
+
+
+@refuses_change("azure-aks-pool-immutable", CLUSTER, source="AKS docs: node pool limitations")
+def _pool_immutable(old: Resource, new: Resource, before: Plan, after: Plan) -> Iterator[str]:
+    was = {str(p.get("name")): p for p in _profiles(old)}
+    for profile in _profiles(new):
+        previous = was.get(str(profile.get("name")))
+        for key in IMMUTABLE_POOL_FIELDS:
+            if previous is not None and previous.get(key) != profile.get(key):
+                yield f"pool {profile.get('name')!r}: {key} cannot change; add a pool under a new key"
+
+
 # "You can't delete the last system node pool" (and a System pool cannot change mode while it
 # is the last one). https://learn.microsoft.com/azure/aks/use-system-pools#remove-a-system-node-pool
 @refuses_change("azure-aks-last-system-pool", CLUSTER, source="AKS docs: system node pools")
