@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from components.cluster import NodePoolArgs
 from skyfleet.preview import wire
 from skyfleet.preview.clouds.azure import SUBSCRIPTION_ID
 from skyfleet.preview.runner import Plan

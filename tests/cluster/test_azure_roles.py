@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from components.cluster.azure.roles import BUILT_IN_ROLES, GUID, role_definition_id, role_problem
-from skyfleet.preview.emulators import SUBSCRIPTION_ID
+from skyfleet.preview.clouds.azure import SUBSCRIPTION_ID
 
 from .harness import bind_external_dns, cluster_args, inputs, preview
 
