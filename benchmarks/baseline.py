@@ -239,7 +239,7 @@ def trial(entries: list[Entry]) -> dict[int, str]:
             except Exception as exc:  # recorded: the group falls back to its required inputs
                 errors.update(dict.fromkeys(members, f"{type(exc).__name__}: {exc}"))
 
-    run_program(program, stack="trial")
+    run_program(program, stack="trial", check_cloud=False)  # constructors alone, not a deployment
     return errors
 
 
