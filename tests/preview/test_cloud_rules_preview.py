@@ -41,3 +41,10 @@ def test_at_least_25_rules_are_emulated_each_with_its_source() -> None:
 
     assert len(cloud_rules.RULES) >= 25
     assert all(rule.source for rule in cloud_rules.RULES.values())
+
+
+def test_docs_safety_lists_every_emulated_rule() -> None:
+    from skyfleet.preview import clouds  # noqa: F401 - registers them
+
+    text = (PROJECT / "docs" / "safety.md").read_text()
+    assert [n for n in cloud_rules.RULES if f"| `{n}` |" not in text] == []
