@@ -91,6 +91,26 @@ def guard(base_plans: Plans, head_plans: Plans, *, ci: bool, allowed: bool) -> t
     return 0, "\n".join(lines) + "\n"
 
 
+EXIT_CLOUD_REFUSAL = 5
+
+
+def refused_updates(base_plans: Plans, head_plans: Plans) -> tuple[int, str]:
+    """(exit code, message): the updates the cloud would refuse (cloud_rules' update rules, e.g.
+    an EKS minSize above the desired size Pulumi resends, a pool added through an AKS cluster).
+    `pulumi up` would fail on them wherever it runs, so this fails outside CI too."""
+    from skyfleet.preview import clouds  # noqa: F401 - registers every cloud's rules
+    from skyfleet.preview.cloud_rules import check_change, plan_of
+
+    lines = []
+    for stack in sorted(set(base_plans) & set(head_plans)):
+        old, new = (plan_of(p.get("resources") or []) for p in (base_plans[stack], head_plans[stack]))
+        lines += [f"{RED}  stack {stack}: {v}{RESET}" for v in check_change(old, new, updates_only=True)]
+    if not lines:
+        return 0, ""
+    head = f"{BOLD_RED}the cloud would refuse {len(lines)} update(s) of this change:{RESET}"
+    return EXIT_CLOUD_REFUSAL, "\n".join([head, *lines]) + "\n"
+
+
 def load_plans(out_dir: Path | None) -> dict[str, dict[str, Any]]:
     """stack -> plan.json of a `skyfleet preview --all --out DIR` tree (empty if none)."""
     if out_dir is None or not out_dir.is_dir():
@@ -99,5 +119,9 @@ def load_plans(out_dir: Path | None) -> dict[str, dict[str, Any]]:
 
 
 def guard_dirs(base_out: Path | None, head_out: Path, *, ci: bool, allowed: bool) -> tuple[int, str]:
-    """`guard` over two preview output trees (what `skyfleet diff` has at hand)."""
-    return guard(load_plans(base_out), load_plans(head_out), ci=ci, allowed=allowed)
+    """`guard` and `refused_updates` over two preview output trees (what `skyfleet diff` has
+    at hand); a refused update wins over a replacement's exit code."""
+    base, head = load_plans(base_out), load_plans(head_out)
+    code, message = guard(base, head, ci=ci, allowed=allowed)
+    refused, why = refused_updates(base, head)
+    return (refused or code), message + why

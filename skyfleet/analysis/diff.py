@@ -537,7 +537,8 @@ def main_diff(
     Prints the table; writes the CI document to `json_out` and appends Markdown to `summary_out`
     (e.g. `$GITHUB_STEP_SUMMARY`). Exit code 0 whether or not anything changed, 2 when the
     working tree cannot be previewed, 4 when a cluster would be replaced or deleted in CI (env
-    `CI`) without `--allow-cluster-replacement` / `SKYFLEET_ALLOW_CLUSTER_REPLACEMENT=1`.
+    `CI`) without `--allow-cluster-replacement` / `SKYFLEET_ALLOW_CLUSTER_REPLACEMENT=1`, 5 when
+    the cloud would refuse an update (cluster_guard.refused_updates).
     """
     ci, allowed = cluster_guard.from_environment(allow_cluster_replacement)
     try:

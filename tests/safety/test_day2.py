@@ -204,3 +204,18 @@ def test_removing_a_pool_is_a_delete_not_a_replacement_of_the_others(
                     inprocess_preview)
         assert not _has(d.deleted, stack, POOL_TYPE[stack], "skyfleet-dev-general"), d.deleted
         assert not d.replaced
+
+
+def test_skyfleet_diff_fails_an_update_the_cloud_would_refuse(
+    tmp_path: Path, inprocess_preview: InProcessPreview
+) -> None:
+    """CI's `skyfleet diff` judges plan.json pairs with the same update rules (exit code 5)."""
+    from skyfleet.analysis.cluster_guard import EXIT_CLOUD_REFUSAL, refused_updates
+
+    resize = next(c for c in CHANGES if c.id == "resize")
+    head = _plan("aws-dev", resize.head, tmp_path, inprocess_preview)
+    base = inprocess_preview.plans["aws-dev"]
+    code, message = refused_updates({"aws-dev": base.to_json()}, {"aws-dev": head.to_json()})
+    assert code == EXIT_CLOUD_REFUSAL
+    assert "stack aws-dev" in message and "aws-eks-nodegroup-resent-desired-size" in message
+    assert refused_updates({"aws-dev": base.to_json()}, {"aws-dev": base.to_json()}) == (0, "")
