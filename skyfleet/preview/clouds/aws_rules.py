@@ -114,9 +114,15 @@ def _lt_disk(res: Resource, plan: Plan) -> Iterator[str]:
          "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
          source="EKS user guide: create access entries (principalArn)")
 def _principal(res: Resource, plan: Plan) -> Iterator[str]:
-    arn = str(res.get("principalArn", ""))
-    if not re.fullmatch(rf"{ARN}:iam::\d{{12}}:(role|user)/[\w+=,.@/-]+", arn):
-        yield f"principalArn {arn!r} must be an IAM role or user ARN (not an sts assumed-role ARN)"
+    yield from _arn(res, "principalArn", rf"{ARN}:iam::\d{{12}}:(role|user)/[\w+=,.@/-]+",
+                    "an IAM role or user ARN (not an sts assumed-role ARN)")
+
+
+def _arn(res: Resource, key: str, pattern: str, what: str) -> Iterator[str]:
+    """Why the ARN input `key` is not `what` (matched by `pattern`), if it is not."""
+    arn = str(res.get(key, ""))
+    if not re.fullmatch(pattern, arn):
+        yield f"{key} {arn!r} must be {what}"
 
 
 # Access policies are AWS-owned: arn:aws:eks::aws:cluster-access-policy/<name>.
@@ -124,9 +130,8 @@ def _principal(res: Resource, plan: Plan) -> Iterator[str]:
 @refuses("aws-eks-access-policy-arn", "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
          source="EKS user guide: access policy permissions")
 def _access_policy(res: Resource, plan: Plan) -> Iterator[str]:
-    arn = str(res.get("policyArn", ""))
-    if not re.fullmatch(rf"{ARN}:eks::aws:cluster-access-policy/[A-Za-z0-9]+", arn):
-        yield f"policyArn {arn!r} is not an EKS cluster access policy ARN"
+    yield from _arn(res, "policyArn", rf"{ARN}:eks::aws:cluster-access-policy/[A-Za-z0-9]+",
+                    "an EKS cluster access policy ARN")
 
 
 # AssociateAccessPolicy fails with ResourceNotFoundException unless the principal's access
@@ -153,9 +158,8 @@ def _role_name(res: Resource, plan: Plan) -> Iterator[str]:
 @refuses("aws-iam-policy-arn", "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
          source="IAM API AttachRolePolicy: PolicyArn")
 def _policy_arn(res: Resource, plan: Plan) -> Iterator[str]:
-    arn = str(res.get("policyArn", ""))
-    if not re.fullmatch(rf"{ARN}:iam::(aws|\d{{12}}):policy/[\w+=,.@/-]+", arn):
-        yield f"policyArn {arn!r} is not an IAM policy ARN"
+    yield from _arn(res, "policyArn", rf"{ARN}:iam::(aws|\d{{12}}):policy/[\w+=,.@/-]+",
+                    "an IAM policy ARN")
 
 
 # https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
