@@ -16,6 +16,9 @@ Comparison rules:
   stack's config file (`config.skyfleet:secrets`), which `diff_against_git` also compares.
 - When the base cannot be previewed (the ref does not exist, or its code fails), the stack is
   *unknown* and counted as changed: CI then deploys too much rather than too little.
+- A change of the Python dependencies (`pyproject.toml`, `requirements.lock`) changes every
+  stack: both previews run with the head's installed packages, so a provider bump shows in no
+  plan, yet `pulumi up` runs the new provider against every stack.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +41,7 @@ import yaml
 
 from components.cluster.clouds import SPECS
 from skyfleet.analysis import cluster_guard
+from skyfleet.stack.deployer import deployer_of
 
 Status = Literal["added", "removed", "changed", "unchanged", "unknown"]
 
@@ -48,6 +52,8 @@ COMPARED_FIELDS = ("inputs", "protect", "provider", "dependencies", "options")
 FILE_DIRS = ("manifests", "helm", "gitops")
 NULL_REF = re.compile(r"^0+$")  # `github.event.before` of a branch's first push
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+# What every stack runs with: the providers and their versions (see the module docstring).
+DEPENDENCY_FILES = ("pyproject.toml", "requirements.lock")
 
 
 class DiffError(RuntimeError):
@@ -66,6 +72,7 @@ class StackDiff:
     outputs: list[str] = field(default_factory=list)  # stack output paths that differ
     files: dict[str, str] = field(default_factory=dict)  # rendered file -> added/removed/changed
     config: list[str] = field(default_factory=list)  # config keys that differ
+    dependencies: list[str] = field(default_factory=list)  # DEPENDENCY_FILES that differ
     note: str = ""
 
     @property
@@ -74,7 +81,10 @@ class StackDiff:
         return self.status in ("added", "changed", "unknown")
 
     def has_differences(self) -> bool:
-        return bool(self.added or self.removed or self.changed or self.outputs or self.files or self.config)
+        return bool(
+            self.added or self.removed or self.changed or self.outputs or self.files or self.config
+            or self.dependencies
+        )
 
     def settle(self) -> StackDiff:
         """Derives `changed`/`unchanged` from the differences found (other statuses are kept)."""
@@ -95,6 +105,8 @@ class StackDiff:
             data["files"] = dict(self.files)
         if self.config:
             data["config"] = list(self.config)
+        if self.dependencies:
+            data["dependencies"] = list(self.dependencies)
         if self.note:
             data["note"] = self.note
         return data
@@ -286,33 +298,51 @@ def _config_paths(base: Mapping[str, Any] | None, head: Mapping[str, Any] | None
     return [f"config.{key}" for key in sorted(set(before) | set(after)) if before.get(key) != after.get(key)]
 
 
+def matrix_entry(stack: str, config: Mapping[str, Any] | None) -> dict[str, Any]:
+    """One CI leg: the stack, its GitHub environment class, the clouds it needs credentials for,
+    and the runner its deployer names (`skyfleet:deployer.runner`)."""
+    return {
+        "stack": stack,
+        "environment": stack_environment(stack, config),
+        "clouds": " ".join(stack_clouds(stack, config)),
+        "runner": deployer_of(config).runs_on,
+        "after": "",
+    }
+
+
 def to_json(diffs: Mapping[str, StackDiff], configs: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Any]:
     """The `--json` document CI reads.
 
     `changed` lists the stacks to preview / deploy (added, changed or unknown), `unchanged` the
-    rest that still exist, `removed` those whose config is gone (never destroyed automatically).
-    `matrix` holds ready-made GitHub matrices: `all`, `dev` (every non-prod stack) and `prod`,
-    each `{"include": [{"stack", "environment", "clouds"}]}`.
+    rest that still exist, `removed` those whose config is gone (never destroyed automatically),
+    `ci_excluded` the changed stacks whose deployer says `ci: false` (in no matrix).
+    `matrix` holds ready-made GitHub matrices, each `{"include": [{"stack", "environment",
+    "clouds", "runner", "after"}]}`: `all`, `dev` (every non-prod stack), `prod` (each entry's
+    `after` names the dev stacks of this matrix sharing a cloud with it: the only ones it waits
+    for) and `preview` (the non-prod stacks an internet deployer runs: what a pull request may
+    preview with its preview-only credentials, on a GitHub-hosted runner).
     """
     configs = configs or {}
     changed = [name for name, d in diffs.items() if d.is_changed]
-    entries = [
-        {
-            "stack": name,
-            "environment": stack_environment(name, configs.get(name)),
-            "clouds": " ".join(stack_clouds(name, configs.get(name))),
-        }
-        for name in changed
-    ]
+    excluded = [name for name in changed if not deployer_of(configs.get(name)).ci]
+    entries = [matrix_entry(name, configs.get(name)) for name in changed if name not in excluded]
+    dev = [e for e in entries if e["environment"] != "prod"]
+    prod = [e for e in entries if e["environment"] == "prod"]
+    for entry in prod:
+        clouds = set(entry["clouds"].split())
+        entry["after"] = " ".join(e["stack"] for e in dev if clouds & set(e["clouds"].split()))
+    preview = [e for e in dev if deployer_of(configs.get(e["stack"])).network == "internet"]
     return {
         "changed": changed,
         "unchanged": [name for name, d in diffs.items() if d.status == "unchanged"],
         "removed": [name for name, d in diffs.items() if d.status == "removed"],
+        "ci_excluded": excluded,
         "stacks": {name: d.to_json() for name, d in diffs.items()},
         "matrix": {
             "all": {"include": entries},
-            "dev": {"include": [e for e in entries if e["environment"] != "prod"]},
-            "prod": {"include": [e for e in entries if e["environment"] == "prod"]},
+            "dev": {"include": dev},
+            "prod": {"include": prod},
+            "preview": {"include": preview},
         },
     }
 
@@ -335,6 +365,7 @@ def format_table(diffs: Mapping[str, StackDiff], *, details: bool = True) -> str
                 (f"{len(d.outputs)} outputs", d.outputs),
                 (f"{len(d.files)} files", d.files),
                 (f"{len(d.config)} config keys", d.config),
+                ("dependencies", d.dependencies),
                 (d.note, d.note),
             )
             if present
@@ -353,7 +384,7 @@ def format_table(diffs: Mapping[str, StackDiff], *, details: bool = True) -> str
             for urn, paths in d.changed.items():
                 lines.append(f"  ~ {urn}")
                 lines.extend(f"      {path}" for path in paths)
-            lines.extend(f"  ~ {path}" for path in d.outputs + d.config)
+            lines.extend(f"  ~ {path}" for path in d.outputs + d.config + d.dependencies)
             lines.extend(f"  {_FILE_MARK[s]} {path}" for path, s in d.files.items())
     return "\n".join(lines) + "\n"
 
@@ -434,6 +465,7 @@ class Snapshot:
     configs: dict[str, dict[str, Any]]
     unknown: dict[str, str] = field(default_factory=dict)  # stack -> why it has no plan
     note: str = ""
+    commit: str | None = None  # the base's commit (None for the working tree)
 
 
 def snapshot_ref(repo_dir: Path, ref: str, out_dir: Path) -> Snapshot:
@@ -457,7 +489,7 @@ def snapshot_ref(repo_dir: Path, ref: str, out_dir: Path) -> Snapshot:
     unknown = {stack: reason for stack in configs if stack not in plans}
     if unknown:
         print(f"warning: {reason}:\n{done.stderr.strip()[-2000:]}", file=sys.stderr)
-    return Snapshot(out_dir, configs, unknown)
+    return Snapshot(out_dir, configs, unknown, commit=commit)
 
 
 def snapshot_worktree(project_dir: Path, out_dir: Path, *, reuse: bool = False) -> Snapshot:
@@ -478,8 +510,25 @@ def snapshot_worktree(project_dir: Path, out_dir: Path, *, reuse: bool = False) 
     return Snapshot(out_dir, configs)
 
 
-def diff_snapshots(base: Snapshot, head: Snapshot) -> dict[str, StackDiff]:
-    """Plans, rendered files and configs compared; stacks the base could not build are unknown."""
+def dependency_changes(repo_dir: Path, commit: str | None) -> list[str]:
+    """DEPENDENCY_FILES (of the project, which may sit in a subdirectory) whose content at
+    `commit` differs from the working tree's, a file added or deleted included."""
+    if commit is None:
+        return []
+    prefix = _git(repo_dir, "rev-parse", "--show-prefix").stdout.strip()
+    changed = []
+    for name in DEPENDENCY_FILES:
+        before = _git(repo_dir, "show", f"{commit}:{prefix}{name}")
+        path = repo_dir / name
+        after = path.read_text() if path.is_file() else None
+        if (before.stdout if before.returncode == 0 else None) != after:
+            changed.append(name)
+    return changed
+
+
+def diff_snapshots(base: Snapshot, head: Snapshot, dependencies: Sequence[str] = ()) -> dict[str, StackDiff]:
+    """Plans, rendered files and configs compared; stacks the base could not build are unknown;
+    changed `dependencies` (DEPENDENCY_FILES) change every stack the base has."""
     assert head.out_dir is not None
     diffs = diff_dirs(base.out_dir, head.out_dir)
     head_plans = [s for s, d in diffs.items() if d.status != "removed"]
@@ -493,6 +542,7 @@ def diff_snapshots(base: Snapshot, head: Snapshot) -> dict[str, StackDiff]:
             continue
         if diff.status != "added":
             diff.config = _config_paths(base.configs.get(stack), head.configs.get(stack))
+            diff.dependencies = list(dependencies)
             diff.settle()
     return dict(sorted(diffs.items()))
 
@@ -520,7 +570,7 @@ def diff_and_guard(
             head = snapshot_worktree(repo_dir, Path(tmp) / "head")
         assert head.out_dir is not None
         verdict = cluster_guard.guard_dirs(base.out_dir, head.out_dir, ci=ci, allowed=allowed)
-        return diff_snapshots(base, head), verdict
+        return diff_snapshots(base, head, dependency_changes(repo_dir, base.commit)), verdict
 
 
 def main_diff(

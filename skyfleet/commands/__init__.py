@@ -11,6 +11,6 @@
 
 from __future__ import annotations
 
-from . import diff, graph, parity, policy, preview, render
+from . import deploy_order, diff, graph, parity, policy, preview, render
 
-COMMANDS = (preview, policy, parity, diff, graph, render)
+COMMANDS = (preview, policy, parity, diff, graph, render, deploy_order)

@@ -11,7 +11,7 @@ import dataclasses
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +23,7 @@ from components.delivery import GitOpsArgs, check_delivery
 from components.errors import Problem, Problems, ValidationError
 from components.fleet import FleetArgs, check_version_skew
 from components.yaml_input import load_yaml, require_mapping
+from skyfleet.stack.deployer import DeployerArgs, parse_deployer
 
 if TYPE_CHECKING:
     from components.cluster.args import ClusterArgs
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 NAMESPACE = "skyfleet"
 WORKLOADS_FILE = Path("stacks") / "workloads.yaml"
 # Keys of other namespaces belong to providers (aws:region, gcp:project, ...): left to them.
-KNOWN_KEYS = ("environment", "clusters", "platform", "delivery", "gitops", "secrets", "policyConfig")
+KNOWN_KEYS = ("environment", "clusters", "platform", "delivery", "gitops", "secrets", "policyConfig", "deployer")
 # What a problem shows instead of a value that came from a secret config key.
 REDACTED = "[secret]"
 
@@ -41,6 +42,7 @@ REDACTED = "[secret]"
 class StackSettings:
     stack: str
     fleet: FleetArgs
+    deployer: DeployerArgs = field(default_factory=DeployerArgs)
 
 
 def all_config() -> dict[str, str]:
@@ -101,6 +103,9 @@ def read_settings(stack: str | None = None, project_dir: Path = Path()) -> Stack
         with problems.under("gitops") as at:
             gitops = from_config(GitOpsArgs, values["gitops"], at)
     check_delivery(delivery, gitops, platform, sorted(clusters), problems)
+    # `skyfleet:deployer`: where `pulumi up` runs (docs/gitops.md, "Reaching the clusters").
+    with problems.under("deployer") as at:
+        deployer = parse_deployer(values.get("deployer"), at)
 
     secret_names = _check_secrets(values, project_dir / source, stack, problems)
     if "policyConfig" in values:
@@ -141,7 +146,7 @@ def read_settings(stack: str | None = None, project_dir: Path = Path()) -> Stack
         delivery=delivery,
         gitops=gitops,
     )
-    return StackSettings(stack=stack, fleet=fleet)
+    return StackSettings(stack=stack, fleet=fleet, deployer=deployer)
 
 
 def _check_secrets(values: Mapping[str, Any], stack_file: Path, stack: str, problems: Problems) -> list[str] | None:

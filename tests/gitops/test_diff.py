@@ -250,7 +250,9 @@ def test_a_new_stack_is_added(combined: Combined) -> None:
     assert combined.document["stacks"][new]["status"] == "added"
     assert combined.document["stacks"][new]["added"], "an added stack lists its resources"
     legs = {e["stack"]: e for e in combined.document["matrix"]["all"]["include"]}
-    assert set(legs) == {combined.config_stack, new}
+    # A copy of a stack CI must never run (`local`) is left out of the matrix like the original.
+    assert set(legs) | set(combined.document["ci_excluded"]) == {combined.config_stack, new}
+    assert not set(legs) & set(combined.document["ci_excluded"])
     assert f"| `{new}` | added |" in combined.summary
     assert new in combined.printed
 

@@ -74,6 +74,8 @@ def repo(tmp_path: Path) -> Path:
     write_code(path, version=1)
     write_stack(path, "aws-dev")
     write_stack(path, "gcp-prod", "config:\n  skyfleet:environment: prod\n")
+    (path / "pyproject.toml").write_text('[project]\nname = "x"\ndependencies = ["pulumi-gcp>=9,<10"]\n')
+    (path / "requirements.lock").write_text("pulumi-gcp==9.1.0\n")
     git(path, "init", "--quiet")
     git(path, "add", "--all")
     git(path, "commit", "--quiet", "-m", "base")
@@ -110,8 +112,8 @@ def test_added_removed_and_config_changes(repo: Path, tmp_path: Path) -> None:
     assert document["stacks"]["azure-dev"]["status"] == "added"
     assert document["stacks"]["aws-dev"]["config"] == ["config.skyfleet:delivery"]
     assert document["matrix"]["dev"]["include"] == [
-        {"stack": "aws-dev", "environment": "dev", "clouds": "aws"},
-        {"stack": "azure-dev", "environment": "dev", "clouds": "azure"},
+        {"stack": "aws-dev", "environment": "dev", "clouds": "aws", "runner": ["ubuntu-latest"], "after": ""},
+        {"stack": "azure-dev", "environment": "dev", "clouds": "azure", "runner": ["ubuntu-latest"], "after": ""},
     ]
 
 
@@ -151,3 +153,33 @@ def test_a_head_preview_already_made_is_reused(repo: Path, tmp_path: Path) -> No
     write_code(repo, version=3)  # ignored: the head plans come from `out`
     diffs = diff_against_git("HEAD", repo, head_out=out)
     assert {d.status for d in diffs.values()} == {"unchanged"}
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("pyproject.toml", '[project]\nname = "x"\ndependencies = ["pulumi-gcp>=10,<11"]\n'),
+        ("requirements.lock", "pulumi-gcp==10.2.0\n"),
+    ],
+)
+def test_a_dependency_change_alone_selects_every_stack(repo: Path, tmp_path: Path, name: str, text: str) -> None:
+    """Both previews run with the installed packages, so no plan differs; the new provider still
+    runs against every stack on `pulumi up`."""
+    (repo / name).write_text(text)
+    json_out = tmp_path / "changed.json"
+    assert main_diff("HEAD", repo, json_out) == 0
+    document = json.loads(json_out.read_text())
+    assert document["changed"] == ["aws-dev", "gcp-prod"]
+    assert {s["dependencies"][0] for s in document["stacks"].values()} == {name}
+    assert [e["stack"] for e in document["matrix"]["all"]["include"]] == ["aws-dev", "gcp-prod"]
+
+
+def test_a_lock_file_added_later_selects_every_stack(repo: Path) -> None:
+    (repo / "requirements.lock").unlink()
+    git(repo, "commit", "--quiet", "-am", "no lock yet")
+    (repo / "requirements.lock").write_text("pulumi-gcp==9.1.0\n")
+    diffs = diff_against_git("HEAD", repo)
+    assert {n: (d.status, d.dependencies) for n, d in diffs.items()} == {
+        "aws-dev": ("changed", ["requirements.lock"]),
+        "gcp-prod": ("changed", ["requirements.lock"]),
+    }

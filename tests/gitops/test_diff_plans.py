@@ -196,8 +196,13 @@ def test_diff_dirs_over_per_stack_plans_and_rendered_files(tmp_path: Path) -> No
         "removed": [],
         "changed": {},
     }
-    assert document["matrix"]["dev"] == {"include": [{"stack": "aws-dev", "environment": "dev", "clouds": "aws"}]}
-    assert document["matrix"]["prod"] == {"include": [{"stack": "azure-dev", "environment": "prod", "clouds": "azure"}]}
+    hosted = ["ubuntu-latest"]
+    assert document["matrix"]["dev"] == {
+        "include": [{"stack": "aws-dev", "environment": "dev", "clouds": "aws", "runner": hosted, "after": ""}]
+    }
+    assert document["matrix"]["prod"] == {
+        "include": [{"stack": "azure-dev", "environment": "prod", "clouds": "azure", "runner": hosted, "after": ""}]
+    }
     json.dumps(document)  # serialisable as is
 
     table = format_table(diffs)

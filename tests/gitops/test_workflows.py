@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 import yaml
 
-from skyfleet.analysis.diff import StackDiff, to_json
+from skyfleet.analysis.diff import StackDiff, read_configs, to_json
 from skyfleet.cli import _parser
+from skyfleet.stack.deployer import HOSTED_RUNNER, deployer_of
 
 ROOT = Path(__file__).resolve().parents[2]
 GITHUB = ROOT / ".github"
@@ -33,7 +34,8 @@ KEY_NAMES = (
     "PULUMI_ACCESS_TOKEN",
 )
 KEY_INPUTS = ("aws-secret-access-key", "aws-access-key-id", "credentials_json", "creds")
-PINNED = re.compile(r"^[\w.-]+/[\w./-]+@(v\d+(\.\d+){0,2}|[0-9a-f]{40})$")
+# `uses: owner/repo@<40 hex> # vX.Y.Z`: a tag can be moved to other code, a commit cannot.
+PINNED_LINE = re.compile(r"^\s*(?:-\s+)?uses:\s+([\w.-]+/[\w./-]+)@([0-9a-f]{40}) # v\d+(\.\d+){0,2}$")
 
 
 def _actionlint() -> Path:
@@ -222,7 +224,7 @@ def test_token_permissions_are_minimal() -> None:
             assert comments, f"{path.name}:{name} may write to PRs without commenting"
 
 
-def test_third_party_actions_are_pinned() -> None:
+def _all_uses() -> list[str]:
     uses: list[str] = []
     for path in ACTIONS:
         uses += [s["uses"] for s in yaml.safe_load(path.read_text())["runs"]["steps"] if "uses" in s]
@@ -230,11 +232,19 @@ def test_third_party_actions_are_pinned() -> None:
         uses += [s["uses"] for s in _steps(job) if "uses" in s]
         if "uses" in job:
             uses.append(job["uses"])
+    return uses
+
+
+def test_third_party_actions_are_pinned_by_full_commit_sha_with_the_version_in_a_comment() -> None:
+    uses = _all_uses()
+    assert len([u for u in uses if not u.startswith("./")]) >= 9
     for ref in uses:
         if ref.startswith("./"):
             assert (ROOT / ref).exists(), ref
-        else:
-            assert PINNED.match(ref), f"{ref} is not pinned to a version tag or commit"
+    for path in [*WORKFLOWS, *ACTIONS]:
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            if re.match(r"^\s*(-\s+)?uses:", line) and "./" not in line:
+                assert PINNED_LINE.match(line), f"{path.name}:{number}: {line.strip()} is not pinned to a commit"
 
 
 def _skyfleet_commands() -> list[list[str]]:
@@ -278,3 +288,170 @@ def test_the_workflows_read_keys_the_diff_json_has() -> None:
     stacks = (GITHUB / "workflows" / "pulumi-stacks.yml").read_text()
     for key in set(re.findall(r"matrix\.(\w+)", stacks)):
         assert key in entry, f"pulumi-stacks.yml reads matrix.{key}"
+
+
+# --- credentials per environment -----------------------------------------------------------------
+
+
+def _cloud_login_steps() -> list[dict[str, Any]]:
+    return list(yaml.safe_load((GITHUB / "actions" / "cloud-login" / "action.yml").read_text())["runs"]["steps"])
+
+
+def _step_using(steps: list[dict[str, Any]], action: str) -> dict[str, Any]:
+    (step,) = [s for s in steps if str(s.get("uses", "")).startswith(f"{action}@")]
+    return step
+
+
+def test_the_pulumi_token_is_a_team_token_of_the_jobs_environment() -> None:
+    """An organization token can read and update every stack; the environment's team only its own."""
+    step = _step_using(_cloud_login_steps(), "pulumi/auth-actions")
+    assert step["with"]["requested-token-type"] == "urn:pulumi:token-type:access_token:team"
+    assert "inputs.environment" in step["with"]["scope"]
+    for path in [*WORKFLOWS, *ACTIONS]:
+        assert "access_token:organization" not in path.read_text(), path.name
+
+
+def test_credentials_are_only_requested_inside_a_github_environment() -> None:
+    """The OIDC subject then names the environment, which every trust policy matches exactly: a
+    job outside `production` cannot get a production role or team."""
+    for path, name, job in _jobs():
+        uses_login = any(str(s.get("uses", "")) == "./.github/actions/cloud-login" for s in _steps(job))
+        if uses_login:
+            assert job.get("environment") == "${{ inputs.environment }}", f"{path.name}:{name}"
+            login = next(s for s in _steps(job) if s.get("uses") == "./.github/actions/cloud-login")
+            assert login["with"]["environment"] == "${{ inputs.environment }}"
+    stacks = GITHUB / "workflows" / "pulumi-stacks.yml"
+    callers = {(p.name, n): j["with"]["environment"] for p, n, j in _callers(stacks)}
+    assert callers == {
+        ("pull-request.yml", "cloud-preview"): "preview",
+        ("deploy.yml", "deploy-dev"): "dev",
+        ("deploy.yml", "deploy-prod"): "production",
+    }
+
+
+def test_pull_requests_preview_no_prod_stack_and_no_in_network_runner() -> None:
+    pr = _load(GITHUB / "workflows" / "pull-request.yml")
+    assert ".matrix.preview" in pr["jobs"]["offline-preview"]["steps"][-2]["run"]
+    configs = read_configs(ROOT)
+    diffs = {name: StackDiff(name, "changed", changed={"u": ["inputs.x"]}) for name in configs}
+    preview = to_json(diffs, configs)["matrix"]["preview"]["include"]
+    assert preview, "no stack is previewed by pull requests"
+    for entry in preview:
+        assert entry["environment"] != "prod", entry
+        assert deployer_of(configs[entry["stack"]]).network == "internet", entry
+
+
+def test_sessions_outlast_the_job() -> None:
+    stacks = _load(GITHUB / "workflows" / "pulumi-stacks.yml")
+    job = stacks["jobs"]["stack"]
+    timeout = int(job["timeout-minutes"]) * 60
+    login = next(s for s in _steps(job) if s.get("uses") == "./.github/actions/cloud-login")
+    assert int(login["with"]["session-seconds"]) > timeout
+    steps = _cloud_login_steps()
+    aws = _step_using(steps, "aws-actions/configure-aws-credentials")
+    assert aws["with"]["role-duration-seconds"] == "${{ inputs.session-seconds }}"
+    pulumi = _step_using(steps, "pulumi/auth-actions")
+    assert pulumi["with"]["token-expiration"] == "${{ inputs.session-seconds }}"
+
+
+def test_kubelogin_is_installed_wherever_an_azure_stack_runs() -> None:
+    steps = _cloud_login_steps()
+    kubelogin = _step_using(steps, "azure/use-kubelogin")
+    azure_login = _step_using(steps, "azure/login")
+    assert kubelogin["if"] == azure_login["if"] == "steps.need.outputs.azure == 'true'"
+    configs = read_configs(ROOT)
+    diffs = {name: StackDiff(name, "changed", changed={"u": ["inputs.x"]}) for name in configs}
+    entries = to_json(diffs, configs)["matrix"]["all"]["include"]
+    azure = [e for e in entries if "azure" in e["clouds"].split()]
+    assert {e["stack"] for e in azure} == {"azure-dev", "azure-prod"}
+
+
+# --- which stacks run where ----------------------------------------------------------------------
+
+
+def _every_stack_changed() -> dict[str, Any]:
+    configs = read_configs(ROOT)
+    return to_json({name: StackDiff(name, "changed", changed={"u": ["inputs.x"]}) for name in configs}, configs)
+
+
+def test_the_local_stack_is_in_no_matrix() -> None:
+    document = _every_stack_changed()
+    assert document["ci_excluded"] == ["local"]
+    for name, matrix in document["matrix"].items():
+        assert "local" not in {e["stack"] for e in matrix["include"]}, name
+
+
+def test_a_prod_leg_waits_only_for_the_dev_stacks_of_its_clouds() -> None:
+    prod = {e["stack"]: e["after"] for e in _every_stack_changed()["matrix"]["prod"]["include"]}
+    assert prod == {"aws-prod": "aws-dev", "azure-prod": "azure-dev", "gcp-prod": "gcp-dev"}
+    deploy = _load(GITHUB / "workflows" / "deploy.yml")
+    condition = deploy["jobs"]["deploy-prod"]["if"]
+    assert "deploy-dev.result" not in condition, "one failed dev stack would block every prod stack"
+    stacks = _load(GITHUB / "workflows" / "pulumi-stacks.yml")
+    check = next(s for s in _steps(stacks["jobs"]["stack"]) if "matrix.after" in str(s.get("if", "")))
+    assert "AFTER" in check["run"] and "success" in check["run"]
+
+
+def test_every_prod_leg_runs_where_its_clusters_are_reachable() -> None:
+    """A private prod endpoint is reachable only from inside its network: the leg's runner is the
+    self-hosted one the stack's deployer names, never a GitHub-hosted one."""
+    stacks = _load(GITHUB / "workflows" / "pulumi-stacks.yml")
+    assert stacks["jobs"]["stack"]["runs-on"] == "${{ matrix.runner }}"
+    configs = read_configs(ROOT)
+    prod = _every_stack_changed()["matrix"]["prod"]["include"]
+    assert {e["stack"] for e in prod} == {"aws-prod", "azure-prod", "gcp-prod"}
+    for entry in prod:
+        deployer = deployer_of(configs[entry["stack"]])
+        assert deployer.network == "cluster", entry["stack"]
+        assert entry["runner"] == list(deployer.runner)
+        assert "self-hosted" in entry["runner"] and HOSTED_RUNNER not in entry["runner"], entry
+
+
+# --- a pipeline that never jams ------------------------------------------------------------------
+
+
+def test_ci_installs_the_lock_file_everywhere() -> None:
+    setup = (GITHUB / "actions" / "setup-skyfleet" / "action.yml").read_text()
+    assert "--require-hashes -r requirements.lock" in setup and "--no-deps" in setup
+    makefile = (ROOT / "Makefile").read_text()
+    assert "--require-hashes -r requirements.lock" in makefile
+    for path in [*WORKFLOWS, *ACTIONS]:
+        for found in re.findall(r"cache-dependency-path: (\S+)", path.read_text()):
+            assert found == "requirements.lock", path.name
+
+
+def test_every_deploy_checks_it_is_not_older_than_the_last_one() -> None:
+    stacks = _load(GITHUB / "workflows" / "pulumi-stacks.yml")
+    steps = _steps(stacks["jobs"]["stack"])
+    names = [s.get("name", s.get("uses", "")) for s in steps]
+    order = next(i for i, s in enumerate(steps) if "skyfleet deploy-order" in str(s.get("run", "")))
+    up = next(i for i, s in enumerate(steps) if (s.get("with") or {}).get("command"))
+    assert order < up, names
+    assert steps[order]["if"] == "inputs.command == 'up'"
+    assert "pulumi stack history" in steps[order]["run"]
+
+
+def test_only_a_label_or_the_dispatch_input_allows_a_cluster_replacement() -> None:
+    deploy = _load(GITHUB / "workflows" / "deploy.yml")
+    assert deploy["on"]["workflow_dispatch"]["inputs"]["allow-cluster-replacement"]["type"] == "boolean"
+    plan = _steps(deploy["jobs"]["plan"])
+    approval = next(s for s in plan if s.get("id") == "approval")
+    assert "allow-cluster-replacement" in approval["run"] and "merged_at" in approval["run"]
+    diff = next(s for s in plan if s.get("id") == "diff")
+    assert diff["env"]["SKYFLEET_ALLOW_CLUSTER_REPLACEMENT"] == "${{ steps.approval.outputs.allow }}"
+    pr = _load(GITHUB / "workflows" / "pull-request.yml")
+    assert {"labeled", "unlabeled"} <= set(pr["on"]["pull_request"]["types"])
+    pr_diff = next(s for s in _steps(pr["jobs"]["offline-preview"]) if s.get("id") == "diff")
+    assert "'allow-cluster-replacement'" in pr_diff["env"]["SKYFLEET_ALLOW_CLUSTER_REPLACEMENT"]
+    # No other place switches the guard off.
+    for path in WORKFLOWS:
+        text = path.read_text()
+        assert "--allow-cluster-replacement" not in text, path.name
+        assert text.count("SKYFLEET_ALLOW_CLUSTER_REPLACEMENT:") <= 1, path.name
+
+
+def test_pull_requests_check_the_argocd_folders_and_run_the_policy_pack() -> None:
+    pr = _load(GITHUB / "workflows" / "pull-request.yml")
+    runs = [str(s.get("run", "")) for s in _steps(pr["jobs"]["offline-preview"])]
+    assert any("python -m skyfleet render --all --check" in r for r in runs)
+    assert any("python -m skyfleet preview --all" in r for r in runs)
