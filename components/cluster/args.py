@@ -116,9 +116,16 @@ class EndpointArgs:
     """Default False: a private endpoint, reachable only from inside the network."""
     public_access_cidrs: Sequence[str] = ()
     """Default (): CIDRs allowed to reach a public endpoint (empty: everyone; refused in prod)."""
+    private_access_cidrs: Sequence[str] = ()
+    """Default (): private ranges (a deploy runner's subnet, a peered network) admitted to the
+    private endpoint besides the cloud's own default. EKS: one tcp/443 ingress rule each on the
+    cluster security group, which otherwise admits only its members; GKE: added to the master
+    authorized networks (the VPC range is always there; at most 50 in all); AKS: the peered
+    ranges whose VNets link the private DNS zone (no rule to create: the VNet is admitted)."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "public_access_cidrs", tuple(self.public_access_cidrs))
+        object.__setattr__(self, "private_access_cidrs", tuple(self.private_access_cidrs))
 
 
 Weekday = Literal["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]

@@ -264,3 +264,15 @@ class CloudSpec:
     def resolve(self, problems: Problems, args: ClusterArgs) -> ClusterArgs:
         """`args` with the settings that come from the cloud provider's config filled in."""
         return args
+
+    # Reachability of the API endpoint (components.cluster.reachability).
+
+    def private_endpoint_admits(self, args: ClusterArgs) -> tuple[list[str], str]:
+        """(ranges, what admits them): who reaches the endpoint from inside the network. By
+        default the cluster's own network range and `endpoint.privateAccessCidrs`."""
+        return ([args.network.vpc_cidr, *args.endpoint.private_access_cidrs],
+                "network.vpcCidr and endpoint.privateAccessCidrs")
+
+    def endpoint_limit_problem(self, args: ClusterArgs) -> str | None:
+        """The cloud's own limit on the endpoint's access lists, broken (None: none or kept)."""
+        return None

@@ -230,6 +230,8 @@ def _check_endpoint(problems: Problems, endpoint: EndpointArgs, production: bool
     with problems.under("endpoint") as here:
         cidrs = list(endpoint.public_access_cidrs)
         nets = [_cidr(here, f"publicAccessCidrs[{i}]", c) for i, c in enumerate(cidrs)]
+        for i, private in enumerate(endpoint.private_access_cidrs):
+            _cidr(here, f"privateAccessCidrs[{i}]", private)
         if not endpoint.public:
             here.check(
                 not cidrs,

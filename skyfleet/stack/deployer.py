@@ -22,9 +22,12 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from components.errors import Problems
+
+if TYPE_CHECKING:
+    from components.cluster.args import ClusterArgs
 
 Network = Literal["internet", "cluster", "workstation"]
 # GitHub-hosted runners: no stable egress address and no route into a private network.
@@ -101,3 +104,26 @@ def deployer_of(config: Mapping[str, Any] | None) -> DeployerArgs:
     """The deployer of a stack's raw config (`skyfleet:deployer`), for CI: lenient, because the
     preview has already refused a bad one."""
     return parse_deployer((config or {}).get("skyfleet:deployer"), Problems())
+
+
+def check_reachable(clusters: Mapping[str, ClusterArgs], deployer: DeployerArgs, problems: Problems) -> None:
+    """One problem per cluster whose API endpoint the deployer cannot reach, at that cluster's
+    `endpoint` (the file and stack are in the collector's prefix), with the reason."""
+    from components.cluster.reachability import DeployerView, unreachable
+
+    view = DeployerView(deployer.network, tuple(deployer.networks()))
+    for name, cluster in sorted(clusters.items()):
+        reason = unreachable(cluster, view)
+        if reason:
+            problems.add(f"clusters.{name}.endpoint", _endpoint_summary(cluster),
+                         f"cluster {name} is unreachable from where `pulumi up` runs: {reason}")
+
+
+def _endpoint_summary(cluster: ClusterArgs) -> dict[str, Any]:
+    endpoint = cluster.endpoint
+    summary: dict[str, Any] = {"public": endpoint.public}
+    if endpoint.public_access_cidrs:
+        summary["publicAccessCidrs"] = list(endpoint.public_access_cidrs)
+    if endpoint.private_access_cidrs:
+        summary["privateAccessCidrs"] = list(endpoint.private_access_cidrs)
+    return summary

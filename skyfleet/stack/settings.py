@@ -23,7 +23,7 @@ from components.delivery import GitOpsArgs, check_delivery
 from components.errors import Problem, Problems, ValidationError
 from components.fleet import FleetArgs, check_version_skew
 from components.yaml_input import load_yaml, require_mapping
-from skyfleet.stack.deployer import DeployerArgs, parse_deployer
+from skyfleet.stack.deployer import DeployerArgs, check_reachable, parse_deployer
 
 if TYPE_CHECKING:
     from components.cluster.args import ClusterArgs
@@ -106,6 +106,7 @@ def read_settings(stack: str | None = None, project_dir: Path = Path()) -> Stack
     # `skyfleet:deployer`: where `pulumi up` runs (docs/gitops.md, "Reaching the clusters").
     with problems.under("deployer") as at:
         deployer = parse_deployer(values.get("deployer"), at)
+    check_reachable(clusters, deployer, problems)
 
     secret_names = _check_secrets(values, project_dir / source, stack, problems)
     if "policyConfig" in values:

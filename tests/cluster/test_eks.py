@@ -271,3 +271,18 @@ def test_each_addon_is_pinned_to_the_newest_build_for_the_clusters_minor(dev: Pl
 def test_nodes_track_the_latest_ami_release_of_the_clusters_minor(dev: Plan) -> None:
     for group in dev.by_type(NODE_GROUP):
         assert inputs(group)["releaseVersion"].startswith("1.35."), group.name
+
+
+def test_private_access_cidrs_open_the_cluster_security_group_on_443() -> None:
+    plan = preview(cluster_args("aws", endpoint=EndpointArgs(private_access_cidrs=("10.20.0.0/16", "10.99.0.0/24"))))
+    rules = [r for r in plan.resources if r.type == "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"]
+    assert [(inputs(r)["cidrIpv4"], inputs(r)["fromPort"], inputs(r)["toPort"], inputs(r)["ipProtocol"])
+            for r in sorted(rules, key=lambda r: r.name)] == [
+        ("10.20.0.0/16", 443, 443, "tcp"),
+        ("10.99.0.0/24", 443, 443, "tcp"),
+    ]
+    assert {r.name for r in rules} == {"main-api-0", "main-api-1"}
+
+
+def test_no_security_group_rule_without_private_access_cidrs(dev: Plan) -> None:
+    assert not [r for r in dev.resources if r.type.startswith("aws:vpc/securityGroupIngressRule")]

@@ -21,6 +21,7 @@ from ..kubeconfig import ExecCredential
 from . import roles
 
 if TYPE_CHECKING:
+    from ..args import ClusterArgs
     from ..planning import Network
 
 # The ServiceAccount annotation IRSA reads.
@@ -114,6 +115,12 @@ def aws_exec(cluster_name: str, region: str) -> ExecCredential:
 
 
 class AwsCloud(CloudSpec):
+    def private_endpoint_admits(self, args: ClusterArgs) -> tuple[list[str], str]:
+        # The cluster security group admits only its members (control plane, managed nodes):
+        # the VPC range alone reaches nothing. components/cluster/aws/network.py api_access_rules.
+        return (list(args.endpoint.private_access_cidrs),
+                "endpoint.privateAccessCidrs: the only ranges the EKS cluster security group admits")
+
     def check_zones(self, problems: Problems, zones: list[str]) -> None:
         problems.check(len(zones) >= EKS_MIN_ZONES, "zones", zones, "EKS needs subnets in at least 2 zones")
 

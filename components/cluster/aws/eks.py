@@ -69,6 +69,7 @@ class EksCluster(ClusterComponent):
         )
         late = eks_addons.workload_addons(self, cluster, irsa, pools)
         admins = eks_iam.admin_access(self, cluster)
+        api_access = eks_network.api_access_rules(self, cluster)
         autoscaler = eks_iam.autoscaler_role(self, irsa)
 
         kubeconfig = kubeconfig_output(
@@ -87,7 +88,8 @@ class EksCluster(ClusterComponent):
             oidc_issuer_url=issuer,
             identity=irsa if args.workload_identity else NoCloudIdentity(),
             # Only volume users wait for the EBS CSI driver and its StorageClass.
-            ready=[*pools, *early, late.coredns, *admins],
+            # The add-ons go through the API: a deployer admitted by a rule waits for it.
+            ready=[*pools, *early, late.coredns, *admins, *api_access],
             storage_ready=[late.ebs_csi, storage],
             node_autoscaler=NodeAutoscalerSupport(
                 cluster_name=cluster.name,

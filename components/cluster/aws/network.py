@@ -136,3 +136,28 @@ def _default_route_table(
         tags={"Name": name},
         opts=c.child(),
     )
+
+
+# The EKS cluster security group admits only its own members (control-plane ENIs, managed
+# nodes); anything else in the VPC, a deploy runner included, needs a rule to reach the private
+# endpoint. https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html
+API_PORT = 443
+
+
+def api_access_rules(c: ClusterComponent, cluster: aws.eks.Cluster) -> list[aws.vpc.SecurityGroupIngressRule]:
+    """One tcp/443 ingress rule on the cluster security group per `endpoint.privateAccessCidrs`
+    range (named by position: the list is short and edited rarely)."""
+    group = cluster.vpc_config.cluster_security_group_id
+    return [
+        aws.vpc.SecurityGroupIngressRule(
+            f"{c.args.name}-api-{i}",
+            security_group_id=group,
+            cidr_ipv4=cidr,
+            ip_protocol="tcp",
+            from_port=API_PORT,
+            to_port=API_PORT,
+            description=f"Kubernetes API from {cidr} (endpoint.privateAccessCidrs)",
+            opts=c.child(),
+        )
+        for i, cidr in enumerate(c.args.endpoint.private_access_cidrs)
+    ]

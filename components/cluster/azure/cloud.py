@@ -20,6 +20,7 @@ from ..kubeconfig import ExecCredential
 from . import roles
 
 if TYPE_CHECKING:
+    from ..args import ClusterArgs
     from ..planning import Network
 
 # What Entra Workload ID's webhook reads on the ServiceAccount and on the pod.
@@ -84,6 +85,13 @@ def aks_exec(login: str | None = None) -> ExecCredential:
 
 
 class AzureCloud(CloudSpec):
+    def private_endpoint_admits(self, args: ClusterArgs) -> tuple[list[str], str]:
+        # The private endpoint resolves through the private DNS zone linked to the cluster's VNet;
+        # a peered network reaches it once its VNet links that zone too.
+        return ([args.network.vpc_cidr, *args.endpoint.private_access_cidrs],
+                "the cluster's VNet (network.vpcCidr) and peered VNets linking its private DNS zone "
+                "(endpoint.privateAccessCidrs)")
+
     def check_services(self, problems: Problems, cidr: str, services: Network) -> None:
         clash = [r for r in AKS_RESERVED_RANGES if services.overlaps(planning.Network(r))]
         problems.check(

@@ -79,7 +79,33 @@ def gke_exec() -> ExecCredential:
     )
 
 
+# MasterAuthorizedNetworksConfig.cidr_blocks: "up to 50 external networks that could access
+# Kubernetes master through HTTPS" (GKE API v1, google.cloud.container_v1.types).
+GKE_MAX_AUTHORIZED_NETWORKS = 50
+
+
+def authorized_networks(args: ClusterArgs) -> list[str]:
+    """The master authorized networks of a GKE cluster: a public endpoint admits only the listed
+    CIDRs; a private one the VPC range (the nodes) and `endpoint.privateAccessCidrs`."""
+    if args.endpoint.public:
+        return list(args.endpoint.public_access_cidrs)
+    return [args.network.vpc_cidr, *args.endpoint.private_access_cidrs]
+
+
 class GcpCloud(CloudSpec):
+    def private_endpoint_admits(self, args: ClusterArgs) -> tuple[list[str], str]:
+        # Without global access only clients in the cluster's region reach the private endpoint.
+        return (authorized_networks(args),
+                "the master authorized networks: network.vpcCidr and endpoint.privateAccessCidrs; "
+                "from the cluster's region")
+
+    def endpoint_limit_problem(self, args: ClusterArgs) -> str | None:
+        count = len(authorized_networks(args))
+        if count <= GKE_MAX_AUTHORIZED_NETWORKS:
+            return None
+        return (f"{count} master authorized networks, more than GKE's {GKE_MAX_AUTHORIZED_NETWORKS}: "
+                "GKE refuses the cluster; merge ranges into fewer CIDRs")
+
     def check_existing_network(self, problems: Problems, network: NetworkArgs) -> None:
         problems.check(
             bool(network.existing_network),

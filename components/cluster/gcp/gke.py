@@ -25,7 +25,7 @@ from ..tags import resource_tags
 from . import iam as gke_iam
 from . import network as gke_network
 from . import nodes as gke_nodes
-from .cloud import gke_exec
+from .cloud import authorized_networks, gke_exec
 from .maintenance import recurring_window
 
 AUDIT_COMPONENTS = ["SYSTEM_COMPONENTS", "APISERVER", "CONTROLLER_MANAGER", "SCHEDULER", "WORKLOADS"]
@@ -94,8 +94,7 @@ class GkeCluster(ClusterComponent):
             )
             depends_on.append(grant)  # GKE checks it can use the key when the cluster is made
         public = args.endpoint.public
-        # A private endpoint still admits the node range; a public one only the listed CIDRs.
-        authorized = list(args.endpoint.public_access_cidrs) if public else [args.network.vpc_cidr]
+        authorized = authorized_networks(args)
         return gcp.container.Cluster(
             args.name,
             name=args.name,
