@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from components.cluster import NodePoolArgs
+from components.cluster import EndpointArgs, NodePoolArgs
 from skyfleet.preview import wire
 from skyfleet.preview.runner import Plan
 
