@@ -23,12 +23,18 @@ def run(args: argparse.Namespace, project: Path) -> int:
 
 
 def main_policy(project_dir: Path, stack: str) -> int:
+    from skyfleet.stack.gitops import with_git_objects
+    from skyfleet.stack.program import collecting_fleets
+
     try:
-        plan, config = run_stack(project_dir, stack)
+        with collecting_fleets() as fleets:
+            plan, config = run_stack(project_dir, stack)
     except (PreviewError, FileNotFoundError, ValueError) as exc:
         return report_failure(stack, exc)
+    # With `delivery: argocd`, the objects Argo CD applies from Git are judged as well.
+    judged = with_git_objects(plan.to_json(), fleets[0].git_objects) if len(fleets) == 1 else plan.to_json()
     try:
-        violations = evaluate_plan(plan.to_json(), config.raw.get("skyfleet:policyConfig") or {})
+        violations = evaluate_plan(judged, config.raw.get("skyfleet:policyConfig") or {})
     except ValueError as exc:  # an unknown policy, setting or level in skyfleet:policyConfig
         print(f"error: stack {stack}: skyfleet:policyConfig: {exc}", file=sys.stderr)
         return 1

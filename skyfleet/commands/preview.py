@@ -96,7 +96,7 @@ def preview_one(
 ) -> int:
     """Previews one stack in this process; returns the exit code. Writes `out_dir/<stack>/`
     whole, or leaves it as it was."""
-    from skyfleet.stack.gitops import RenderError, git_files
+    from skyfleet.stack.gitops import RenderError, git_files, with_git_objects
     from skyfleet.stack.program import collecting_fleets
 
     started = time.perf_counter()
@@ -105,7 +105,9 @@ def preview_one(
             plan, config = run_stack(project_dir, stack, overrides)
         # A `delivery: argocd` stack's services, as `skyfleet render` writes them for Git.
         gitops = git_files(stack, fleets[0]) if len(fleets) == 1 else {}
-        violations = _policy_violations(plan.to_json(), config.raw)
+        # An Argo CD stack's Git objects are judged too: they reach the cluster all the same.
+        judged = with_git_objects(plan.to_json(), fleets[0].git_objects) if len(fleets) == 1 else plan.to_json()
+        violations = _policy_violations(judged, config.raw)
     except PreviewError as exc:
         # Invalid input is its list of problems; the exception's class name is no news to a user.
         invalid = isinstance(exc.cause, ValidationError)

@@ -156,3 +156,31 @@ def sync_files(root: Path, files: Mapping[str, str], *, write: bool = True) -> C
                 folder.rmdir()
     return changes
 
+
+
+def type_token(obj: Mapping[str, Any]) -> str:
+    """The Pulumi type token Pulumi delivery would give the object (`kubernetes:apps/v1:Deployment`)."""
+    group, _, version = str(obj["apiVersion"]).rpartition("/")
+    return f"kubernetes:{group or 'core'}/{version}:{obj['kind']}"
+
+
+def with_git_objects(plan: Mapping[str, Any], git_objects: Mapping[str, list[dict[str, Any]]]) -> dict[str, Any]:
+    """`plan` plus each object Argo CD applies from Git, as the resource Pulumi delivery would
+    register (same type token, inputs and cluster provider), so the policy pack judges a
+    `delivery: argocd` stack's services exactly as it judges a Pulumi-delivered stack's: a
+    plain-HTTP Ingress in Git fails the same mandatory policy. For evaluation only: plan.json
+    keeps what Pulumi itself registers."""
+    stack, project = plan.get("stack", ""), plan.get("project", "skyfleet")
+    resources = list(plan.get("resources") or [])
+    providers = {r["name"]: r["urn"] for r in resources if r.get("type") == "pulumi:providers:kubernetes"}
+    for cluster, objects in sorted(git_objects.items()):
+        for obj in objects:
+            token = type_token(obj)
+            name = f"{cluster}-{obj['metadata'].get('namespace', '')}-{obj['metadata']['name']}"
+            resources.append({
+                "urn": f"urn:pulumi:{stack}::{project}::argocd:gitops:Application${token}::{name}",
+                "type": token, "name": name, "custom": True, "parent": None, "protect": False,
+                "dependencies": [], "propertyDependencies": {},
+                "provider": providers.get(f"{cluster}-k8s"), "inputs": obj,
+            })
+    return {**plan, "resources": resources}

@@ -388,3 +388,26 @@ def test_a_typo_in_gitops_names_the_key_to_use(tmp_path):
 def test_gitops_is_a_known_key_and_optional_with_pulumi_delivery(tmp_path):
     root = make_project(tmp_path, set_key("delivery", "pulumi"), drop_key("gitops"))
     assert run_stack(root, STACK)[0].by_type(APPSET) == []
+
+
+# --- the policy pack sees what Argo CD applies ------------------------------------------------------
+
+
+def plain_http_web(root: Path) -> None:
+    path = root / "stacks" / "workloads.yaml"
+    document = yaml.safe_load(path.read_text())
+    document["services"]["web"]["ingress"]["tls"] = False
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+
+
+@pytest.mark.parametrize("delivery", ["argocd", "pulumi"])
+def test_a_plain_http_ingress_fails_the_policy_pack_whoever_delivers_it(tmp_path: Path, delivery: str) -> None:
+    root = make_project(tmp_path / "project", set_key("delivery", delivery))
+    plain_http_web(root)
+    out = tmp_path / "out"
+    out.mkdir()
+    assert preview_one(root, STACK, out, quiet=True) == 3  # a mandatory violation
+    report = (out / STACK / "policy.txt").read_text()
+    assert "ingress-tls" in report and "plain HTTP" in report
+    # Argo CD's copy is judged as the Ingress Pulumi would have registered on each cluster.
+    assert report.count("ingress-tls") >= len(CLUSTERS), report
