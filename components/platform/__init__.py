@@ -17,7 +17,7 @@ from components.cluster.handle import ClusterFacts, ClusterHandle
 from components.errors import Problems
 
 from .addon import NO_PLATFORM, AddonArgs, HelmAddon
-from .argocd import ApplicationSetArgs, ArgoCD, ArgoCDArgs, GitRepository
+from .argocd import ApplicationSetArgs, AppProjectArgs, ArgoCD, ArgoCDArgs, GitRepository, SyncRetryArgs
 from .cert_manager import CertManager, CertManagerArgs
 from .cluster_autoscaler import ClusterAutoscaler, ClusterAutoscalerArgs
 from .config import from_config
@@ -29,12 +29,12 @@ from .monitoring import Monitoring, MonitoringArgs
 from .registry import ADDONS, Addon, PlatformArgs
 
 __all__ = [
-    "ADDONS", "Addon", "AddonArgs", "ApplicationSetArgs", "ArgoCD", "ArgoCDArgs", "CertManager",
+    "ADDONS", "Addon", "AddonArgs", "AppProjectArgs", "ApplicationSetArgs", "ArgoCD", "ArgoCDArgs", "CertManager",
     "CertManagerArgs", "ClusterAutoscaler", "ClusterAutoscalerArgs", "ExternalDns",
     "ExternalDnsArgs", "GitRepository", "HelmAddon", "IngressController", "IngressControllerArgs",
     "MetricsServer", "MetricsServerArgs", "Monitoring", "MonitoringArgs", "Platform",
-    "PlatformArgs", "PlatformInfo", "addons_to_install", "parse_platform_config", "planned_info",
-    "platform_namespaces",
+    "PlatformArgs", "PlatformInfo", "SyncRetryArgs", "addons_to_install", "parse_platform_config",
+    "planned_info", "platform_namespaces",
 ]
 
 CONFIG_KEY = "platform"

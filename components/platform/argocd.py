@@ -31,6 +31,8 @@ REPOSITORY_LABEL = {"argocd.argoproj.io/secret-type": "repository"}
 IN_CLUSTER = "https://kubernetes.default.svc"
 # The start of a DNS-1123 subdomain: what may precede the directory name in an Application's name.
 _NAME_PREFIX = re.compile(r"[a-z0-9]([-a-z0-9.]*)?")
+# What Argo CD's backoff reads (Go's time.ParseDuration units Argo CD documents).
+_DURATION = re.compile(r"([0-9]+(s|m|h))+")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -49,6 +51,66 @@ class GitRepository:
 
     def check(self, problems: Problems) -> None:
         check_git_url(problems, "url", self.url)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SyncRetryArgs:
+    """How an Application retries a failed sync (`syncPolicy.retry`), e.g. a first sync that
+    races the namespaces Pulumi creates. Argo CD's own default is no retry at all."""
+
+    limit: int = 5
+    """Attempts after the first failure. Default: 5."""
+    backoff: str = "10s"
+    """First wait, as Argo CD reads a duration. Default: "10s"."""
+    factor: int = 2
+    """Each wait is the previous one times this. Default: 2 (10s, 20s, 40s, 80s, 160s)."""
+    max_backoff: str = "3m"
+    """Longest wait. Default: "3m"."""
+
+    def to_spec(self) -> dict[str, Any]:
+        return {"limit": self.limit,
+                "backoff": {"duration": self.backoff, "factor": self.factor, "maxDuration": self.max_backoff}}
+
+    def check(self, problems: Problems) -> None:
+        problems.check(self.limit >= 1, "limit", self.limit, "must be at least 1 (0 retries nothing)")
+        problems.check(self.factor >= 1, "factor", self.factor, "must be at least 1")
+        for key, value in (("backoff", self.backoff), ("maxBackoff", self.max_backoff)):
+            problems.check(_DURATION.fullmatch(value) is not None, key, value,
+                           "must be a duration such as 10s, 3m or 1h")
+
+
+@dataclass(frozen=True, kw_only=True)
+class AppProjectArgs:
+    """An Argo CD project that confines its Applications: one Git repository, the in-cluster
+    destination's listed namespaces, the listed namespaced kinds, and no cluster-scoped object.
+    Unlike the permissive `default` project, a push to the repository cannot create a
+    ClusterRole, a webhook or a Namespace, nor write outside the fleet's namespaces."""
+
+    source_repos: Sequence[str]
+    """Repositories the Applications may read. No default."""
+    namespaces: Sequence[str]
+    """Namespaces of the in-cluster destination they may write to. No default."""
+    kinds: Sequence[tuple[str, str]]
+    """(API group, kind) of the namespaced objects they may manage ("" for the core group). No
+    default; nothing cluster-scoped is ever allowed."""
+    description: str = ""
+    """Shown in Argo CD. Default: ""."""
+
+    def to_spec(self) -> dict[str, Any]:
+        return {
+            "description": self.description,
+            "sourceRepos": sorted(self.source_repos),
+            "destinations": [{"server": IN_CLUSTER, "namespace": n} for n in sorted(self.namespaces)],
+            # An empty list, not an absent one: no cluster-scoped object at all.
+            "clusterResourceWhitelist": [],
+            "namespaceResourceWhitelist": [{"group": g, "kind": k} for g, k in sorted(set(self.kinds))],
+        }
+
+    def check(self, problems: Problems) -> None:
+        problems.check(bool(self.source_repos), "sourceRepos", list(self.source_repos), "must list a repository")
+        problems.check(bool(self.namespaces), "namespaces", list(self.namespaces), "must list a namespace")
+        for i, namespace in enumerate(self.namespaces):
+            check_namespace(problems, f"namespaces[{i}]", namespace)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -72,6 +134,9 @@ class ApplicationSetArgs:
     name_prefix: str = ""
     """Prefix of each generated Application's name, `<prefix><directory>`, so two ApplicationSets
     over directories of the same name do not claim the same Application. Default: "" (none)."""
+    retry: SyncRetryArgs | None = field(default_factory=SyncRetryArgs)
+    """Retry of a failed sync, with backoff. Default: SyncRetryArgs() (5 tries, 10s doubling to
+    3m); None: no retry, Argo CD's default."""
 
     def check(self, problems: Problems) -> None:
         check_git_url(problems, "repoUrl", self.repo_url)
@@ -85,6 +150,9 @@ class ApplicationSetArgs:
         )
         if self.namespace is not None:
             check_namespace(problems, "namespace", self.namespace)
+        if self.retry is not None:
+            with problems.under("retry") as at:
+                self.retry.check(at)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -252,6 +320,26 @@ class ArgoCD(HelmAddon):
         self.application_sets[key] = resource
         return resource
 
+    def add_project(
+        self, key: str, spec: AppProjectArgs, *, depends_on: Sequence[pulumi.Resource] = ()
+    ) -> k8s.apiextensions.CustomResource:
+        """An AppProject named `key` (for ApplicationSets whose `project` is `key`); it waits for
+        the Argo CD release (CRD)."""
+        problems = Problems()
+        with problems.under(f"projects.{key}") as at:
+            check_hostname(at, "", key)  # an object name: a DNS-1123 subdomain
+            at.check(key != "default", "", key, "is Argo CD's permissive built-in project")
+            spec.check(at)
+        problems.raise_if_any(self.addon_name)
+        return k8s.apiextensions.CustomResource(
+            f"{self.addon_name}-project-{key}",
+            api_version="argoproj.io/v1alpha1",
+            kind="AppProject",
+            metadata={"name": key, "namespace": self.namespace},
+            spec=spec.to_spec(),
+            opts=self.k8s_options(depends_on=[self.release, *depends_on]),
+        )
+
     def _application_set(
         self, key: str, spec: ApplicationSetArgs, *, depends_on: Sequence[pulumi.Resource] = ()
     ) -> k8s.apiextensions.CustomResource:
@@ -266,6 +354,7 @@ class ArgoCD(HelmAddon):
                 "syncPolicy": {
                     "automated": {"prune": spec.prune, "selfHeal": spec.self_heal},
                     "syncOptions": list(spec.sync_options),
+                    **({"retry": spec.retry.to_spec()} if spec.retry is not None else {}),
                 },
             },
         }

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pulumi_kubernetes as k8s
+import pytest
+import yaml
 from platform_harness import SECRET, default_platform, preview, preview_platform, releases, values
 
 from components.errors import Problems
 from components.platform import (
     ApplicationSetArgs,
+    AppProjectArgs,
     ArgoCDArgs,
     GitRepository,
     Platform,
     PlatformArgs,
+    SyncRetryArgs,
 )
 from skyfleet.preview import wire
+from skyfleet.preview.runner import PreviewError
 
 APPSET = "kubernetes:argoproj.io/v1alpha1:ApplicationSet"
 GITOPS = ArgoCDArgs(
@@ -167,3 +174,73 @@ def test_an_application_set_name_prefix_must_start_a_kubernetes_name():
     problems = Problems()
     ApplicationSetArgs(repo_url="https://git.example.com/x.git", name_prefix="Main_").check(problems)
     assert [p.path for p in problems.found] == ["namePrefix"]
+
+
+# --- confinement and retry -----------------------------------------------------------------------
+
+PROJECT_TYPE = "kubernetes:argoproj.io/v1alpha1:AppProject"
+# The Argo CD CRDs of the chart release Skyfleet installs (../shared/k8s-data, read by path).
+ARGO_CRDS = Path(__file__).resolve().parents[2].parent / "shared" / "k8s-data" / "crds" / "argo-cd-chart-10.1.1"
+
+
+def _crd_errors(file: str, obj: dict) -> list[str]:
+    import jsonschema
+
+    path = ARGO_CRDS / file
+    if not path.exists():
+        pytest.skip(f"{path} is absent: the upstream CRDs live in ../shared/k8s-data")
+    crd = yaml.safe_load(path.read_text())
+    (version,) = [v for v in crd["spec"]["versions"] if v["name"] == "v1alpha1"]
+    validator = jsonschema.Draft202012Validator(version["schema"]["openAPIV3Schema"])
+    return [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(obj)]
+
+
+def test_generated_applications_retry_a_failed_sync_with_backoff():
+    (appset,) = _gitops().plan.by_type(APPSET)
+    template = wire.reveal(appset.inputs)["spec"]["template"]
+    retry = template["spec"]["syncPolicy"]["retry"]
+    assert retry == {"limit": 5, "backoff": {"duration": "10s", "factor": 2, "maxDuration": "3m"}}
+    application = {"apiVersion": "argoproj.io/v1alpha1", "kind": "Application",
+                   "metadata": {"name": "x"}, "spec": template["spec"]}
+    assert _crd_errors("applications.argoproj.io.yaml", application) == []
+
+
+def test_a_project_confines_its_applications_to_one_repo_the_namespaces_and_namespaced_kinds():
+    def build(handle):
+        platform = Platform("main-platform", handle, PlatformArgs())
+        platform.addons["argocd"].add_project("fleet", AppProjectArgs(
+            source_repos=["https://git.example.com/deploy.git"], namespaces=["apps", "shop"],
+            kinds=[("apps", "Deployment"), ("", "Service"), ("apps", "Deployment")],
+        ))
+
+    plan = preview(build).plan
+    (project,) = plan.by_type(PROJECT_TYPE)
+    assert releases(plan)["argocd"].urn in project.dependencies
+    obj = wire.reveal(project.inputs)
+    assert obj["spec"]["sourceRepos"] == ["https://git.example.com/deploy.git"]
+    assert obj["spec"]["destinations"] == [
+        {"server": "https://kubernetes.default.svc", "namespace": "apps"},
+        {"server": "https://kubernetes.default.svc", "namespace": "shop"},
+    ]
+    assert obj["spec"]["clusterResourceWhitelist"] == []
+    assert obj["spec"]["namespaceResourceWhitelist"] == [
+        {"group": "", "kind": "Service"}, {"group": "apps", "kind": "Deployment"},
+    ]
+    assert _crd_errors("appprojects.argoproj.io.yaml", obj) == []
+
+
+def test_a_project_named_default_or_without_namespaces_is_refused():
+    problems = Problems()
+    AppProjectArgs(source_repos=["https://git.example.com/x.git"], namespaces=[], kinds=[]).check(problems)
+    assert [p.path for p in problems.found] == ["namespaces"]
+    with pytest.raises(PreviewError, match="permissive built-in project"):
+        preview(lambda handle: Platform("main-platform", handle, PlatformArgs()).addons["argocd"].add_project(
+            "default", AppProjectArgs(source_repos=["https://git.example.com/x.git"], namespaces=["apps"], kinds=[])
+        ))
+
+
+def test_a_retry_with_a_bad_backoff_is_reported_with_its_path():
+    problems = Problems()
+    ApplicationSetArgs(repo_url="https://git.example.com/x.git",
+                       retry=SyncRetryArgs(limit=0, backoff="soon")).check(problems)
+    assert [p.path for p in problems.found] == ["retry.limit", "retry.backoff"]
