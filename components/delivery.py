@@ -34,6 +34,9 @@ GITOPS_REPOSITORY = "gitops"
 # What Argo CD syncs with: Pulumi made the namespaces; server-side apply merges with the fields
 # other managers own (the HPA's replicas, admission webhooks' defaults) instead of replacing them.
 GITOPS_SYNC_OPTIONS = ("CreateNamespace=false", "ServerSideApply=true")
+# The Argo CD project of a Fleet's Applications, the same on every cluster so that the one
+# repository Secret can be scoped to it; never Argo CD's permissive `default` project.
+FLEET_PROJECT = "skyfleet-services"
 # A folder of the repository: relative, no empty, '.' or '..' segment, no glob characters.
 _REPO_FOLDER = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*")
 
@@ -117,9 +120,13 @@ def with_gitops_repository(platform: PlatformArgs, repo_url: str) -> PlatformArg
     from components.platform import GitRepository
 
     argocd = platform.argocd
-    if any(repo.url == repo_url for repo in argocd.repositories.values()):
-        return platform
-    repositories = {**argocd.repositories, GITOPS_REPOSITORY: GitRepository(url=repo_url)}
+    # The repository belongs to the Fleet's project (a project-scoped repository Secret).
+    repositories = {
+        key: dataclasses.replace(repo, project=FLEET_PROJECT) if repo.url == repo_url else repo
+        for key, repo in argocd.repositories.items()
+    }
+    if not any(repo.url == repo_url for repo in repositories.values()):
+        repositories[GITOPS_REPOSITORY] = GitRepository(url=repo_url, project=FLEET_PROJECT)
     return dataclasses.replace(platform, argocd=dataclasses.replace(argocd, repositories=repositories))
 
 
@@ -128,8 +135,10 @@ def deliver_from_git(
 ) -> pulumi.Resource:
     """The cluster's `<cluster>-workloads` ApplicationSet: one Application per namespace folder
     under `<path>/<stack>/<cluster>/`, synced once the Namespaces, ServiceAccounts and Secrets
-    Pulumi keeps exist (so pods find their ServiceAccount and Secret on the first sync)."""
-    from components.platform import ApplicationSetArgs, ArgoCD
+    Pulumi keeps exist (so pods find their ServiceAccount and Secret on the first sync), in the
+    Fleet's AppProject: only the repository, the services' namespaces and the namespaced kinds
+    the Fleet renders for Git; nothing cluster-scoped."""
+    from components.platform import ApplicationSetArgs, AppProjectArgs, ArgoCD
 
     argocd = platform.addons.get("argocd")
     if not isinstance(argocd, ArgoCD):  # check_delivery asked for it: a bug if missing
@@ -137,6 +146,13 @@ def deliver_from_git(
     namespaces = {id(s.namespace): s.namespace for s in services.values() if s.namespace is not None}
     pulumi_owned = [*namespaces.values(), *(o for s in services.values() for o in s.objects.values())]
     assert gitops.repo_url is not None  # check_delivery
+    objects = [m for s in services.values() for m in s.git_objects]
+    project = argocd.add_project(FLEET_PROJECT, AppProjectArgs(
+        description=f"the Fleet's services on {cluster}, from {gitops.repo_url}",
+        source_repos=[gitops.repo_url],
+        namespaces=sorted({str(m["metadata"]["namespace"]) for m in objects}),
+        kinds=[(str(m["apiVersion"]).rpartition("/")[0], str(m["kind"])) for m in objects],
+    ))
     return argocd.add_application_set(
         f"{cluster}-workloads",
         ApplicationSetArgs(
@@ -145,6 +161,7 @@ def deliver_from_git(
             path=f"{gitops.cluster_path(pulumi.get_stack(), cluster)}/*",
             sync_options=GITOPS_SYNC_OPTIONS,
             name_prefix=f"{cluster}-",
+            project=FLEET_PROJECT,
         ),
-        depends_on=pulumi_owned,
+        depends_on=[project, *pulumi_owned],
     )

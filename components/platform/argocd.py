@@ -89,7 +89,7 @@ class AppProjectArgs:
     source_repos: Sequence[str]
     """Repositories the Applications may read. No default."""
     namespaces: Sequence[str]
-    """Namespaces of the in-cluster destination they may write to. No default."""
+    """Namespaces of the in-cluster destination they may write to (none: nothing). No default."""
     kinds: Sequence[tuple[str, str]]
     """(API group, kind) of the namespaced objects they may manage ("" for the core group). No
     default; nothing cluster-scoped is ever allowed."""
@@ -108,7 +108,6 @@ class AppProjectArgs:
 
     def check(self, problems: Problems) -> None:
         problems.check(bool(self.source_repos), "sourceRepos", list(self.source_repos), "must list a repository")
-        problems.check(bool(self.namespaces), "namespaces", list(self.namespaces), "must list a namespace")
         for i, namespace in enumerate(self.namespaces):
             check_namespace(problems, f"namespaces[{i}]", namespace)
 

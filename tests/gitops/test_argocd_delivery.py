@@ -411,3 +411,39 @@ def test_a_plain_http_ingress_fails_the_policy_pack_whoever_delivers_it(tmp_path
     assert "ingress-tls" in report and "plain HTTP" in report
     # Argo CD's copy is judged as the Ingress Pulumi would have registered on each cluster.
     assert report.count("ingress-tls") >= len(CLUSTERS), report
+
+
+# --- the fleet's AppProject ---------------------------------------------------------------------
+
+
+def test_each_clusters_applications_live_in_the_fleets_project_not_default(plan):
+    projects = {r.name: wire.reveal(r.inputs) for r in plan.resources
+                if r.type == "kubernetes:argoproj.io/v1alpha1:AppProject"}
+    assert len(projects) == len(CLUSTERS)
+    for appset in _appsets(plan).values():
+        assert wire.reveal(appset.inputs)["spec"]["template"]["spec"]["project"] == "skyfleet-services"
+    for name, project in projects.items():
+        assert project["metadata"]["name"] == "skyfleet-services", name
+        spec = project["spec"]
+        assert spec["sourceRepos"] == [REPO]
+        assert spec["clusterResourceWhitelist"] == []
+        assert {d["namespace"] for d in spec["destinations"]} == {"apps"}
+        kinds = {k["kind"] for k in spec["namespaceResourceWhitelist"]}
+        assert kinds <= ARGO_KINDS | {"HTTPRoute"} and {"Deployment", "Service"} <= kinds
+        assert not kinds & set(PULUMI_OWNED_KINDS), "Pulumi keeps those: Git must not write them"
+
+
+def test_the_project_allows_exactly_the_kinds_rendered_for_git(plan, rendered):
+    rendered_kinds = {(o["apiVersion"].rpartition("/")[0], o["kind"])
+                      for objs in by_cluster(rendered).values() for o in objs}
+    for r in plan.resources:
+        if r.type == "kubernetes:argoproj.io/v1alpha1:AppProject":
+            allowed = {(k["group"], k["kind"]) for k in wire.reveal(r.inputs)["spec"]["namespaceResourceWhitelist"]}
+            assert allowed == rendered_kinds
+
+
+def test_the_repository_secret_is_scoped_to_the_fleets_project(plan):
+    secrets = [wire.reveal(r.inputs) for r in plan.resources
+               if r.type == "kubernetes:core/v1:Secret" and r.name.endswith("-repo-gitops")]
+    assert len(secrets) == len(CLUSTERS)
+    assert {s["stringData"]["project"] for s in secrets} == {"skyfleet-services"}

@@ -229,10 +229,10 @@ def test_a_project_confines_its_applications_to_one_repo_the_namespaces_and_name
     assert _crd_errors("appprojects.argoproj.io.yaml", obj) == []
 
 
-def test_a_project_named_default_or_without_namespaces_is_refused():
+def test_a_project_named_default_or_without_a_repository_is_refused():
     problems = Problems()
-    AppProjectArgs(source_repos=["https://git.example.com/x.git"], namespaces=[], kinds=[]).check(problems)
-    assert [p.path for p in problems.found] == ["namespaces"]
+    AppProjectArgs(source_repos=[], namespaces=["apps"], kinds=[]).check(problems)
+    assert [p.path for p in problems.found] == ["sourceRepos"]
     with pytest.raises(PreviewError, match="permissive built-in project"):
         preview(lambda handle: Platform("main-platform", handle, PlatformArgs()).addons["argocd"].add_project(
             "default", AppProjectArgs(source_repos=["https://git.example.com/x.git"], namespaces=["apps"], kinds=[])
