@@ -285,8 +285,18 @@ CASES = [
     Case("version-skew-in-fleet", "aws-dev",
          [cfg("aws-dev", "clusters.skyfleet-old.version", "1.33",
               "is 2 minors behind clusters.skyfleet-dev.version (1.35)")],
-         config=[put("skyfleet:clusters", "skyfleet-old", value={"cloud": "aws", "region": "us-east-1",
-                                                                "version": "1.33"})]),
+         # Reachable like its sibling, so that the skew is the only problem.
+         config=[put("skyfleet:clusters", "skyfleet-old", value={
+             "cloud": "aws", "region": "us-east-1", "version": "1.33",
+             "endpoint": {"public": True, "publicAccessCidrs": ["203.0.113.0/24"]}})]),
+    # --- where `pulumi up` runs (skyfleet:deployer) ---------------------------------------------
+    Case("deployer-network-unknown", "aws-dev",
+         [cfg("aws-dev", "deployer.network", "vpn", "must be one of: internet, cluster, workstation")],
+         config=[put("skyfleet:deployer", "network", value="vpn")]),
+    Case("private-endpoint-from-the-internet", "gcp-prod",
+         [cfg("gcp-prod", "clusters.skyfleet-prod.endpoint", {"public": False},
+              "cluster skyfleet-prod is unreachable from where `pulumi up` runs: the API endpoint is private")],
+         config=[put("skyfleet:deployer", value={"network": "internet", "egressCidrs": ["198.51.100.0/24"]})]),
     # --- zones and regions -----------------------------------------------------------------------
     Case("zone-of-other-region-aws", "aws-prod",
          [cfg("aws-prod", "clusters.skyfleet-prod.zones[1]", "us-west-2b", "is not a zone of region us-east-1")],
