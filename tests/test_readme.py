@@ -43,5 +43,6 @@ def test_the_own_program_preview_commands_are_valid_command_lines():
 
 def test_the_stack_config_example_is_valid_yaml_with_the_documented_keys():
     config = yaml.safe_load(_block("Stack config", "yaml"))["config"]
-    assert {k.split(":", 1)[1] for k in config} <= {
-        "environment", "clusters", "platform", "delivery", "gitops", "secrets", "policyConfig"}
+    from skyfleet.stack.settings import KNOWN_KEYS
+
+    assert {k.split(":", 1)[1] for k in config} <= set(KNOWN_KEYS)
