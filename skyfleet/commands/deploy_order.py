@@ -10,9 +10,8 @@ from skyfleet.analysis.deploy_order import main_deploy_order
 
 NAME = "deploy-order"
 HELP = "refuse to deploy a commit older than the one the stack last deployed"
-EXAMPLES = (
-    "pulumi stack history --stack aws-prod --json > history.json && skyfleet deploy-order --history history.json",
-)
+# history.json: `pulumi stack history --stack aws-prod --json > history.json`
+EXAMPLES = ("skyfleet deploy-order --history history.json",)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
