@@ -22,7 +22,7 @@ def test_absent_means_an_internet_deployer_on_a_github_hosted_runner() -> None:
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
-        ({"network": "vpn"}, "skyfleet:deployer.network: 'vpn': must be one of: internet, cluster, workstation"),
+        ({"network": "vpn"}, "skyfleet:deployer.network: 'vpn': must be one of internet, cluster, workstation"),
         ({"egressCidrs": ["10.0.0.1/8"]}, "skyfleet:deployer.egressCidrs[0]: '10.0.0.1/8': must be an IPv4 network"),
         ({"network": "cluster"}, "skyfleet:deployer.runner: []: a deployer inside the cluster's network needs"),
         ({"network": "workstation"}, "skyfleet:deployer.ci: True: a workstation deployer runs on a person's machine"),

@@ -291,7 +291,7 @@ CASES = [
              "endpoint": {"public": True, "publicAccessCidrs": ["203.0.113.0/24"]}})]),
     # --- where `pulumi up` runs (skyfleet:deployer) ---------------------------------------------
     Case("deployer-network-unknown", "aws-dev",
-         [cfg("aws-dev", "deployer.network", "vpn", "must be one of: internet, cluster, workstation")],
+         [cfg("aws-dev", "deployer.network", "vpn", "must be one of internet, cluster, workstation")],
          config=[put("skyfleet:deployer", "network", value="vpn")]),
     Case("private-endpoint-from-the-internet", "gcp-prod",
          [cfg("gcp-prod", "clusters.skyfleet-prod.endpoint", {"public": False},
