@@ -35,6 +35,7 @@ DEV = "clusters.skyfleet-dev"
 POOLS = "      nodePools:\n"
 API = "  api:\n"
 WEB = "  web:\n"
+SHIPPED_LINES = {AWS: len((Path(__file__).resolve().parents[2] / stack_file(AWS)).read_text().splitlines())}
 SECRET_LINE = "    apiDatabasePassword:\n      secure: v1:c2t5ZmxlZXQtcHJldmlldy1wbGFjZWhvbGRlcg==\n"
 LAUGHS = (
     "  skyfleet:laughs:\n"
@@ -137,7 +138,8 @@ CASES = [
          stack_edits=[replace("system: {size: small, minSize: 1, maxSize: 3}",
                               "system: {size: small, minSize: 1, maxSize: 3, maxSize: 4}")]),
     Case("duplicate-secret", "duplicate", AWS,
-         [at(stack_file(AWS), 25, 5, "duplicate key 'apiDatabasePassword'")],
+         # The appended key sits on the file's first line after the shipped ones.
+         [at(stack_file(AWS), SHIPPED_LINES[AWS] + 1, 5, "duplicate key 'apiDatabasePassword'")],
          stack_edits=[append(SECRET_LINE)]),
     # --- unknown keys ------------------------------------------------------------------------------
     Case("unknown-namespace-key", "unknown", AWS,
