@@ -19,6 +19,7 @@ from components.delivery import Delivery, GitOpsArgs, check_delivery, deliver_fr
 from components.errors import Problems
 
 if TYPE_CHECKING:
+    from components.budget import BudgetArgs
     from components.cluster.args import ClusterArgs
     from components.platform import PlatformArgs
     from components.workload.render import Manifest
@@ -43,6 +44,8 @@ class FleetArgs:
     gitops: GitOpsArgs | None = None
     """The Git repository and folder Argo CD reads from (default: None; delivery "argocd" needs
     one with a `repo_url`)."""
+    budget: BudgetArgs | None = None
+    """The monthly budget, created on every cloud of the fleet (default: None, no budget)."""
 
 
 def _minor(version: str) -> int | None:
@@ -124,6 +127,12 @@ class Fleet(pulumi.ComponentResource):
                 self.application_sets[cluster_name] = deliver_from_git(
                     cluster_name, platform, services, gitops
                 )
+        # One budget per cloud of the fleet, scoped by the cluster tags (components/cluster/budget.py).
+        self.budgets: dict[str, pulumi.Resource] = {}
+        if args.budget is not None:
+            from components.cluster.budget import create_budgets
+
+            self.budgets = create_budgets(name, args.budget, self.clusters, secret_map, parent=self)
         self.cluster_outputs = {
             name: {"cloud": c.handle.cloud, "region": c.handle.region, "oidcIssuer": c.handle.oidc_issuer_url}
             for name, c in self.clusters.items()

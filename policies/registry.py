@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pulumi_policy import Policy
 
-from . import aws, aws_stack, azure, exposure, gcp, kubernetes, pss, rbac, stack
+from . import aws, aws_stack, azure, cost, exposure, gcp, kubernetes, pss, rbac, stack
 
 PACK_NAME = "skyfleet"
 PACK_DESCRIPTION = "Skyfleet guardrails for Kubernetes workloads and EKS, GKE and AKS clusters."
@@ -20,4 +20,5 @@ POLICIES: list[Policy] = [
     *gcp.POLICIES,
     *azure.POLICIES,
     *stack.POLICIES,
+    *cost.POLICIES,
 ]

@@ -74,6 +74,7 @@ class StackDiff:
     config: list[str] = field(default_factory=list)  # config keys that differ
     dependencies: list[str] = field(default_factory=list)  # DEPENDENCY_FILES that differ
     note: str = ""
+    cost: dict[str, Any] | None = None  # skyfleet.analysis.cost.cost_change: before -> after
 
     @property
     def is_changed(self) -> bool:
@@ -109,6 +110,8 @@ class StackDiff:
             data["dependencies"] = list(self.dependencies)
         if self.note:
             data["note"] = self.note
+        if self.cost:
+            data["cost"] = self.cost
         return data
 
 
@@ -386,6 +389,10 @@ def format_table(diffs: Mapping[str, StackDiff], *, details: bool = True) -> str
                 lines.extend(f"      {path}" for path in paths)
             lines.extend(f"  ~ {path}" for path in d.outputs + d.config + d.dependencies)
             lines.extend(f"  {_FILE_MARK[s]} {path}" for path, s in d.files.items())
+            if d.cost:
+                from skyfleet.analysis.cost import format_cost_change_text
+
+                lines.extend(format_cost_change_text(name, d.cost))
     return "\n".join(lines) + "\n"
 
 
@@ -408,6 +415,11 @@ def format_markdown(diffs: Mapping[str, StackDiff]) -> str:
         body = format_table({name: d}).split("\n", 2)[2].strip("\n")
         lines += ["", f"<details><summary><code>{name}</code></summary>", "", "```", body, "```"]
         lines.append("</details>")
+    from skyfleet.analysis.cost import format_cost_change_markdown
+
+    costs = format_cost_change_markdown({name: d.cost for name, d in diffs.items() if d.cost})
+    if costs:
+        lines += ["", "### Cost change per month (estimate)", "", costs.rstrip("\n")]
     return "\n".join(lines) + "\n"
 
 
@@ -544,7 +556,19 @@ def diff_snapshots(base: Snapshot, head: Snapshot, dependencies: Sequence[str] =
             diff.config = _config_paths(base.configs.get(stack), head.configs.get(stack))
             diff.dependencies = list(dependencies)
             diff.settle()
+    _add_cost_changes(diffs, base, head)
     return dict(sorted(diffs.items()))
+
+
+def _add_cost_changes(diffs: Mapping[str, StackDiff], base: Snapshot, head: Snapshot) -> None:
+    """Each stack's estimate before and after, priced by the working tree's price tables."""
+    from skyfleet.analysis.cost import cost_change
+
+    base_plans, head_plans = _load_plans(base.out_dir), _load_plans(head.out_dir)
+    for stack, diff in diffs.items():
+        if diff.status != "unknown":
+            diff.cost = cost_change(base_plans.get(stack), head_plans.get(stack),
+                                    base.configs.get(stack), head.configs.get(stack))
 
 
 def diff_against_git(base_ref: str, repo_dir: Path, *, head_out: Path | None = None) -> dict[str, StackDiff]:

@@ -11,6 +11,6 @@
 
 from __future__ import annotations
 
-from . import deploy_order, diff, graph, parity, policy, preview, render
+from . import cost, deploy_order, diff, graph, parity, policy, preview, render
 
-COMMANDS = (preview, policy, parity, diff, graph, render, deploy_order)
+COMMANDS = (preview, policy, parity, diff, cost, graph, render, deploy_order)

@@ -121,16 +121,19 @@ def preview_one(
         return INPUT_ERROR if _input_error(exc) else PROGRAM_FAILED
     mandatory = [v for v in violations if v.level == "mandatory"]
     code = POLICY_VIOLATED if mandatory else 0
+    cost = _cost(plan.to_json(), config.raw)
     with staged_output(out_dir, stack) as staging:
         summary = stage_stack(plan, staging, gitops)
         if gitops:
             summary.notes.append(f"gitops: {len(gitops)} objects for Argo CD in {stack}/gitops/ (skyfleet render)")
         summary.notes.append(f"policy: {len(mandatory)} mandatory, {len(violations) - len(mandatory)} advisory")
+        summary.cost = cost.to_json()
         (staging / "policy.txt").write_text(_format_violations(violations))
         _write_summary_json(staging, summary, code)
     summary.seconds = round(time.perf_counter() - started, 2)
     if not quiet:
         print(format_stack_summary(summary))
+        print(_format_cost(cost))
         if violations:
             print(_format_violations(violations))
     return code
@@ -148,6 +151,18 @@ def _policy_violations(plan: dict[str, Any], raw_config: dict[str, Any]) -> list
     from skyfleet.analysis.policy_eval import evaluate_plan
 
     return list(evaluate_plan(plan, raw_config.get("skyfleet:policyConfig") or {}))
+
+
+def _cost(plan: dict[str, Any], raw_config: dict[str, Any]) -> Any:
+    from skyfleet.analysis.cost import estimate_plan, stack_assumptions
+
+    return estimate_plan(plan, stack_assumptions(raw_config))
+
+
+def _format_cost(estimate: Any) -> str:
+    from skyfleet.analysis.cost import format_estimate
+
+    return str(format_estimate(estimate))
 
 
 def _format_violations(violations: list[Any]) -> str:
@@ -283,7 +298,10 @@ def format_stack_summary(summary: StackSummary) -> str:
 
 
 def format_table(summaries: list[dict[str, Any]], results: dict[str, tuple[int, float, str]]) -> str:
-    header = f"{'stack':<12} {'resources':>9} {'manifests':>9} {'releases':>8} {'clusters':>8} {'seconds':>7}  policy"
+    from skyfleet.analysis.cost import summary_cell
+
+    header = (f"{'stack':<12} {'resources':>9} {'manifests':>9} {'releases':>8} {'clusters':>8} {'seconds':>7}"
+              f"  {'USD/month':>17}  policy")
     rows = [header, "-" * len(header)]
     for s in summaries:
         policy = next((n for n in s.get("notes", []) if n.startswith("policy:")), "")
@@ -291,7 +309,8 @@ def format_table(summaries: list[dict[str, Any]], results: dict[str, tuple[int, 
         seconds = results[s["stack"]][1]
         rows.append(
             f"{s['stack']:<12} {s['resources']:>9} {s['manifests']:>9} {s['releases']:>8} "
-            f"{clusters:>8} {seconds:>7.1f}  {policy.removeprefix('policy: ')}"
+            f"{clusters:>8} {seconds:>7.1f}  {summary_cell(s['cost']) if 'cost' in s else '':>17}"
+            f"  {policy.removeprefix('policy: ')}"
         )
     return "\n".join(rows)
 

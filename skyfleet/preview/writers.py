@@ -42,9 +42,11 @@ class StackSummary:
     releases: int
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    cost: dict[str, Any] | None = None
+    """The monthly cost estimate (skyfleet.analysis.cost), once computed."""
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        return ({"cost": self.cost} if self.cost is not None else {}) | {
             "stack": self.stack,
             "resources": self.resources,
             "byType": self.by_type,

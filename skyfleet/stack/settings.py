@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pulumi
 from pulumi.runtime import config as runtime_config
 
+from components.budget import parse_budget, parse_cost_assumptions
 from components.config_reader import unknown_key_rule
 from components.delivery import GitOpsArgs, check_delivery
 from components.errors import Problem, Problems, ValidationError
@@ -33,7 +34,10 @@ if TYPE_CHECKING:
 NAMESPACE = "skyfleet"
 WORKLOADS_FILE = Path("stacks") / "workloads.yaml"
 # Keys of other namespaces belong to providers (aws:region, gcp:project, ...): left to them.
-KNOWN_KEYS = ("environment", "clusters", "platform", "delivery", "gitops", "secrets", "policyConfig", "deployer")
+KNOWN_KEYS = (
+    "environment", "clusters", "platform", "delivery", "gitops", "secrets", "policyConfig", "deployer", "budget",
+    "cost",
+)
 # What a problem shows instead of a value that came from a secret config key.
 REDACTED = "[secret]"
 
@@ -114,6 +118,12 @@ def read_settings(stack: str | None = None, project_dir: Path = Path()) -> Stack
 
         with problems.under("policyConfig") as at:
             check_pack_config(values["policyConfig"], at)
+    # `skyfleet:budget` becomes one budget per cloud of the stack; `skyfleet:cost` tunes estimates.
+    with problems.under("budget") as at:
+        budget = parse_budget(values.get("budget"), at, secret_names=secret_names,
+                              clouds=[c.cloud for c in clusters.values()])
+    with problems.under("cost") as at:
+        parse_cost_assumptions(values.get("cost"), at)
     services_problems = Problems(prefix=f"{WORKLOADS_FILE}: ")
     services = []
     workloads_path = project_dir / WORKLOADS_FILE
@@ -146,6 +156,7 @@ def read_settings(stack: str | None = None, project_dir: Path = Path()) -> Stack
         services=tuple(services),
         delivery=delivery,
         gitops=gitops,
+        budget=budget,
     )
     return StackSettings(stack=stack, fleet=fleet, deployer=deployer)
 
