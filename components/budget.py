@@ -55,6 +55,10 @@ class BudgetArgs:
     """The billing account a GCP budget lives in (`gcp.billingAccount`; required with GCP
     clusters: billing budgets belong to a billing account, not to a project)."""
 
+    def alerts(self, actual: str, forecast: str) -> list[tuple[str, float]]:
+        """(kind, percent) of every threshold, the kinds named as the cloud names them."""
+        return [(actual, p) for p in self.actual] + [(forecast, p) for p in self.forecast]
+
 
 @dataclass(frozen=True)
 class CostAssumptions:

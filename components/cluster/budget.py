@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pulumi
@@ -33,9 +34,22 @@ def _budget_module(cloud: str) -> str | None:
     return name if importlib.util.find_spec(name) is not None else None
 
 
-def cluster_tag_values(clusters: Sequence[ClusterComponent]) -> list[str]:
-    """The `skyfleet-cluster` values a budget filters on: exactly what the resources carry."""
-    return sorted(resource_tags(c.args)[CLUSTER_TAG] for c in clusters)
+@dataclass(frozen=True)
+class BudgetTarget:
+    """What a cloud's `create_budget` builds from: the budget, the clusters it watches on that
+    cloud, the webhook URLs (secrets), and the options of every resource it creates."""
+
+    name: str
+    budget: BudgetArgs
+    clusters: Sequence[ClusterComponent]
+    webhooks: Sequence[pulumi.Output[str]]
+    opts: pulumi.ResourceOptions
+    """Parented to the fleet, on the first cluster's cloud provider."""
+
+    @property
+    def tag_values(self) -> list[str]:
+        """The `skyfleet-cluster` values the budget filters on: exactly what the resources carry."""
+        return sorted(resource_tags(c.args)[CLUSTER_TAG] for c in self.clusters)
 
 
 def _value_of(key: str) -> Callable[[Mapping[str, str]], str]:
@@ -57,9 +71,12 @@ def create_budgets(
     for cluster in clusters.values():
         if _budget_module(cluster.args.cloud) is not None:
             by_cloud.setdefault(cluster.args.cloud, []).append(cluster)
-    webhooks = [pulumi.Output.secret(secrets.apply(_value_of(key))) for key in budget.notify.webhooks]
+    webhooks: list[pulumi.Output[str]] = [
+        pulumi.Output.secret(secrets.apply(_value_of(key))) for key in budget.notify.webhooks  # type: ignore[arg-type]
+    ]
     created: dict[str, pulumi.Resource] = {}
     for cloud, group in sorted(by_cloud.items()):
         module = importlib.import_module(str(_budget_module(cloud)))
-        created[cloud] = module.create_budget(f"{name}-{cloud}-budget", budget, group, webhooks, parent)
+        opts = pulumi.ResourceOptions(parent=parent, provider=group[0].cloud_provider)
+        created[cloud] = module.create_budget(BudgetTarget(f"{name}-{cloud}-budget", budget, group, webhooks, opts))
     return created

@@ -147,10 +147,18 @@ class Volume:
     replicas: int
 
 
+def per_gib_volume(volume: Volume, service: str, sku: str) -> Usage:
+    """A volume billed per GiB-month (EBS, Persistent Disk): every replica's claim."""
+    gib = volume.gib * volume.replicas
+    return Usage(f"volume {volume.item}", service, sku, gib, gib,
+                 f"{volume.replicas} x {volume.gib:g} GiB {sku}", "volume")
+
+
 def cost_models() -> dict[str, ModuleType]:
     """Each cloud's cost model: `components/cluster/<cloud>/cost.py`, for every cloud that has
     one (a cloud without, such as `existing`, bills nothing through the stack). Each module has
-    CLOUD, PROVIDER_PACKAGE, PRICES, NOT_ESTIMATED, region_of(provider inputs),
+    CLOUD, PROVIDER_PACKAGE, REGION_INPUT (the provider input naming the region), PRICES,
+    NOT_ESTIMATED,
     usages(ClusterResources), volume_usage(Volume) and load_balancer_usages(count, cluster)."""
     from .clouds import CLOUDS
 

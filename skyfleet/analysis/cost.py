@@ -104,6 +104,7 @@ class Estimate:
             "minUsd": _money(self.min_usd),
             "maxUsd": _money(self.max_usd),
             "biggestLine": biggest[0].item if biggest else None,
+            "biggestLinePrice": biggest[0].price if biggest else None,
             "unknownLines": len(self.unknown),
             "lines": [line.to_json() for line in self.lines],
             "assumptions": dict(self.assumptions),
@@ -180,7 +181,8 @@ def _clusters(
         providers = [r for r in group if r.type.startswith(PROVIDER_PREFIX)
                      and r.type.removeprefix(PROVIDER_PREFIX) in models]
         model = models[providers[0].type.removeprefix(PROVIDER_PREFIX)] if providers else None
-        region = (model.region_of(providers[0].inputs) if model else None) or "?"
+        region = providers[0].inputs.get(model.REGION_INPUT) if model else None
+        region = region if isinstance(region, str) else "?"
         yield ClusterResources(
             name=by_urn[urn].name,
             cloud=model.CLOUD if model else "existing",
@@ -332,7 +334,8 @@ def usd(value: float | None) -> str:
 
 def format_estimate(e: Estimate) -> str:
     """The cost section printed after a stack's preview summary and by `skyfleet cost`."""
-    lines = [f"cost of {e.stack}: {usd(e.min_usd)} .. {usd(e.max_usd)} per month "
+    unknown = f" + {len(e.unknown)} line(s) unknown" if e.unknown else ""
+    lines = [f"cost of {e.stack}: {usd(e.min_usd)} .. {usd(e.max_usd)}{unknown} per month "
              f"({CURRENCY}, on-demand list prices, {HOURS_PER_MONTH} h a month)"]
     for cluster in dict.fromkeys(line.cluster for line in e.lines):
         lines.append(f"  cluster {cluster}:")
@@ -370,7 +373,7 @@ def stack_assumptions(raw_config: Mapping[str, Any]) -> dict[str, float]:
 
 def summary_cell(cost: Mapping[str, Any]) -> str:
     """`min..max` of a summary.json cost section, for the table across stacks."""
-    unknown = f" +{cost['unknownLines']}?" if cost.get("unknownLines") else ""
+    unknown = f" +{cost['unknownLines']} unknown" if cost.get("unknownLines") else ""
     return f"{cost['minUsd']:,.0f}..{cost['maxUsd']:,.0f}{unknown}"
 
 

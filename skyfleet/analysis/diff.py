@@ -564,7 +564,7 @@ def _add_cost_changes(diffs: Mapping[str, StackDiff], base: Snapshot, head: Snap
     """Each stack's estimate before and after, priced by the working tree's price tables."""
     from skyfleet.analysis.cost import cost_change
 
-    base_plans, head_plans = _load_plans(base.out_dir), _load_plans(head.out_dir)
+    base_plans, head_plans = cluster_guard.load_plans(base.out_dir), cluster_guard.load_plans(head.out_dir)
     for stack, diff in diffs.items():
         if diff.status != "unknown":
             diff.cost = cost_change(base_plans.get(stack), head_plans.get(stack),

@@ -103,9 +103,10 @@ def markdown_table(costs: Mapping[str, Mapping[str, Any]]) -> str:
     """Stack, min, max and biggest line of each estimate: the README's table, the job summary."""
     from skyfleet.analysis.cost import usd
 
-    rows = ["| stack | min / month | max / month | biggest line | unknown lines |",
-            "| --- | ---: | ---: | --- | ---: |"]
+    rows = ["| stack | min / month | max / month | biggest line | its price row | lines unknown |",
+            "| --- | ---: | ---: | --- | --- | ---: |"]
     for stack, cost in costs.items():
+        price = f"`{cost['biggestLinePrice']}`" if cost.get("biggestLinePrice") else "-"
         rows.append(f"| {stack} | {usd(cost['minUsd'])} | {usd(cost['maxUsd'])} | "
-                    f"{cost['biggestLine'] or '-'} | {cost['unknownLines']} |")
+                    f"{cost['biggestLine'] or '-'} | {price} | {cost['unknownLines']} |")
     return "\n".join(rows)

@@ -60,3 +60,12 @@ def test_a_region_the_table_lacks_is_named_on_every_line(preview_all) -> None:
     problems = missing_rows(estimate_plan(plan))
     assert problems and all("@asia-south2 (add it to components/cluster/gcp/prices.py)" in p for p in problems)
     assert any("e2-standard-4@asia-south2" in p for p in problems)
+
+
+def test_docs_list_every_row_with_its_figure() -> None:
+    from pathlib import Path
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "cost.md").read_text()
+    for cloud, row in ROWS:
+        usd = "unknown" if row.usd is None else f"{row.usd:g}"
+        assert f"| `{cloud}:{row.ref}` | {usd} | {row.unit} |" in docs, row.ref

@@ -9,33 +9,21 @@ budget sees no cost. Tag filter syntax `user:<key>$<value>`: the pulumi-aws Budg
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import pulumi
 import pulumi_aws as aws
 
-from components.cluster.budget import CLUSTER_TAG, cluster_tag_values
-
-if TYPE_CHECKING:
-    from components.budget import BudgetArgs
-    from components.cluster.base import ClusterComponent
+from components.cluster.budget import CLUSTER_TAG, BudgetTarget
 
 
-def create_budget(
-    name: str,
-    budget: BudgetArgs,
-    clusters: Sequence[ClusterComponent],
-    webhooks: Sequence[pulumi.Output[str]],
-    parent: pulumi.Resource,
-) -> aws.budgets.Budget:
-    opts = pulumi.ResourceOptions(parent=parent, provider=clusters[0].cloud_provider)
+def create_budget(target: BudgetTarget) -> aws.budgets.Budget:
+    name, budget, opts = target.name, target.budget, target.opts
     topics: list[pulumi.Output[str]] = []
-    if webhooks:
+    if target.webhooks:
         topic = aws.sns.Topic(f"{name}-alerts", opts=opts)
         # AWS Budgets publishes to the topic only if its policy lets the service do so.
         aws.sns.TopicPolicy(f"{name}-alerts", arn=topic.arn, policy=topic.arn.apply(_publish_policy), opts=opts)
-        for index, url in enumerate(webhooks):
+        for index, url in enumerate(target.webhooks):
             aws.sns.TopicSubscription(f"{name}-webhook-{index}", topic=topic.arn, protocol="https",
                                       endpoint=url, opts=opts)
         topics = [topic.arn]
@@ -46,8 +34,7 @@ def create_budget(
             subscriber_email_addresses=list(budget.notify.emails) or None,
             subscriber_sns_topic_arns=topics or None,
         )
-        for kind, percents in (("ACTUAL", budget.actual), ("FORECASTED", budget.forecast))
-        for percent in percents
+        for kind, percent in budget.alerts("ACTUAL", "FORECASTED")
     ]
     return aws.budgets.Budget(
         name,
@@ -58,7 +45,7 @@ def create_budget(
         time_unit="MONTHLY",
         cost_filters=[aws.budgets.BudgetCostFilterArgs(
             name="TagKeyValue",
-            values=[f"user:{CLUSTER_TAG}${value}" for value in cluster_tag_values(clusters)],
+            values=[f"user:{CLUSTER_TAG}${value}" for value in target.tag_values],
         )],
         notifications=notifications,
         opts=opts,

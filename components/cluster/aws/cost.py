@@ -9,7 +9,6 @@ key, the control-plane log group at its retention, EBS volumes and the ingress N
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from components.cluster.pricing import (
     HOURS_PER_MONTH,
@@ -19,11 +18,14 @@ from components.cluster.pricing import (
     Volume,
     as_int,
     get_path,
+    per_gib_volume,
 )
 
 from .prices import PRICES
 
 CLOUD = "aws"
+# The input of the cloud provider resource that holds the region.
+REGION_INPUT = "region"
 PROVIDER_PACKAGE = "aws"
 # A managed node group without a launch template gets a 20 GiB root volume:
 # https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateNodegroup.html (diskSize)
@@ -42,11 +44,6 @@ NOT_ESTIMATED = (
 
 NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
 LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
-
-
-def region_of(provider_inputs: Mapping[str, Any]) -> str | None:
-    region = provider_inputs.get("region")
-    return region if isinstance(region, str) else None
 
 
 def usages(cluster: ClusterResources) -> list[Usage]:
@@ -73,11 +70,7 @@ def usages(cluster: ClusterResources) -> list[Usage]:
 
 def volume_usage(volume: Volume) -> Usage | None:
     volume_type = STORAGE_CLASSES.get(volume.storage_class or "gp3")
-    if volume_type is None:
-        return None
-    gib = volume.gib * volume.replicas
-    return Usage(f"volume {volume.item}", "ebs-volume", volume_type, gib, gib,
-                 f"{volume.replicas} x {volume.gib:g} GiB {volume_type}", "volume")
+    return per_gib_volume(volume, "ebs-volume", volume_type) if volume_type else None
 
 
 def load_balancer_usages(count: int, cluster: ClusterResources) -> list[Usage]:
@@ -133,5 +126,5 @@ def _log_group(cluster: ClusterResources, group: CostResource) -> list[Usage]:
     ]
 
 
-__all__ = ["CLOUD", "NOT_ESTIMATED", "PRICES", "PROVIDER_PACKAGE", "load_balancer_usages",
-           "region_of", "usages", "volume_usage"]
+__all__ = ["CLOUD", "NOT_ESTIMATED", "PRICES", "PROVIDER_PACKAGE", "REGION_INPUT", "load_balancer_usages",
+           "usages", "volume_usage"]

@@ -9,36 +9,24 @@ every month.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import pulumi
 from pulumi_azure_native import authorization, consumption, monitor, resources
 
-from components.cluster.budget import CLUSTER_TAG, cluster_tag_values
+from components.cluster.budget import CLUSTER_TAG, BudgetTarget
 from components.cluster.tags import resource_tags
-
-if TYPE_CHECKING:
-    from components.budget import BudgetArgs
-    from components.cluster.base import ClusterComponent
 
 # An action group's short name is at most 12 characters.
 SHORT_NAME = "skyfleet"
 
 
-def create_budget(
-    name: str,
-    budget: BudgetArgs,
-    clusters: Sequence[ClusterComponent],
-    webhooks: Sequence[pulumi.Output[str]],
-    parent: pulumi.Resource,
-) -> consumption.Budget:
-    cluster = clusters[0]
-    opts = pulumi.ResourceOptions(parent=parent, provider=cluster.cloud_provider)
+def create_budget(target: BudgetTarget) -> consumption.Budget:
+    name, budget, opts = target.name, target.budget, target.opts
+    cluster = target.clusters[0]
     client = authorization.get_client_config_output(
-        opts=pulumi.InvokeOutputOptions(parent=parent, provider=cluster.cloud_provider))
+        opts=pulumi.InvokeOutputOptions(parent=opts.parent, provider=cluster.cloud_provider))
     groups: list[pulumi.Output[str]] = []
-    if webhooks:
+    if target.webhooks:
         group = resources.ResourceGroup(f"{name}-rg", location=cluster.args.region,
                                         tags=resource_tags(cluster.args), opts=opts)
         alerts = monitor.ActionGroup(
@@ -46,15 +34,14 @@ def create_budget(
             enabled=True, location="Global",
             webhook_receivers=[monitor.WebhookReceiverArgs(name=f"webhook-{index}", service_uri=url,
                                                            use_common_alert_schema=True)
-                               for index, url in enumerate(webhooks)],
+                               for index, url in enumerate(target.webhooks)],
             opts=opts)
         groups = [alerts.id]
     notifications = {
         f"{kind}{percent:g}".replace(".", "_"): consumption.NotificationArgs(
             enabled=True, operator="GreaterThan", threshold=percent, threshold_type=kind,
             contact_emails=list(budget.notify.emails), contact_groups=groups or None)
-        for kind, percents in (("Actual", budget.actual), ("Forecasted", budget.forecast))
-        for percent in percents
+        for kind, percent in budget.alerts("Actual", "Forecasted")
     }
     start = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-01T00:00:00Z")
     return consumption.Budget(
@@ -66,7 +53,7 @@ def create_budget(
         time_grain="Monthly",
         time_period=consumption.BudgetTimePeriodArgs(start_date=start),
         filter=consumption.BudgetFilterArgs(tags=consumption.BudgetComparisonExpressionArgs(
-            name=CLUSTER_TAG, operator="In", values=cluster_tag_values(clusters))),
+            name=CLUSTER_TAG, operator="In", values=target.tag_values)),
         notifications=notifications,
         opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(ignore_changes=["timePeriod"])),
     )

@@ -24,6 +24,8 @@ from components.cluster.pricing import (
 from .prices import PRICES
 
 CLOUD = "azure"
+# The input of the cloud provider resource that holds the region.
+REGION_INPUT = "location"
 PROVIDER_PACKAGE = "azure-native"
 DAYS_PER_MONTH = HOURS_PER_MONTH / 24
 # Managed disk size tiers (GiB): a disk is billed as the smallest tier that holds it.
@@ -45,11 +47,6 @@ NOT_ESTIMATED = (
     "Log Analytics retention beyond the workspace's included days",
     "managed disk transactions",
 )
-
-
-def region_of(provider_inputs: Mapping[str, Any]) -> str | None:
-    location = provider_inputs.get("location")
-    return location if isinstance(location, str) else None
 
 
 def disk_tier(gib: float, tiers: tuple[str, ...]) -> str:
@@ -117,5 +114,5 @@ def _pool(name: str, profile: Mapping[str, Any]) -> list[Usage]:
     ]
 
 
-__all__ = ["CLOUD", "NOT_ESTIMATED", "PRICES", "PROVIDER_PACKAGE", "load_balancer_usages",
-           "region_of", "usages", "volume_usage"]
+__all__ = ["CLOUD", "NOT_ESTIMATED", "PRICES", "PROVIDER_PACKAGE", "REGION_INPUT", "load_balancer_usages",
+           "usages", "volume_usage"]

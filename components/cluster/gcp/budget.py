@@ -10,29 +10,15 @@ stack has at most one GCP cluster (checked with the settings).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
-import pulumi
 import pulumi_gcp as gcp
 
-from components.cluster.budget import CLUSTER_TAG, cluster_tag_values
-
-if TYPE_CHECKING:
-    from components.budget import BudgetArgs
-    from components.cluster.base import ClusterComponent
+from components.cluster.budget import CLUSTER_TAG, BudgetTarget
 
 
-def create_budget(
-    name: str,
-    budget: BudgetArgs,
-    clusters: Sequence[ClusterComponent],
-    webhooks: Sequence[pulumi.Output[str]],
-    parent: pulumi.Resource,
-) -> gcp.billing.Budget:
-    cluster = clusters[0]
-    opts = pulumi.ResourceOptions(parent=parent, provider=cluster.cloud_provider)
-    project = cluster.args.project
+def create_budget(target: BudgetTarget) -> gcp.billing.Budget:
+    name, budget, opts = target.name, target.budget, target.opts
+    project = target.clusters[0].args.project
     channels = [
         gcp.monitoring.NotificationChannel(
             f"{name}-email-{index}", display_name=f"{name} {email}", type="email",
@@ -42,7 +28,7 @@ def create_budget(
         gcp.monitoring.NotificationChannel(
             f"{name}-webhook-{index}", display_name=f"{name} webhook {index}", type="webhook_tokenauth",
             labels={"url": url}, project=project, opts=opts)
-        for index, url in enumerate(webhooks)
+        for index, url in enumerate(target.webhooks)
     ]
     fraction, units = math.modf(budget.amount)
     return gcp.billing.Budget(
@@ -51,11 +37,10 @@ def create_budget(
         display_name=name,
         amount=gcp.billing.BudgetAmountArgs(specified_amount=gcp.billing.BudgetAmountSpecifiedAmountArgs(
             currency_code=budget.currency, units=str(int(units)), nanos=round(fraction * 1e9))),
-        budget_filter=gcp.billing.BudgetBudgetFilterArgs(labels={CLUSTER_TAG: cluster_tag_values(clusters)[0]}),
+        budget_filter=gcp.billing.BudgetBudgetFilterArgs(labels={CLUSTER_TAG: target.tag_values[0]}),
         threshold_rules=[
             gcp.billing.BudgetThresholdRuleArgs(threshold_percent=percent / 100, spend_basis=basis)
-            for basis, percents in (("CURRENT_SPEND", budget.actual), ("FORECASTED_SPEND", budget.forecast))
-            for percent in percents
+            for basis, percent in budget.alerts("CURRENT_SPEND", "FORECASTED_SPEND")
         ],
         all_updates_rule=gcp.billing.BudgetAllUpdatesRuleArgs(
             monitoring_notification_channels=[channel.id for channel in channels]),

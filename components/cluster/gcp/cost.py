@@ -9,7 +9,6 @@ persistent disks and the ingress load balancer's forwarding rule.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from components.cluster.pricing import (
     HOURS_PER_MONTH,
@@ -19,11 +18,14 @@ from components.cluster.pricing import (
     Volume,
     as_int,
     get_path,
+    per_gib_volume,
 )
 
 from .prices import PRICES
 
 CLOUD = "gcp"
+# The input of the cloud provider resource that holds the region.
+REGION_INPUT = "region"
 PROVIDER_PACKAGE = "gcp"
 # Cloud NAT's uptime SKU is per VM served, capped at 32 VMs per gateway (prices.py, NAT_CATALOG).
 NAT_VM_CAP = 32
@@ -44,11 +46,6 @@ NOT_ESTIMATED = (
 )
 
 NODE_POOL = "gcp:container/nodePool:NodePool"
-
-
-def region_of(provider_inputs: Mapping[str, Any]) -> str | None:
-    region = provider_inputs.get("region")
-    return region if isinstance(region, str) else None
 
 
 def usages(cluster: ClusterResources) -> list[Usage]:
@@ -77,11 +74,7 @@ def usages(cluster: ClusterResources) -> list[Usage]:
 
 def volume_usage(volume: Volume) -> Usage | None:
     disk = STORAGE_CLASSES.get(volume.storage_class or "standard-rwo")
-    if disk is None:
-        return None
-    gib = volume.gib * volume.replicas
-    return Usage(f"volume {volume.item}", "persistent-disk", disk, gib, gib,
-                 f"{volume.replicas} x {volume.gib:g} GiB {disk}", "volume")
+    return per_gib_volume(volume, "persistent-disk", disk) if disk else None
 
 
 def load_balancer_usages(count: int, cluster: ClusterResources) -> list[Usage]:
@@ -112,5 +105,5 @@ def _node_pool(pool: CostResource, zones: int) -> tuple[list[Usage], int, int]:
     ], low, high
 
 
-__all__ = ["CLOUD", "NOT_ESTIMATED", "PRICES", "PROVIDER_PACKAGE", "load_balancer_usages",
-           "region_of", "usages", "volume_usage"]
+__all__ = ["CLOUD", "NOT_ESTIMATED", "PRICES", "PROVIDER_PACKAGE", "REGION_INPUT", "load_balancer_usages",
+           "usages", "volume_usage"]
