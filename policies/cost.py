@@ -6,6 +6,10 @@ the budget is the amount of the budget resource the stack declares (`skyfleet:bu
 cloud, all with the same amount). Advisory by default: a team sees the overrun in review; make
 it mandatory with `{"cost-within-budget": "mandatory"}` (`skyfleet:policyConfig` or
 `--policy-pack-config`) to block it.
+
+The estimator and the price tables live in the project (skyfleet/, components/), not in the
+pack: the gate runs wherever they are installed, i.e. `skyfleet preview` and `skyfleet policy`
+(the CI policy step). The published pack, which carries only pulumi-policy, skips it.
 """
 
 from __future__ import annotations
@@ -56,28 +60,33 @@ def _amount(value: Any) -> float | None:
     return number(value)
 
 
-def budget_amount(resources: Sequence[PolicyResource]) -> tuple[float, str] | None:
-    """The monthly amount and currency of the stack's budget, from whichever cloud declares it."""
+def budget_amount(resources: Sequence[PolicyResource]) -> tuple[float, str, str] | None:
+    """The monthly amount, currency and URN of the stack's budget, from whichever cloud declares it."""
     for r in resources:
         props = _plain(r.props)
         if r.resource_type == AWS_BUDGET and (amount := _amount(props.get("limitAmount"))) is not None:
-            return amount, str(props.get("limitUnit") or "USD")
+            return amount, str(props.get("limitUnit") or "USD"), r.urn
         if r.resource_type == GCP_BUDGET:
             units = _amount(dig(props, "amount", "specifiedAmount", "units"))
             nanos = number(dig(props, "amount", "specifiedAmount", "nanos")) or 0
             if units is not None:
                 currency = dig(props, "amount", "specifiedAmount", "currencyCode") or "USD"
-                return units + nanos / 1e9, str(currency)
+                return units + nanos / 1e9, str(currency), r.urn
         if r.resource_type == AZURE_BUDGET and (amount := _amount(props.get("amount"))) is not None:
             # An Azure budget is in the billing currency of the subscription, which the plan
             # does not state: the stack's `currency` setting is what the user declared it as.
-            return amount, "USD"
+            return amount, "USD", r.urn
     return None
 
 
 def estimate_resources(resources: Sequence[PolicyResource], config: Config) -> Any:
-    """The estimate of the resources under review (the preview's own estimator)."""
-    from skyfleet.analysis.cost import estimate_resources as estimate
+    """The estimate of the resources under review (the preview's own estimator), or None where
+    the estimator is not installed: the published pack carries only pulumi-policy, and the
+    price tables belong with each cloud's facts in the project, not in the pack."""
+    try:
+        from skyfleet.analysis.cost import estimate_resources as estimate
+    except ImportError:
+        return None
 
     entries = [
         {
@@ -96,12 +105,12 @@ def check_cost_within_budget(resources: Sequence[PolicyResource], config: Config
     budget = budget_amount(resources)
     if budget is None:
         return
-    amount, currency = budget
+    amount, currency, budget_urn = budget
     if currency != "USD":
         # The price tables are in USD; another currency would need an exchange rate.
         return
     estimate = estimate_resources(resources, config)
-    if estimate.max_usd <= amount:
+    if estimate is None or estimate.max_usd <= amount:
         return
     drivers = "; ".join(
         f"{index}. {line.item} ({line.cluster}): up to ${line.max_usd:,.2f}"
@@ -110,7 +119,7 @@ def check_cost_within_budget(resources: Sequence[PolicyResource], config: Config
     unknown = (f" ({len(estimate.unknown)} line(s) have no readable price and are not counted, "
                "so the true maximum is higher)" if estimate.unknown else "")
     yield (
-        "",
+        budget_urn,
         violation(
             f"the estimated maximum monthly cost ${estimate.max_usd:,.2f} exceeds the budget of "
             f"${amount:,.2f}{unknown}. Top cost drivers: {drivers}",

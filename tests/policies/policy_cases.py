@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import policy_cases_clouds
+import policy_cases_cost
 import policy_cases_exposure
 import policy_cases_kubernetes
 import policy_cases_pss
@@ -17,4 +18,5 @@ CASES: list[Case] = [
     *policy_cases_rbac.CASES,
     *policy_cases_clouds.CASES,
     *policy_cases_stack.CASES,
+    *policy_cases_cost.CASES,
 ]
