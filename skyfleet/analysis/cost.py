@@ -96,9 +96,19 @@ class Estimate:
         priced = [line for line in self.lines if line.max_usd is not None]
         return sorted(priced, key=lambda line: (-(line.max_usd or 0.0), line.item))[:count]
 
+    def cluster_totals(self) -> dict[str, dict[str, float | None]]:
+        """min and max per cluster (lines without a figure count in neither)."""
+        totals: dict[str, dict[str, float | None]] = {}
+        for line in self.lines:
+            entry = totals.setdefault(line.cluster, {"minUsd": 0.0, "maxUsd": 0.0})
+            entry["minUsd"] = (entry["minUsd"] or 0.0) + (line.min_usd or 0.0)
+            entry["maxUsd"] = (entry["maxUsd"] or 0.0) + (line.max_usd or 0.0)
+        return {name: {k: _money(v) for k, v in entry.items()} for name, entry in totals.items()}
+
     def to_json(self) -> dict[str, Any]:
         biggest = self.drivers(1)
         return {
+            "clusters": self.cluster_totals(),
             "currency": CURRENCY,
             "hoursPerMonth": HOURS_PER_MONTH,
             "minUsd": _money(self.min_usd),
@@ -337,8 +347,8 @@ def format_estimate(e: Estimate) -> str:
     unknown = f" + {len(e.unknown)} line(s) unknown" if e.unknown else ""
     lines = [f"cost of {e.stack}: {usd(e.min_usd)} .. {usd(e.max_usd)}{unknown} per month "
              f"({CURRENCY}, on-demand list prices, {HOURS_PER_MONTH} h a month)"]
-    for cluster in dict.fromkeys(line.cluster for line in e.lines):
-        lines.append(f"  cluster {cluster}:")
+    for cluster, totals in e.cluster_totals().items():
+        lines.append(f"  cluster {cluster}: {usd(totals['minUsd'])} .. {usd(totals['maxUsd'])}")
         for line in (x for x in e.lines if x.cluster == cluster):
             amount = (f"{usd(line.min_usd)} .. {usd(line.max_usd)}" if line.status == "priced"
                       else "unknown" if line.status == "unknown" else "unknown (no price row)")

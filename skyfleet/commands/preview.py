@@ -301,7 +301,7 @@ def format_table(summaries: list[dict[str, Any]], results: dict[str, tuple[int, 
     from skyfleet.analysis.cost import summary_cell
 
     header = (f"{'stack':<12} {'resources':>9} {'manifests':>9} {'releases':>8} {'clusters':>8} {'seconds':>7}"
-              f"  {'USD/month':>24}  policy")
+              f"  {'policy':<24}  USD/month (min..max, skyfleet cost)")
     rows = [header, "-" * len(header)]
     for s in summaries:
         policy = next((n for n in s.get("notes", []) if n.startswith("policy:")), "")
@@ -309,8 +309,8 @@ def format_table(summaries: list[dict[str, Any]], results: dict[str, tuple[int, 
         seconds = results[s["stack"]][1]
         rows.append(
             f"{s['stack']:<12} {s['resources']:>9} {s['manifests']:>9} {s['releases']:>8} "
-            f"{clusters:>8} {seconds:>7.1f}  {summary_cell(s['cost']) if 'cost' in s else '':>24}"
-            f"  {policy.removeprefix('policy: ')}"
+            f"{clusters:>8} {seconds:>7.1f}  {policy.removeprefix('policy: '):<24}"
+            f"  {summary_cell(s['cost']) if 'cost' in s else ''}".rstrip()
         )
     return "\n".join(rows)
 

@@ -100,3 +100,8 @@ def test_load_balancers_are_services_of_type_load_balancer_in_values_and_manifes
     cluster_ip = {"kind": "Service", "spec": {"type": "ClusterIP"}}
     values = {"service": {"type": "LoadBalancer"}, "metrics": {"service": {"type": "ClusterIP"}}}
     assert load_balancers(_cluster([values], [service, cluster_ip])) == 2
+
+
+def test_each_cluster_has_its_own_subtotal() -> None:
+    e = estimate_plan(_plan(_node_group("m7i.large", 2, 4)))
+    assert e.to_json()["clusters"] == {"c1": {"minUsd": round(e.min_usd, 2), "maxUsd": round(e.max_usd, 2)}}

@@ -20,7 +20,10 @@ PLAN_FIELDS = {
     "protect": bool,
     "inputs": dict,
 }
-TABLE_HEADER = re.compile(r"^stack\s+resources\s+manifests\s+releases\s+clusters\s+seconds\s+policy$", re.M)
+TABLE_HEADER = re.compile(
+    r"^stack\s+resources\s+manifests\s+releases\s+clusters\s+seconds\s+policy\s+USD/month \(min\.\.max, skyfleet cost\)$",
+    re.M,
+)
 
 
 def test_every_shipped_stack_is_previewed(preview_all):
