@@ -21,7 +21,8 @@ PLAN_FIELDS = {
     "inputs": dict,
 }
 TABLE_HEADER = re.compile(
-    r"^stack\s+resources\s+manifests\s+releases\s+clusters\s+seconds\s+policy\s+USD/month \(min\.\.max, skyfleet cost\)$",
+    r"^stack\s+resources\s+manifests\s+releases\s+clusters\s+seconds\s+policy"
+    r"\s+USD/month \(min\.\.max, skyfleet cost\)$",
     re.M,
 )
 
