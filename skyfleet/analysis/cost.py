@@ -277,7 +277,8 @@ def volumes(cluster: ClusterResources) -> list[Volume]:
             name = str(get_path(manifest, "metadata", "name") or "pvc")
             if size:
                 found.append(Volume(f"pvc {name}", get_path(manifest, "spec", "storageClassName"), size, 1))
-    return found
+    # Sorted: the same plan lists the same lines whatever order its values' keys come in.
+    return sorted(found, key=lambda v: (v.item, str(v.storage_class), v.gib, v.replicas))
 
 
 def _scan_values(node: Any, path: tuple[str, ...], parents: tuple[Mapping[str, Any], ...]) -> list[Volume]:

@@ -51,8 +51,13 @@ NLB_PRICING = Source(
     READ_ON,
     "third party quoting the ELB pricing page: NLB $0.0225 per hour in us-east-1",
 )
+CLOUDWATCH_LOGS = Source(
+    "https://c3x.dev/blog/cloudwatch-logs-cost-optimization",
+    READ_ON,
+    "third party quoting the CloudWatch pricing page for us-east-1 (June 2026), Standard log "
+    "class: ingestion $0.50 per GB, storage $0.03 per GB-month",
+)
 EC2_UNREAD = unreadable("https://aws.amazon.com/ec2/pricing/on-demand/", READ_ON)
-CLOUDWATCH_UNREAD = unreadable("https://aws.amazon.com/cloudwatch/pricing/", READ_ON)
 
 US_EAST_1 = "us-east-1"
 
@@ -69,8 +74,8 @@ ROWS = (
     Price("public-ipv4", "-", US_EAST_1, 0.005, "hour", NAT_PRICING),
     Price("elb-nlb", "-", US_EAST_1, 0.0225, "hour", NLB_PRICING),
     Price("kms-key", "customer-managed", US_EAST_1, 1.00, "month", KMS_PRICING),
-    Price("cloudwatch-logs", "ingestion", US_EAST_1, None, "GB", CLOUDWATCH_UNREAD),
-    Price("cloudwatch-logs", "storage", US_EAST_1, None, "GB-month", CLOUDWATCH_UNREAD),
+    Price("cloudwatch-logs", "ingestion", US_EAST_1, 0.50, "GB", CLOUDWATCH_LOGS),
+    Price("cloudwatch-logs", "storage", US_EAST_1, 0.03, "GB-month", CLOUDWATCH_LOGS),
 )
 
 PRICES = PriceTable("aws", ROWS)
