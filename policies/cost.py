@@ -14,14 +14,15 @@ pack: the gate runs wherever they are installed, i.e. `skyfleet preview` and `sk
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from pulumi_policy import PolicyResource
 from pulumi_policy.proxy import UnknownValueError
 
-from policies.define import ADVISORY, Config, Setting, stack_policy, violation
-from policies.props import dig, number
+from .define import ADVISORY, Config, Setting, stack_policy, violation
+from .props import dig, number
 
 DRIVERS = 3
 AWS_BUDGET = "aws:budgets/budget:Budget"
@@ -84,9 +85,11 @@ def estimate_resources(resources: Sequence[PolicyResource], config: Config) -> A
     the estimator is not installed: the published pack carries only pulumi-policy, and the
     price tables belong with each cloud's facts in the project, not in the pack."""
     try:
-        from skyfleet.analysis.cost import estimate_resources as estimate
+        # Optional, by name: the pack's only requirement is pulumi-policy.
+        estimator = importlib.import_module("skyfleet.analysis.cost")
     except ImportError:
         return None
+    estimate = estimator.estimate_resources
 
     entries = [
         {
