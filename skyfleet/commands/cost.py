@@ -74,7 +74,7 @@ def _preview(project: Path, stacks: Sequence[str]) -> dict[str, dict[str, Any]]:
 
     with tempfile.TemporaryDirectory(prefix="skyfleet-cost-") as scratch:
         out = Path(scratch)
-        code = preview_one(project, stacks[0], out, quiet=True) if len(stacks) == 1 else preview_all(project, out)
+        code = preview_one(project, stacks[0], out, quiet=True) if len(stacks) == 1 else preview_all(project, out)[0]
         if code not in (0, 3):
             raise ValueError(f"the preview failed (exit {code}); run `skyfleet preview` to see why")
         return _read(out, stacks)
