@@ -120,7 +120,7 @@ def read_settings(stack: str | None = None, project_dir: Path = Path()) -> Stack
             check_pack_config(values["policyConfig"], at)
     # `skyfleet:budget` becomes one budget per cloud of the stack; `skyfleet:cost` tunes estimates.
     with problems.under("budget") as at:
-        budget = parse_budget(values.get("budget"), at, secret_names=secret_names,
+        budget = parse_budget(values.get("budget"), at, secret_names=secret_names or [],
                               clouds=[c.cloud for c in clusters.values()])
     with problems.under("cost") as at:
         parse_cost_assumptions(values.get("cost"), at)
