@@ -42,7 +42,9 @@ def test_three_more_nodes_at_max_size_add_three_nodes_and_their_disks_to_the_max
 
 
 def test_another_machine_type_moves_min_and_max_by_the_rows_difference(aws_dev, tmp_path):
-    after = _estimate(tmp_path, "aws-dev", put(*POOL, "general", "machineType", value="m7i.large"))
+    # size and machineType are exclusive: the pool names its machine type instead of size medium.
+    general = {"machineType": "m7i.large", "minSize": 1, "maxSize": 5}
+    after = _estimate(tmp_path, "aws-dev", put(*POOL, "general", value=general))
     step = (_usd(AWS, "ec2-instance", "m7i.large", "us-east-1")
             - _usd(AWS, "ec2-instance", "m7i.xlarge", "us-east-1")) * HOURS_PER_MONTH
     assert after.min_usd - aws_dev.min_usd == pytest.approx(1 * step, abs=1e-9)  # minSize 1
