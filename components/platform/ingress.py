@@ -98,7 +98,9 @@ def _traefik_typed(w: _Wiring) -> dict[str, Any]:
             "kubernetesIngress": {"enabled": True},
             "kubernetesGateway": {"enabled": w.gateway_api},
         },
-        "service": {"type": "LoadBalancer", "annotations": dict(w.service_annotations)},
+        # traefik 41.x takes the Service type under `service.spec` (values.yaml); a top-level
+        # `service.type` is silently ignored.
+        "service": {"spec": {"type": "LoadBalancer"}, "annotations": dict(w.service_annotations)},
         # The chart's ServiceMonitor needs its dedicated metrics Service.
         "metrics": {
             "prometheus": {

@@ -74,7 +74,7 @@ def test_traefik_pods_get_the_seccomp_profile_restricted_requires():
 def test_service_carries_the_clouds_load_balancer_annotations(cloud):
     sent = values(default_platform(cloud).plan, "traefik")["service"]
     assert sent == {
-        "type": "LoadBalancer",
+        "spec": {"type": "LoadBalancer"},
         "annotations": dict(PROFILES[cloud].load_balancer_annotations),
     }
 

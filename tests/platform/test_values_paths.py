@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from chart_values import OPEN_MAPS, load_documented_values
-from values_paths import (
+from skyfleet.analysis.values_paths import (
     unknown_paths,
     value_paths,
     with_paths,
@@ -98,14 +97,3 @@ def test_with_paths_adds_keys_documented_only_in_comments() -> None:
     )
     assert unknown_paths({"webhook": {"podAnnotations": {"a": "b"}}}, documented) == []
     assert documented["image"] == "x"  # a documented scalar is not turned into a map
-
-
-def test_kube_prometheus_stack_documents_grafana_subchart_paths() -> None:
-    documented = load_documented_values("kube-prometheus-stack")
-    sent = {
-        "grafana": {
-            "admin": {"existingSecret": "grafana-admin", "userKey": "user", "passwordKey": "pw"},
-            "persistence": {"enabled": True, "storageClassName": "gp3"},
-        }
-    }
-    assert unknown_paths(sent, documented, OPEN_MAPS["kube-prometheus-stack"]) == []

@@ -1,15 +1,14 @@
-"""Every value path an add-on sends is one its chart documents (checked against the charts' own
-values.yaml kept in tests/fixtures/chart_values): a misspelled key would otherwise be ignored by
-Helm without a word. The paths come from the Release inputs of real previews, not from a list."""
+"""Every value an add-on sends is one its chart knows, checked against the chart's own data at the
+pinned version (../shared/k8s-data/charts: values.schema.json where the chart has one, and the value
+paths of values.yaml): a misspelled key would otherwise be ignored by Helm without a word. The
+values come from the Release inputs of real previews, not from a list."""
 
 from __future__ import annotations
 
 import functools
 
 import pytest
-from chart_values import OPEN_MAPS, load_documented_values
 from platform_harness import preview_platform, releases
-from values_paths import unknown_paths
 
 from components.platform import (
     ArgoCDArgs,
@@ -18,10 +17,14 @@ from components.platform import (
     PlatformArgs,
 )
 from components.platform.charts import CHARTS
+from skyfleet.analysis import k8s_data
+from skyfleet.analysis.chart_values import check_values
 from skyfleet.preview import wire
 
+pytestmark = pytest.mark.skipif(k8s_data.data_root() is None, reason=k8s_data.absent_reason())
+
 # Previews that between them set every typed field's value paths: production (HA, PDBs), an
-# Argo CD Ingress, external-dns on, and the other ingress controller.
+# Argo CD hostname, external-dns on, and the other ingress controller.
 EVERYTHING = PlatformArgs(
     argocd=ArgoCDArgs(hostname="cd.example.com"),
     external_dns=ExternalDnsArgs(enabled=True, domain_filters=("example.com",)),
@@ -30,19 +33,15 @@ NGINX = PlatformArgs(ingress=IngressControllerArgs(controller="ingress-nginx"))
 
 
 @functools.cache
-def _sent_by_chart() -> dict[str, list[dict]]:
-    """The values each chart is sent, from every preview, keyed by chart key."""
-    sent: dict[str, list[dict]] = {}
+def _sent_by_chart() -> dict[str, list[tuple[str, dict]]]:
+    """(version, values) each chart is sent, from every preview, keyed by chart key."""
+    sent: dict[str, list[tuple[str, dict]]] = {}
     for args, production in ((EVERYTHING, True), (EVERYTHING, False), (NGINX, True)):
         for release in releases(preview_platform(args, production=production).plan).values():
             inputs = wire.reveal(release.inputs)
             chart = next(key for key, ref in CHARTS.items() if ref.chart == inputs["chart"])
-            sent.setdefault(chart, []).append(inputs.get("values", {}))
+            sent.setdefault(chart, []).append((inputs["version"], inputs.get("values", {})))
     return sent
-
-
-def _unknown(chart: str, values: dict) -> list[str]:
-    return unknown_paths(values, load_documented_values(chart), OPEN_MAPS.get(chart, ()))
 
 
 def test_the_previews_cover_every_chart_in_the_table():
@@ -50,9 +49,9 @@ def test_the_previews_cover_every_chart_in_the_table():
 
 
 @pytest.mark.parametrize("chart", sorted(CHARTS))
-def test_every_value_path_sent_is_documented_by_the_chart(chart):
-    for values in _sent_by_chart()[chart]:
-        assert _unknown(chart, values) == []
+def test_every_value_sent_is_valid_for_the_pinned_chart(chart):
+    for version, values in _sent_by_chart()[chart]:
+        assert check_values(chart, version, values) == []
 
 
 def test_a_misspelled_value_path_is_caught():
@@ -62,4 +61,6 @@ def test_a_misspelled_value_path_is_caught():
         for name, r in releases(preview_platform(args).plan).items()
         if name == "traefik"
     ]
-    assert _unknown("traefik", values) == ["deployment.replicsa"]
+    assert check_values("traefik", CHARTS["traefik"].version, values) == [
+        "deployment.replicsa: not a value of traefik 41.3.0 (values.yaml)"
+    ]

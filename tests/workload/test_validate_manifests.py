@@ -8,6 +8,7 @@ import yaml
 
 from components.workload import load_workloads
 from components.workload import render as r
+from skyfleet.analysis import crd_schemas, k8s_data
 from skyfleet.analysis.validate_manifests import (
     DEFAULT_K8S_VERSION,
     coverage,
@@ -17,6 +18,8 @@ from skyfleet.analysis.validate_manifests import (
 )
 
 from .samples import PLATFORM
+
+requires_k8s_data = pytest.mark.skipif(k8s_data.data_root() is None, reason=k8s_data.absent_reason())
 
 SAMPLE = Path(__file__).resolve().parents[2] / "stacks" / "workloads.yaml"
 RENDERED = [
@@ -57,33 +60,72 @@ def test_a_wrong_type_is_reported_with_its_path():
     assert validate_manifest(service) == ["spec.ports.0.port: 'http' is not of type 'integer'"]
 
 
+@requires_k8s_data
 def test_a_service_monitor_without_a_selector_is_reported():
     monitor = {
         "apiVersion": "monitoring.coreos.com/v1",
         "kind": "ServiceMonitor",
-        "metadata": {"name": "api"},
+        "metadata": {"name": "api", "namespace": "apps"},
         "spec": {"endpoints": []},
     }
     assert validate_manifest(monitor) == ["spec: 'selector' is a required property"]
 
 
-def test_a_certificate_is_listed_as_unchecked():
+@requires_k8s_data
+def test_a_misspelled_field_of_a_custom_resource_is_reported_strictly():
+    monitor = r.render_service_monitor(load_workloads(SAMPLE)[1], PLATFORM)
+    assert validate_manifest(monitor) == []
+    monitor["spec"]["endpoints"][0]["intervall"] = "30s"
+    assert validate_manifest(monitor) == [
+        "spec.endpoints.0: Additional properties are not allowed ('intervall' was unexpected)"
+    ]
+
+
+@requires_k8s_data
+def test_a_certificate_is_checked_against_its_crd():
     certificate = {
         "apiVersion": "cert-manager.io/v1",
         "kind": "Certificate",
-        "metadata": {"name": "x"},
+        "metadata": {"name": "x", "namespace": "apps"},
+        "spec": {"dnsNames": ["a.example.com"], "issuerRef": {"name": "le"}},
     }
-    assert coverage(certificate)[0] == "unchecked"
+    assert coverage(certificate)[0] == "full"
+    assert validate_manifest(certificate) == ["spec: 'secretName' is a required property"]
 
 
-def test_an_unlisted_custom_kind_is_a_problem():
+def test_a_custom_resource_is_unchecked_with_the_reason_when_the_crd_data_is_absent(monkeypatch):
+    monkeypatch.setenv(k8s_data.DATA_ENV, "/nonexistent")
+    k8s_data.data_root.cache_clear()
+    crd_schemas.crds.cache_clear()
+    try:
+        certificate = {"apiVersion": "cert-manager.io/v1", "kind": "Certificate",
+                       "metadata": {"name": "x"}}
+        level, why = coverage(certificate)
+        assert (level, validate_manifest(certificate)) == ("unchecked", [])
+        assert "/nonexistent" in why and "not checked" in why
+    finally:
+        monkeypatch.undo()
+        k8s_data.data_root.cache_clear()
+        crd_schemas.crds.cache_clear()
+
+
+@requires_k8s_data
+def test_a_custom_kind_no_crd_defines_is_a_problem():
     found = validate_manifest(
         {"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "x"}}
     )
-    assert "CUSTOM_RESOURCES does not list it" in found[0]
+    assert found == ["example.com/v1 Widget: no CRD in k8s-data/crds defines this kind"]
 
 
-def test_a_directory_report_names_invalid_partial_and_unchecked_objects(tmp_path):
+def test_a_kind_the_kubernetes_version_no_longer_serves_is_a_problem():
+    found = validate_manifest(
+        {"apiVersion": "policy/v1beta1", "kind": "PodDisruptionBudget", "metadata": {"name": "x"}}
+    )
+    assert found and "not a kind of Kubernetes 1.35" in found[0]
+
+
+@requires_k8s_data
+def test_a_directory_report_names_invalid_objects(tmp_path):
     files = {
         "apps/Service-api.yaml": {
             "apiVersion": "v1",
@@ -98,17 +140,14 @@ def test_a_directory_report_names_invalid_partial_and_unchecked_objects(tmp_path
             "apiVersion": "cert-manager.io/v1",
             "kind": "ClusterIssuer",
             "metadata": {"name": "le"},
+            "spec": {"acme": {"servr": "https://acme.example", "privateKeySecretRef": {"name": "k"}}},
         },
     }
     for name, obj in files.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(yaml.safe_dump(obj))
     report = validate_directory(tmp_path)
-    assert (list(report.problems), list(report.partial), list(report.unchecked)) == (
-        ["apps/Service-api.yaml"],
-        ["apps/ServiceMonitor-api.yaml"],
-        ["_cluster/ClusterIssuer-le.yaml"],
+    assert (sorted(report.problems), report.unchecked) == (
+        ["_cluster/ClusterIssuer-le.yaml", "apps/Service-api.yaml"], {}
     )
-    assert format_manifest_report(report).endswith(
-        "3 objects, 1 invalid, 1 partly checked, 1 unchecked"
-    )
+    assert format_manifest_report(report).endswith("3 objects, 2 invalid, 0 unchecked")
