@@ -8,7 +8,8 @@ Stack config key `skyfleet:platform` (camelCase) is read by `parse_platform_conf
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import dataclasses
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pulumi
@@ -22,6 +23,8 @@ from .cert_manager import CertManager, CertManagerArgs
 from .cluster_autoscaler import ClusterAutoscaler, ClusterAutoscalerArgs
 from .config import from_config
 from .external_dns import ExternalDns, ExternalDnsArgs
+from .gateway import create_gateway, listener_name
+from .gateway_api import GatewayApiArgs, GatewayApiCrds
 from .info import PlatformInfo
 from .ingress import IngressController, IngressControllerArgs
 from .metrics_server import MetricsServer, MetricsServerArgs
@@ -31,10 +34,10 @@ from .registry import ADDONS, Addon, PlatformArgs
 __all__ = [
     "ADDONS", "Addon", "AddonArgs", "AppProjectArgs", "ApplicationSetArgs", "ArgoCD", "ArgoCDArgs", "CertManager",
     "CertManagerArgs", "ClusterAutoscaler", "ClusterAutoscalerArgs", "ExternalDns",
-    "ExternalDnsArgs", "GitRepository", "HelmAddon", "IngressController", "IngressControllerArgs",
-    "MetricsServer", "MetricsServerArgs", "Monitoring", "MonitoringArgs", "Platform",
-    "PlatformArgs", "PlatformInfo", "SyncRetryArgs", "addons_to_install", "parse_platform_config",
-    "planned_info", "platform_namespaces",
+    "ExternalDnsArgs", "GatewayApiArgs", "GatewayApiCrds", "GitRepository", "HelmAddon",
+    "IngressController", "IngressControllerArgs", "MetricsServer", "MetricsServerArgs",
+    "Monitoring", "MonitoringArgs", "Platform", "PlatformArgs", "PlatformInfo", "SyncRetryArgs",
+    "addons_to_install", "parse_platform_config", "planned_info", "platform_namespaces",
 ]
 
 CONFIG_KEY = "platform"
@@ -113,25 +116,55 @@ class Platform(pulumi.ComponentResource):
         problems.raise_if_any(name)
         super().__init__("skyfleet:platform:Platform", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        self.addons: dict[str, HelmAddon] = {}
+        self.addons: dict[str, HelmAddon | GatewayApiCrds] = {}
         chosen = args.addons()
         # Each add-on sees what those before it in ADDONS provide (the ingress class, the
         # ClusterIssuer, the monitoring CRDs), and adds its own.
         info = NO_PLATFORM
         for addon in ADDONS:
             if install[addon.key]:
+                # Each row's component takes the args of its own PlatformArgs field
+                # (tests/platform/test_registry.py), which the union type cannot say.
                 built = addon.component(
-                    f"{name}-{addon.suffix}", handle, chosen[addon.key], platform=info, opts=child
+                    f"{name}-{addon.suffix}", handle, chosen[addon.key],  # type: ignore[arg-type]
+                    platform=info, opts=child,
                 )
                 self.addons[addon.key] = built
                 info = built.provides(info)
+        if info.gateway is not None:
+            info = self._gateway(name, handle, info, args.ingress.gateway_hosts)
         self.info = info
         self.register_outputs(
             {
                 "addons": sorted(self.addons),
+                "gateway": info.gateway,
                 "ingress_class": info.ingress_class,
                 "load_balancer_address": info.load_balancer_address,
                 "cluster_issuer": info.cluster_issuer,
                 "monitoring_namespace": info.monitoring_namespace,
+                # What the preview's API check judges this cluster's resources against.
+                "kubernetes_version": handle.kubernetes_version,
+                "k8s_provider": handle.provider.urn,
             }
+        )
+
+    def _gateway(
+        self, name: str, handle: ClusterHandle, info: PlatformInfo, hosts: Mapping[str, Sequence[str]]
+    ) -> PlatformInfo:
+        """The cluster's Gateway, made once every add-on is known: its class comes from the
+        ingress controller, its certificates' issuer from cert-manager."""
+        assert info.gateway is not None
+        self.gateway = create_gateway(
+            f"{name}-gateway", handle,
+            gateway=info.gateway,
+            class_name=info.ingress_class or "",
+            hosts=hosts,
+            issuer=info.cluster_issuer,
+            depends_on=info.gateway_ready,
+            parent=self,
+        )
+        return dataclasses.replace(
+            info,
+            gateway_listeners={host: listener_name(host) for host in hosts},
+            gateway_ready=(*info.gateway_api_crds, self.gateway),
         )

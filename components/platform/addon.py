@@ -28,6 +28,7 @@ import pulumi_kubernetes as k8s
 from components.cluster.handle import ClusterFacts, ClusterHandle
 from components.errors import Problems
 
+from .chart_kinds import CHART_KINDS
 from .charts import CHARTS, ChartRef
 from .checks import check_namespace, check_release_name
 from .info import PlatformInfo
@@ -175,6 +176,9 @@ class HelmAddon(pulumi.ComponentResource):
             repository=args.chart_repository or pinned.repository,
             version=args.chart_version or pinned.version,
         )
+        # What the chart renders and which CRDs it installs, at the pinned version (a
+        # chart_version override is judged by the pinned version's knowledge).
+        self.kinds = CHART_KINDS[layout.chart_key]
         self.release_name = layout.release_name
         self.namespace_name = layout.namespace
         self.namespace = self._namespace(layout.pod_security)
@@ -255,6 +259,7 @@ class HelmAddon(pulumi.ComponentResource):
         cluster's readiness is always added.
         """
         values = deep_merge(deep_merge(defaults or {}, self.args.values), typed)
+        self.values = values
         repository = self.chart.repository
         oci = repository.startswith("oci://")
         self.release = k8s.helm.v3.Release(
@@ -298,6 +303,12 @@ class HelmAddon(pulumi.ComponentResource):
                 "release_status": self.release_status,
                 "chart": self.chart.chart,
                 "chart_version": self.chart.version,
+                # For the preview's API check (skyfleet.analysis.api_kinds): what the release
+                # creates for these values and which CRDs it installs.
+                "creates": self.kinds.creates(self.values),
+                "crds": list(self.kinds.crds),
+                "provides": self.kinds.provides(),
+                "installer": self.release.urn,
                 **outputs,
             }
         )

@@ -78,15 +78,32 @@ class CertManager(HelmAddon):
         ingress_class = platform.ingress_class
         replicas = ha_replicas(args.replicas, handle.production)
         service_monitor = args.service_monitor and bool(monitoring_crds)
+        gateway = platform.gateway
+        typed = self._typed(replicas, service_monitor)
+        if gateway is not None:
+            # Gateway API support (the gateway-shim and gatewayHTTPRoute solvers): cert-manager
+            # v1.21.1 values.yaml documents `config.gatewayAPI.enabled` in its
+            # ControllerConfiguration; it watches Gateways only if their CRDs exist when it
+            # starts, hence the wait for them.
+            typed["config"] = {
+                "apiVersion": "controller.config.cert-manager.io/v1alpha1",
+                "kind": "ControllerConfiguration",
+                "gatewayAPI": {"enabled": True},
+            }
         self.install(
-            typed=self._typed(replicas, service_monitor),
+            typed=typed,
             defaults=self._defaults(),
-            depends_on=monitoring_crds if service_monitor else (),
+            depends_on=[
+                *(monitoring_crds if service_monitor else ()),
+                *(platform.gateway_api_crds if gateway is not None else ()),
+            ],
         )
         self.issuers: dict[str, k8s.apiextensions.CustomResource] = {}
         if args.issuers:
             for issuer in ACME_SERVERS:
-                self.issuers[issuer] = self._cluster_issuer(issuer, args.acme_email, ingress_class)
+                self.issuers[issuer] = self._cluster_issuer(
+                    issuer, args.acme_email, ingress_class, gateway
+                )
         self.default_issuer = default_issuer_of(args, handle.production)
         self.finish(cluster_issuers=sorted(self.issuers), default_issuer=self.default_issuer)
 
@@ -132,16 +149,12 @@ class CertManager(HelmAddon):
         return values
 
     def _cluster_issuer(
-        self, issuer: Issuer, email: str | None, ingress_class: str | None
+        self, issuer: Issuer, email: str | None, ingress_class: str | None, gateway: str | None
     ) -> k8s.apiextensions.CustomResource:
-        ingress: dict[str, Any] = {}
-        if ingress_class is not None:
-            # Without a class the solver's Ingress falls to the cluster's default IngressClass.
-            ingress["ingressClassName"] = ingress_class
         acme: dict[str, Any] = {
             "server": ACME_SERVERS[issuer],
             "privateKeySecretRef": {"name": f"{issuer}-account-key"},
-            "solvers": [{"http01": {"ingress": ingress}}],
+            "solvers": [{"http01": _solver(ingress_class, gateway)}],
         }
         if email is not None:
             acme["email"] = email
@@ -154,3 +167,20 @@ class CertManager(HelmAddon):
             # The ClusterIssuer CRD and the webhook that admits it come with the release.
             opts=self.k8s_options(depends_on=[self.release]),
         )
+
+
+def _solver(ingress_class: str | None, gateway: str | None) -> dict[str, Any]:
+    """ACME HTTP-01 through the cluster's Gateway (an HTTPRoute on its `http` listener) when
+    there is one, else through an Ingress of the ingress class. The Gateway's controller also
+    serves Ingresses, so one solver covers certificates for both:
+    https://cert-manager.io/docs/configuration/acme/http01/#configuring-the-http-01-gateway-api-solver
+    """
+    if gateway is not None:
+        namespace, _, name = gateway.partition("/")
+        parent = {"name": name, "namespace": namespace, "kind": "Gateway", "sectionName": "http"}
+        return {"gatewayHTTPRoute": {"parentRefs": [parent]}}
+    ingress: dict[str, Any] = {}
+    if ingress_class is not None:
+        # Without a class the solver's Ingress falls to the cluster's default IngressClass.
+        ingress["ingressClassName"] = ingress_class
+    return {"ingress": ingress}

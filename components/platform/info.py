@@ -41,3 +41,11 @@ class PlatformInfo:
     # How the ingress controller's metrics name a service's route traffic, for the service's
     # alerts and dashboard (None: no controller, or one whose metrics Skyfleet does not know).
     route_metrics: RouteMetrics | None = None
+    # What a Gateway API object (GatewayClass, Gateway, HTTPRoute) must wait for: the CRDs.
+    gateway_api_crds: Sequence[pulumi.Resource] = ()
+    # The cluster's Gateway, "namespace/name" (None: no Gateway API controller installed).
+    gateway: str | None = None
+    # The Gateway's HTTPS listener (sectionName) for each host name it serves.
+    gateway_listeners: Mapping[str, str] = field(default_factory=dict)
+    # What an HTTPRoute must wait for: the CRDs and the Gateway it attaches to.
+    gateway_ready: Sequence[pulumi.Resource] = ()

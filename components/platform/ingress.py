@@ -11,7 +11,7 @@ the controller's Service after the release, whichever field the cloud fills (hos
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -22,7 +22,7 @@ from components.cluster.handle import ClusterHandle
 from components.errors import Problems
 
 from .addon import AddonArgs, HelmAddon, Layout, PodSecurityLevel, helm_fullname
-from .checks import check_hostname, check_replicas
+from .checks import check_hostname, check_namespace, check_replicas
 from .config import camel
 from .info import PlatformInfo
 from .route_metrics import TRAEFIK_ROUTE_METRICS, RouteMetrics
@@ -47,6 +47,9 @@ class IngressControllerArgs(AddonArgs):
     """Make the IngressClass the default (for Ingresses naming none). Default: True."""
     gateway_api: bool | None = None
     """Serve Gateway API routes (Traefik only). Default: None, on for Traefik, off for nginx."""
+    gateway_hosts: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    """HTTPS host names the cluster's Gateway serves, each with the namespaces whose HTTPRoutes
+    may attach to it. Default: {}; a Fleet adds every service's route host."""
     service_monitor: bool = True
     """A ServiceMonitor for the controller's metrics when monitoring is installed. Default: True."""
     service_annotations: Mapping[str, str] = field(default_factory=dict)
@@ -59,6 +62,10 @@ class IngressControllerArgs(AddonArgs):
             check_hostname(problems, "className", self.class_name)
         if self.controller == "ingress-nginx" and self.gateway_api:
             problems.add("gatewayApi", self.gateway_api, "ingress-nginx does not serve Gateway API")
+        for host, namespaces in self.gateway_hosts.items():
+            check_hostname(problems, f"gatewayHosts.{host}", host)
+            for index, namespace in enumerate(namespaces):
+                check_namespace(problems, f"gatewayHosts.{host}[{index}]", namespace)
 
 
 @dataclass(frozen=True)
@@ -98,6 +105,11 @@ def _traefik_typed(w: _Wiring) -> dict[str, Any]:
             "kubernetesIngress": {"enabled": True},
             "kubernetesGateway": {"enabled": w.gateway_api},
         },
+        # The chart's GatewayClass names this controller; its default Gateway stays off: the
+        # Platform makes the cluster's one Gateway itself (`gateway.py`), with a listener per
+        # TLS host name so cert-manager can issue a certificate for each.
+        "gatewayClass": {"enabled": w.gateway_api, "name": w.class_name},
+        "gateway": {"enabled": False},
         # traefik 41.x takes the Service type under `service.spec` (values.yaml); a top-level
         # `service.type` is silently ignored.
         "service": {"spec": {"type": "LoadBalancer"}, "annotations": dict(w.service_annotations)},
@@ -223,10 +235,16 @@ class IngressController(HelmAddon):
                 **handle.profile.load_balancer_annotations, **args.service_annotations,
             },
         )
+        # The Gateway API provider lists GatewayClasses, Gateways and routes at start, and the
+        # chart renders a GatewayClass: both need the CRDs first.
+        self.gateway_api = wiring.gateway_api
         self.install(
             typed=shape.typed(wiring),
             defaults=shape.defaults(),
-            depends_on=monitoring_crds if service_monitor else (),
+            depends_on=[
+                *(monitoring_crds if service_monitor else ()),
+                *(platform.gateway_api_crds if wiring.gateway_api else ()),
+            ],
         )
         # Route alerts and dashboards need the controller's metrics in Prometheus.
         self.route_metrics = shape.route_metrics if service_monitor else None
@@ -250,6 +268,9 @@ class IngressController(HelmAddon):
             load_balancer_address=self.load_balancer_address,
             ingress_ready=tuple(self.admission_ready),
             route_metrics=self.route_metrics,
+            # The cluster's Gateway is named after the GatewayClass, in the controller's namespace.
+            gateway=f"{self.namespace_name}/{self.class_name}" if self.gateway_api else None,
+            gateway_ready=(*platform.gateway_api_crds, self.release) if self.gateway_api else (),
         )
 
     def _read_address(self, service_name: str) -> pulumi.Output[str]:

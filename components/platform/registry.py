@@ -20,6 +20,7 @@ from .cert_manager import CertManager, CertManagerArgs
 from .cluster_autoscaler import ClusterAutoscaler, ClusterAutoscalerArgs
 from .config import camel
 from .external_dns import ExternalDns, ExternalDnsArgs
+from .gateway_api import GatewayApiArgs, GatewayApiCrds
 from .ingress import IngressController, IngressControllerArgs
 from .metrics_server import MetricsServer, MetricsServerArgs
 from .monitoring import Monitoring, MonitoringArgs
@@ -27,6 +28,8 @@ from .monitoring import Monitoring, MonitoringArgs
 
 @dataclass(frozen=True, kw_only=True)
 class PlatformArgs:
+    gateway_api: GatewayApiArgs = field(default_factory=GatewayApiArgs)
+    """The Gateway API CRDs (standard channel, v1.6.1). Default: on."""
     ingress: IngressControllerArgs = field(default_factory=IngressControllerArgs)
     """Ingress controller. Default: Traefik, on."""
     cert_manager: CertManagerArgs = field(default_factory=CertManagerArgs)
@@ -42,7 +45,7 @@ class PlatformArgs:
     external_dns: ExternalDnsArgs = field(default_factory=ExternalDnsArgs)
     """external-dns. Default: off (it writes to real DNS zones)."""
 
-    def addons(self) -> dict[str, AddonArgs]:
+    def addons(self) -> dict[str, AddonArgs | GatewayApiArgs]:
         """Each add-on's args keyed by its config key (`certManager`, ...)."""
         return {camel(f.name): getattr(self, f.name) for f in dataclasses.fields(self)}
 
@@ -58,11 +61,14 @@ class Addon:
     suffix of its child name (`<platform>-<suffix>`)."""
 
     key: str
-    component: type[HelmAddon]
+    component: type[HelmAddon] | type[GatewayApiCrds]
     suffix: str
 
 
 ADDONS: tuple[Addon, ...] = (
+    # First: the ingress controller's GatewayClass and Gateway, cert-manager's Gateway API
+    # support and every HTTPRoute need these CRDs.
+    Addon("gatewayApi", GatewayApiCrds, "gateway-api"),
     Addon("monitoring", Monitoring, "monitoring"),
     Addon("ingress", IngressController, "ingress"),
     Addon("certManager", CertManager, "cert-manager"),

@@ -77,8 +77,12 @@ class ChartData:
     subchart_schemas: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
+# libyaml when PyYAML has it: kube-prometheus-stack's values.yaml alone is 5,000 lines.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _read_yaml(path: Path) -> Any:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
 
 
 @functools.cache

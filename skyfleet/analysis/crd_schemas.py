@@ -13,6 +13,7 @@ https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resou
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,6 +128,25 @@ def _documents(root: Path) -> Iterator[tuple[str, dict[str, Any]]]:
                 yield str(path.relative_to(root.parent)), doc
 
 
+def _crds_of(source: str, doc: Mapping[str, Any]) -> dict[GroupVersionKind, Crd]:
+    spec = doc["spec"]
+    kind = spec["names"]["kind"]
+    found: dict[GroupVersionKind, Crd] = {}
+    for version in spec["versions"]:
+        if not version.get("served", True):
+            continue
+        api_version = f"{spec['group']}/{version['name']}"
+        schema = (version.get("schema") or {}).get("openAPIV3Schema") or {"type": "object"}
+        found[(api_version, kind)] = Crd(
+            api_version=api_version,
+            kind=kind,
+            namespaced=spec.get("scope") == "Namespaced",
+            schema=to_json_schema(schema, root=True),
+            source=source,
+        )
+    return found
+
+
 @functools.cache
 def crds() -> dict[GroupVersionKind, Crd]:
     """Every served version of every CRD in the data folder, keyed by (apiVersion, kind);
@@ -136,38 +156,61 @@ def crds() -> dict[GroupVersionKind, Crd]:
         return {}
     found: dict[GroupVersionKind, Crd] = {}
     for source, doc in _documents(root / "crds"):
-        spec = doc["spec"]
-        kind = spec["names"]["kind"]
-        for version in spec["versions"]:
-            if not version.get("served", True):
-                continue
-            api_version = f"{spec['group']}/{version['name']}"
-            schema = (version.get("schema") or {}).get("openAPIV3Schema") or {"type": "object"}
-            found[(api_version, kind)] = Crd(
-                api_version=api_version,
-                kind=kind,
-                namespaced=spec.get("scope") == "Namespaced",
-                schema=to_json_schema(schema, root=True),
-                source=source,
-            )
+        found.update(_crds_of(source, doc))
     return found
 
 
+_GROUP = re.compile(r"^  group: *(\S+)", re.M)
+_KIND = re.compile(r"^    kind: *(\S+)", re.M)
+
+
 @functools.cache
-def _validator(key: GroupVersionKind) -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(crds()[key].schema)
+def _files_by_group_kind() -> dict[tuple[str, str], Path]:
+    """(group, kind) -> CRD file, found by a text scan (parsing every CRD takes seconds)."""
+    root = data_root()
+    if root is None:
+        return {}
+    index: dict[tuple[str, str], Path] = {}
+    for path in sorted((root / "crds").glob("*/*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        group, kind = _GROUP.search(text), _KIND.search(text)
+        if group and kind:
+            index[(group.group(1), kind.group(1))] = path
+    return index
+
+
+@functools.cache
+def crd_for(api_version: str, kind: str) -> Crd | None:
+    """The CRD serving (apiVersion, kind), parsing only its own file; None if none does."""
+    path = _files_by_group_kind().get((api_version.rpartition("/")[0], kind))
+    if path is None:
+        return None
+    root = path.parents[1]
+    for doc in yaml.load_all(path.read_text(encoding="utf-8"), Loader=_Loader):
+        if isinstance(doc, dict) and doc.get("kind") == "CustomResourceDefinition":
+            found = _crds_of(str(path.relative_to(root.parent)), doc).get((api_version, kind))
+            if found is not None:
+                return found
+    return None
+
+
+@functools.cache
+def _validator(api_version: str, kind: str) -> jsonschema.Draft202012Validator:
+    crd = crd_for(api_version, kind)
+    assert crd is not None
+    return jsonschema.Draft202012Validator(crd.schema)
 
 
 def validate_custom_resource(obj: Mapping[str, Any]) -> list[str] | None:
     """The problems of one custom resource against its CRD ("field.path: message"), [] when
     valid, None when no CRD in the data folder defines its kind."""
-    key = (str(obj.get("apiVersion")), str(obj.get("kind")))
-    crd = crds().get(key)
+    api_version, kind = str(obj.get("apiVersion")), str(obj.get("kind"))
+    crd = crd_for(api_version, kind)
     if crd is None:
         return None
     problems = [
         f"{'.'.join(str(p) for p in e.absolute_path) or '(root)'}: {e.message}"
-        for e in _validator(key).iter_errors(obj)
+        for e in _validator(api_version, kind).iter_errors(obj)
     ]
     metadata = obj.get("metadata") or {}
     if crd.namespaced is not ("namespace" in metadata):

@@ -39,8 +39,9 @@ def _is_built_in(obj: Mapping[str, Any], k8s_version: str) -> bool:
 def coverage(obj: Mapping[str, Any], k8s_version: str = DEFAULT_K8S_VERSION) -> tuple[Coverage, str]:
     """How `validate_manifest` checks this kind, and why."""
     key = (str(obj.get("apiVersion")), str(obj.get("kind")))
-    if crd_schemas.crds().get(key) is not None:
-        return "full", f"CRD schema, strict ({crd_schemas.crds()[key].source})"
+    crd = crd_schemas.crd_for(*key)
+    if crd is not None:
+        return "full", f"CRD schema, strict ({crd.source})"
     if _is_built_in(obj, k8s_version):
         return "full", "Kubernetes OpenAPI schema, strict"
     if data_root() is None:

@@ -3,7 +3,9 @@
 The project is the folder with `Pulumi.yaml` (`--project`, default `.`): the preview runs its
 `main` as Pulumi does, for the shipped stacks and for a program of your own alike. Exit status:
 0 fine, 1 the program failed (or the engine would refuse it), 2 the input is invalid (project
-file, stack file, config), 3 a mandatory policy is violated. A failing stack writes nothing.
+file, stack file, config), 3 a mandatory policy is violated, 5 a release or resource creates a
+kind the cluster would not serve then (nothing written), or a custom resource or Helm value fails
+the upstream data (`skyfleet.analysis.stack_checks`). A failing stack writes nothing.
 """
 
 from __future__ import annotations
@@ -119,11 +121,24 @@ def preview_one(
     except (ValueError, RenderError, RunError) as exc:  # RenderError; ValueError: skyfleet:policyConfig
         print(f"error: stack {stack}: {exc}", file=sys.stderr)
         return INPUT_ERROR if _input_error(exc) else PROGRAM_FAILED
+    from skyfleet.analysis.stack_checks import EXIT_CHECKS_FAILED, api_problems, upstream_problems
+
+    unresolved = api_problems(plan.to_json(), stack)
+    if unresolved:
+        # Helm would refuse these releases (and a custom resource before its CRD fails): write
+        # nothing, as for any other error.
+        print("\n".join(f"error: {line}" for line in unresolved), file=sys.stderr)
+        return EXIT_CHECKS_FAILED
     mandatory = [v for v in violations if v.level == "mandatory"]
     code = POLICY_VIOLATED if mandatory else 0
     cost = _cost(plan.to_json(), config.raw)
     with staged_output(out_dir, stack) as staging:
         summary = stage_stack(plan, staging, gitops)
+        # Custom resources against their CRDs, values against their charts (k8s-data).
+        problems, note = upstream_problems(staging, stack)
+        summary.notes.append(note)
+        if problems:
+            code = EXIT_CHECKS_FAILED
         if gitops:
             summary.notes.append(f"gitops: {len(gitops)} objects for Argo CD in {stack}/gitops/ (skyfleet render)")
         summary.notes.append(f"policy: {len(mandatory)} mandatory, {len(violations) - len(mandatory)} advisory")
@@ -131,6 +146,8 @@ def preview_one(
         (staging / "policy.txt").write_text(_format_violations(violations))
         _write_summary_json(staging, summary, code)
     summary.seconds = round(time.perf_counter() - started, 2)
+    if problems:
+        print("\n".join(f"error: {line}" for line in problems), file=sys.stderr)
     if not quiet:
         print(format_stack_summary(summary))
         print(_format_cost(cost))
@@ -266,6 +283,15 @@ def _import_shared_code() -> None:
     import components.workload  # noqa: F401
     import skyfleet.analysis.policy_eval
     import skyfleet.stack.program  # noqa: F401
+    from skyfleet.analysis import builtin_kinds, crd_schemas
+
+    # Read once here, shared by every forked stack: the kinds Skyfleet itself creates.
+    for api_version, kind in (("cert-manager.io/v1", "ClusterIssuer"),
+                              ("monitoring.coreos.com/v1", "ServiceMonitor"),
+                              ("gateway.networking.k8s.io/v1", "Gateway"),
+                              ("gateway.networking.k8s.io/v1", "HTTPRoute")):
+        crd_schemas.crd_for(api_version, kind)
+    builtin_kinds.built_in_kinds("1.35")
 
 
 def _preview_in_child(project_dir: Path, out_dir: Path, overrides: dict[str, str], stack: str) -> StackResult:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from platform_harness import default_platform, preview, preview_platform, releases, values
 
 from components.errors import Problems
-from components.platform import CertManager, CertManagerArgs, PlatformArgs
+from components.platform import CertManager, CertManagerArgs, IngressControllerArgs, PlatformArgs
 from skyfleet.preview import wire
 
 ISSUER = "kubernetes:cert-manager.io/v1:ClusterIssuer"
@@ -27,10 +27,26 @@ def test_cluster_issuers_wait_for_the_cert_manager_release():
         assert issuer.provider == release.provider
 
 
-def test_issuers_solve_http01_through_the_ingress_class():
+def test_issuers_solve_http01_through_the_clusters_gateway():
     for issuer in _issuers(default_platform().plan).values():
         (solver,) = wire.reveal(issuer.inputs)["spec"]["acme"]["solvers"]
-        assert solver == {"http01": {"ingress": {"ingressClassName": "traefik"}}}
+        assert solver == {"http01": {"gatewayHTTPRoute": {"parentRefs": [
+            {"name": "traefik", "namespace": "traefik", "kind": "Gateway", "sectionName": "http"},
+        ]}}}
+
+
+def test_issuers_solve_http01_through_the_ingress_class_without_a_gateway():
+    args = PlatformArgs(ingress=IngressControllerArgs(controller="ingress-nginx"))
+    for issuer in _issuers(preview_platform(args).plan).values():
+        (solver,) = wire.reveal(issuer.inputs)["spec"]["acme"]["solvers"]
+        assert solver == {"http01": {"ingress": {"ingressClassName": "nginx"}}}
+
+
+def test_cert_manager_is_configured_for_the_gateway_api_and_waits_for_its_crds():
+    plan = default_platform().plan
+    assert values(plan, "cert-manager")["config"]["gatewayAPI"] == {"enabled": True}
+    (crds,) = [r for r in plan.resources if r.type == "kubernetes:yaml/v2:ConfigFile"]
+    assert crds.urn in releases(plan)["cert-manager"].dependencies
 
 
 def test_issuers_point_at_the_lets_encrypt_directories():

@@ -60,6 +60,7 @@ def test_each_addon_is_a_component_parented_to_the_platform():
     assert sorted(r.type for r in addons) == sorted(
         f"skyfleet:platform:{n}"
         for n in (
+            "GatewayApiCrds",
             "IngressController",
             "CertManager",
             "Monitoring",
@@ -153,6 +154,7 @@ def test_addons_to_install_follows_enabled_and_the_profile():
     handle = dataclasses.make_dataclass("H", ["profile", "node_autoscaler_namespace"])(PROFILES["gcp"], None)
     install = addons_to_install(PlatformArgs(argocd=ArgoCDArgs(enabled=False)), handle)
     assert install == {
+        "gatewayApi": True,
         "ingress": True,
         "certManager": True,
         "monitoring": True,
@@ -204,7 +206,8 @@ def test_info_without_addons_says_so():
 def test_platform_outputs_name_the_installed_addons():
     platform = one(default_platform().plan, "skyfleet:platform:Platform")
     assert platform.outputs["addons"] == sorted(
-        ["argocd", "certManager", "clusterAutoscaler", "ingress", "metricsServer", "monitoring"]
+        ["argocd", "certManager", "clusterAutoscaler", "gatewayApi", "ingress", "metricsServer",
+         "monitoring"]
     )
 
 

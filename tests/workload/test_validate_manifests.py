@@ -93,10 +93,16 @@ def test_a_certificate_is_checked_against_its_crd():
     assert validate_manifest(certificate) == ["spec: 'secretName' is a required property"]
 
 
+def _clear_crd_caches():
+    for cached in (crd_schemas.crds, crd_schemas.crd_for, crd_schemas._files_by_group_kind,
+                   crd_schemas._validator):
+        cached.cache_clear()
+
+
 def test_a_custom_resource_is_unchecked_with_the_reason_when_the_crd_data_is_absent(monkeypatch):
     monkeypatch.setenv(k8s_data.DATA_ENV, "/nonexistent")
     k8s_data.data_root.cache_clear()
-    crd_schemas.crds.cache_clear()
+    _clear_crd_caches()
     try:
         certificate = {"apiVersion": "cert-manager.io/v1", "kind": "Certificate",
                        "metadata": {"name": "x"}}
@@ -106,7 +112,7 @@ def test_a_custom_resource_is_unchecked_with_the_reason_when_the_crd_data_is_abs
     finally:
         monkeypatch.undo()
         k8s_data.data_root.cache_clear()
-        crd_schemas.crds.cache_clear()
+        _clear_crd_caches()
 
 
 @requires_k8s_data
