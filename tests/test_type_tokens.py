@@ -25,6 +25,7 @@ EXPECTED = [
     "skyfleet:platform:CertManager",
     "skyfleet:platform:ClusterAutoscaler",
     "skyfleet:platform:ExternalDns",
+    "skyfleet:platform:GatewayApiCrds",
     "skyfleet:platform:IngressController",
     "skyfleet:platform:MetricsServer",
     "skyfleet:platform:Monitoring",

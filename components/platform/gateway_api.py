@@ -116,6 +116,14 @@ class GatewayApiCrds(pulumi.ComponentResource):
     def wanted_on(cls, cluster: ClusterFacts) -> bool:
         return True
 
+    @classmethod
+    def plans(cls, args: Any, platform: PlatformInfo, *, production: bool) -> PlatformInfo:
+        return platform
+
+    @classmethod
+    def planned_namespace(cls, args: Any) -> str:
+        return ""  # cluster-scoped CRDs: no namespace of its own
+
     def provides(self, platform: PlatformInfo) -> PlatformInfo:
         from dataclasses import replace
 

@@ -237,7 +237,11 @@ class IngressController(HelmAddon):
         )
         # The Gateway API provider lists GatewayClasses, Gateways and routes at start, and the
         # chart renders a GatewayClass: both need the CRDs first.
+        # The cluster's Gateway exists once some route host needs an HTTPS listener: a Gateway
+        # with nothing but plain HTTP would serve nothing (cert-manager's HTTP-01 solver then
+        # goes through an Ingress of this class, which Traefik serves too).
         self.gateway_api = wiring.gateway_api
+        self.has_gateway = wiring.gateway_api and bool(args.gateway_hosts)
         self.install(
             typed=shape.typed(wiring),
             defaults=shape.defaults(),
@@ -269,8 +273,8 @@ class IngressController(HelmAddon):
             ingress_ready=tuple(self.admission_ready),
             route_metrics=self.route_metrics,
             # The cluster's Gateway is named after the GatewayClass, in the controller's namespace.
-            gateway=f"{self.namespace_name}/{self.class_name}" if self.gateway_api else None,
-            gateway_ready=(*platform.gateway_api_crds, self.release) if self.gateway_api else (),
+            gateway=f"{self.namespace_name}/{self.class_name}" if self.has_gateway else None,
+            gateway_ready=(*platform.gateway_api_crds, self.release) if self.has_gateway else (),
         )
 
     def _read_address(self, service_name: str) -> pulumi.Output[str]:

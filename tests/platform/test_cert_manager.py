@@ -27,8 +27,11 @@ def test_cluster_issuers_wait_for_the_cert_manager_release():
         assert issuer.provider == release.provider
 
 
+HOSTS = PlatformArgs(ingress=IngressControllerArgs(gateway_hosts={"web.example.com": ["apps"]}))
+
+
 def test_issuers_solve_http01_through_the_clusters_gateway():
-    for issuer in _issuers(default_platform().plan).values():
+    for issuer in _issuers(preview_platform(HOSTS).plan).values():
         (solver,) = wire.reveal(issuer.inputs)["spec"]["acme"]["solvers"]
         assert solver == {"http01": {"gatewayHTTPRoute": {"parentRefs": [
             {"name": "traefik", "namespace": "traefik", "kind": "Gateway", "sectionName": "http"},
@@ -42,8 +45,16 @@ def test_issuers_solve_http01_through_the_ingress_class_without_a_gateway():
         assert solver == {"http01": {"ingress": {"ingressClassName": "nginx"}}}
 
 
+def test_without_route_hosts_there_is_no_gateway_and_issuers_solve_through_the_ingress_class():
+    preview = default_platform()
+    assert preview.plan.by_type("kubernetes:gateway.networking.k8s.io/v1:Gateway") == []
+    for issuer in _issuers(preview.plan).values():
+        (solver,) = wire.reveal(issuer.inputs)["spec"]["acme"]["solvers"]
+        assert solver == {"http01": {"ingress": {"ingressClassName": "traefik"}}}
+
+
 def test_cert_manager_is_configured_for_the_gateway_api_and_waits_for_its_crds():
-    plan = default_platform().plan
+    plan = preview_platform(HOSTS).plan
     assert values(plan, "cert-manager")["config"]["gatewayAPI"] == {"enabled": True}
     (crds,) = [r for r in plan.resources if r.type == "kubernetes:yaml/v2:ConfigFile"]
     assert crds.urn in releases(plan)["cert-manager"].dependencies

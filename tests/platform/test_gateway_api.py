@@ -8,7 +8,7 @@ import pulumi
 import pytest
 from platform_harness import default_platform, one, preview_platform, releases
 
-from components.platform import GatewayApiArgs, PlatformArgs, gateway_api
+from components.platform import GatewayApiArgs, IngressControllerArgs, PlatformArgs, gateway_api
 from skyfleet.analysis import k8s_data
 from skyfleet.analysis.api_kinds import unresolved_kinds
 from skyfleet.analysis.crd_schemas import crds
@@ -49,7 +49,7 @@ def test_the_bundle_name_does_not_carry_the_version_so_an_upgrade_replaces_nothi
 
 @pytest.mark.parametrize("release", ["traefik", "cert-manager"])
 def test_releases_that_use_the_gateway_api_wait_for_the_crds(release):
-    plan = default_platform().plan
+    plan = preview_platform(PlatformArgs(ingress=IngressControllerArgs(gateway_hosts={"a.example.com": ["x"]}))).plan
     assert one(plan, CONFIG_FILE).urn in releases(plan)[release].dependencies
 
 
@@ -61,7 +61,8 @@ def test_the_same_crds_on_every_cloud():
 
 def test_without_the_crds_todays_traefik_values_fail_the_api_check():
     # What every stack shipped before: Traefik's Gateway provider on, no Gateway API CRDs.
-    plan = preview_platform(PlatformArgs(gateway_api=GatewayApiArgs(enabled=False))).plan
+    hosts = IngressControllerArgs(gateway_hosts={"web.example.com": ["apps"]})
+    plan = preview_platform(PlatformArgs(gateway_api=GatewayApiArgs(enabled=False), ingress=hosts)).plan
     found = {(u.resource, u.kind) for u in unresolved_kinds(plan.to_json())}
     assert ("main-platform-ingress-release", "gateway.networking.k8s.io/v1 GatewayClass") in found
     assert ("main-platform-gateway", "gateway.networking.k8s.io/v1 Gateway") in found

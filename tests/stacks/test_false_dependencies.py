@@ -29,6 +29,9 @@ ALLOWED_ADDON_WAITS = {
     ("IngressController", MONITORING),
     ("CertManager", MONITORING),
     ("ArgoCD", MONITORING),
+    # The Gateway API provider and cert-manager's Gateway support need the CRDs at start.
+    ("IngressController", "GatewayApiCrds"),
+    ("CertManager", "GatewayApiCrds"),
 }
 # Resources inside an add-on that may wait for the add-on's own release: custom resources of the
 # CRDs the release installs.
@@ -39,6 +42,7 @@ CRD_KINDS_AFTER_RELEASE = {
 # Add-ons a service uses, by what its spec asks for.
 USES: dict[str, Callable[[ServiceSpec], bool]] = {
     MONITORING: lambda spec: True,  # its alerts: a PrometheusRule
+    "GatewayApiCrds": lambda spec: False,
     "IngressController": lambda spec: spec.ingress is not None,
     "CertManager": lambda spec: spec.ingress is not None,
     "MetricsServer": lambda spec: spec.autoscaling is not None,
@@ -114,6 +118,8 @@ def test_an_addon_waits_for_monitoring_only_if_its_release_renders_a_service_mon
 def test_inside_an_addon_only_its_crds_custom_resources_wait_for_its_release(plans, graphs, stack):
     plan, graph = plans[stack], graphs[stack]
     for name, addon in addon_components(plan).items():
+        if not children_of_type(plan, addon["urn"], HELM_RELEASE):
+            continue  # the Gateway API CRDs: a manifest bundle, no release
         release = _release(plan, addon)["urn"]
         waiting = {graph.resources[m]["type"] for m in _members(graph, addon) if release in graph.closure(m)}
         assert waiting <= CRD_KINDS_AFTER_RELEASE, name
