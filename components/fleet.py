@@ -17,6 +17,7 @@ import pulumi
 
 from components.delivery import Delivery, GitOpsArgs, check_delivery, deliver_from_git, with_gitops_repository
 from components.errors import Problems
+from components.rollout import check_waves, gates, plan_waves
 
 if TYPE_CHECKING:
     from components.budget import BudgetArgs
@@ -46,6 +47,10 @@ class FleetArgs:
     one with a `repo_url`)."""
     budget: BudgetArgs | None = None
     """The monthly budget, created on every cloud of the fleet (default: None, no budget)."""
+    waves: Sequence[Sequence[str]] | None = None
+    """The clusters in rollout order, such as `[["canary"], ["east", "west"]]`: each service's
+    objects on a cluster of wave N+1 wait for its Deployment on every cluster of wave N
+    (components/rollout.py). Default: None, one wave of every cluster, all at once."""
 
 
 def _minor(version: str) -> int | None:
@@ -91,6 +96,7 @@ class Fleet(pulumi.ComponentResource):
         # too, not only for one read from workloads.yaml.
         with problems.under("services") as at:
             validate_services(args.services, [s.name for s in args.services], at)
+        check_waves(args.waves, args.clusters, args.delivery, problems)
         problems.raise_if_any(name)
         super().__init__("skyfleet:fleet:Fleet", name, None, opts)
         from components.cluster import create_cluster
@@ -110,7 +116,12 @@ class Fleet(pulumi.ComponentResource):
         # manifests, registered nowhere), which `skyfleet render` writes. Empty otherwise.
         self.git_objects: dict[str, list[Manifest]] = {}
         self.application_sets: dict[str, pulumi.Resource] = {}
-        for cluster_name, cluster_args in sorted(args.clusters.items()):
+        self.waves = plan_waves(args.clusters, args.waves)
+        previous_wave = gates(self.waves)
+        # Service name -> cluster -> its Deployment: what the next wave's copy waits for.
+        deployments: dict[str, dict[str, pulumi.Resource]] = {}
+        for cluster_name in [c for wave in self.waves for c in sorted(wave)]:
+            cluster_args = args.clusters[cluster_name]
             cluster = create_cluster(cluster_args, opts=pulumi.ResourceOptions(parent=self))
             platform = Platform(
                 f"{cluster_name}-platform", cluster.handle, platform_args,
@@ -118,10 +129,17 @@ class Fleet(pulumi.ComponentResource):
             )
             self.clusters[cluster_name] = cluster
             self.platforms[cluster_name] = platform
+            after = {
+                spec.name: [d for c in previous_wave[cluster_name] if (d := deployments.get(spec.name, {}).get(c))]
+                for spec in args.services
+            }
             services = deploy_services(
                 cluster.handle, platform.info, args.services, secret_map, parent=self,
-                delivery=args.delivery,
+                delivery=args.delivery, after=after,
             )
+            for service_name, service in services.items():
+                if service.deployment is not None:
+                    deployments.setdefault(service_name, {})[cluster_name] = service.deployment
             if gitops is not None:
                 self.git_objects[cluster_name] = [m for s in services.values() for m in s.git_objects]
                 self.application_sets[cluster_name] = deliver_from_git(

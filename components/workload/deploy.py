@@ -25,11 +25,15 @@ def deploy_services(
     *,
     parent: pulumi.Resource,
     delivery: Delivery = "pulumi",
+    after: Mapping[str, Sequence[pulumi.Resource]] | None = None,
 ) -> dict[str, Microservice]:
     """Creates each namespace once, then each service in it; returns the services by name.
 
     `delivery="argocd"`: Pulumi creates the namespaces, ServiceAccounts and Secrets only; each
     service's other objects are in its `git_objects`, for Argo CD (see `Microservice`).
+
+    `after`: service name -> what that service's objects wait for (the Fleet's previous wave of
+    the same service, components/rollout.py); default: nothing.
 
     `secrets` is the stack's `skyfleet:secrets` config. Pass the plain mapping
     (`Config.get_object("secrets")`): its keys are then checked with everything else before any
@@ -60,6 +64,7 @@ def deploy_services(
             secret_values=_secret_values(spec, secrets, plain),
             namespace=namespaces[spec.namespace],
             delivery=delivery,
+            after=(after or {}).get(spec.name, ()),
         )
         for spec in services
     }

@@ -9,7 +9,7 @@ and holds the rest, rendered by the same builders, in `git_objects` for `skyflee
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pulumi
@@ -92,6 +92,20 @@ def create_object(
     return resource
 
 
+def _waiting_for(after: list[pulumi.Resource]) -> pulumi.ResourceTransformation:
+    """A transformation that adds `after` to the `depends_on` of every custom resource below the
+    component it is given to (Pulumi applies a component's transformations to its children)."""
+
+    def wait(args: pulumi.ResourceTransformationArgs) -> pulumi.ResourceTransformationResult | None:
+        if not isinstance(args.resource, pulumi.CustomResource):
+            return None
+        return pulumi.ResourceTransformationResult(
+            args.props, pulumi.ResourceOptions.merge(args.opts, pulumi.ResourceOptions(depends_on=after))
+        )
+
+    return wait
+
+
 def _snake(key: str) -> str:
     return "".join(f"_{c.lower()}" if c.isupper() else c for c in key)
 
@@ -122,16 +136,25 @@ class Microservice(pulumi.ComponentResource):
         namespace: pulumi.Resource | None = None,
         create_namespace: bool = False,
         delivery: Delivery = "pulumi",
+        after: Sequence[pulumi.Resource] = (),
     ) -> None:
         """`secret_values`: `skyfleet:secrets` key -> value, for the keys `spec.secrets` names.
         `namespace`: the Namespace resource the service lives in, if this program created it.
         `create_namespace`: create `spec.namespace` here (only when no other service shares it).
         `delivery`: "pulumi" (default) creates every object; "argocd" creates the ServiceAccount
         and Secret only and leaves the others, as plain manifests, in `git_objects`.
+        `after`: what every Kubernetes object of the service waits for besides its cluster and
+        namespace; the Fleet passes the same service's Deployments of the previous wave
+        (components/rollout.py). Default: nothing.
         """
         problems = Problems()
         check_service(spec, platform, problems, secret_keys=set(secret_values or {}))
         problems.raise_if_any(f"service {spec.name}")
+        if after:
+            # Every custom child (Kubernetes objects, and the cloud identity the binder creates
+            # under this component) waits, so nothing of the service changes before the gate.
+            gate = pulumi.ResourceOptions(transformations=[_waiting_for(list(after))])
+            opts = pulumi.ResourceOptions.merge(opts, gate)
         super().__init__(TYPE, name, None, opts)
         self.spec = spec
         self.delivery = delivery

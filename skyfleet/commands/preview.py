@@ -21,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -57,6 +57,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", dest="json_summary",
                         help="print the summary as JSON on stdout (the text goes to stderr)")
     parser.add_argument("--quiet", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--never-available", action="append", default=[], metavar="DEPLOYMENT",
+        help="emulate a rollout that fails: this Deployment (Pulumi name, e.g. canary-api) never "
+             "becomes available; the report says which waves would not be reached (repeatable)",
+    )
 
 
 def run(args: argparse.Namespace, project: Path) -> int:
@@ -71,7 +76,8 @@ def run(args: argparse.Namespace, project: Path) -> int:
         if args.all:
             code, document = preview_all(project, out, overrides=overrides)
         else:
-            code = preview_one(project, args.stack, out, quiet=args.quiet, overrides=overrides)
+            code = preview_one(project, args.stack, out, quiet=args.quiet, overrides=overrides,
+                               never_available=args.never_available)
             document = _stack_document(out, args.stack, code)
     if args.json_summary:
         print(json.dumps(document, indent=2, sort_keys=True))
@@ -94,16 +100,20 @@ def _input_error(exc: BaseException) -> bool:
 
 
 def preview_one(
-    project_dir: Path, stack: str, out_dir: Path, *, quiet: bool = False, overrides: dict[str, str] | None = None
+    project_dir: Path, stack: str, out_dir: Path, *, quiet: bool = False, overrides: dict[str, str] | None = None,
+    never_available: Sequence[str] = (),
 ) -> int:
     """Previews one stack in this process; returns the exit code. Writes `out_dir/<stack>/`
-    whole, or leaves it as it was."""
+    whole, or leaves it as it was. `never_available`: Deployments whose rollout the emulator
+    fails (skyfleet/preview/rollouts.py)."""
+    from skyfleet.preview.rollouts import RolloutTimeout
+    from skyfleet.preview.rollouts import never_available as failing
     from skyfleet.stack.gitops import RenderError, git_files, with_git_objects
     from skyfleet.stack.program import collecting_fleets
 
     started = time.perf_counter()
     try:
-        with collecting_fleets() as fleets:
+        with collecting_fleets() as fleets, failing(*never_available):
             plan, config = run_stack(project_dir, stack, overrides)
         # A `delivery: argocd` stack's services, as `skyfleet render` writes them for Git.
         gitops = git_files(stack, fleets[0]) if len(fleets) == 1 else {}
@@ -114,6 +124,8 @@ def preview_one(
         # Invalid input is its list of problems; the exception's class name is no news to a user.
         invalid = isinstance(exc.cause, ValidationError)
         print(f"error: stack {stack}: {exc.cause}" if invalid else f"error: {exc}", file=sys.stderr)
+        if isinstance(exc.cause, RolloutTimeout):
+            print(_rollout_report(project_dir, stack, exc), file=sys.stderr)
         return INPUT_ERROR if _input_error(exc.cause) else PROGRAM_FAILED
     except (ProjectError, FileNotFoundError) as exc:
         print(f"error: stack {stack}: {exc}", file=sys.stderr)
@@ -139,6 +151,7 @@ def preview_one(
         summary.notes.append(note)
         if problems:
             code = EXIT_CHECKS_FAILED
+        summary.notes += _wave_notes(plan.to_json()["resources"], config.raw)
         if gitops:
             summary.notes.append(f"gitops: {len(gitops)} objects for Argo CD in {stack}/gitops/ (skyfleet render)")
         summary.notes.append(f"policy: {len(mandatory)} mandatory, {len(violations) - len(mandatory)} advisory")
@@ -154,6 +167,28 @@ def preview_one(
         if violations:
             print(_format_violations(violations))
     return code
+
+
+def _wave_notes(resources: list[dict[str, Any]], raw_config: dict[str, Any]) -> list[str]:
+    """Per wave, its clusters and service resources; nothing for a fleet of one wave."""
+    from skyfleet.analysis.waves import service_resources_by_cluster, stack_waves, wave_lines
+
+    waves = stack_waves(raw_config)
+    if len(waves) < 2:
+        return []
+    counts = service_resources_by_cluster(resources, [c for wave in waves for c in wave])
+    return [f"rollout: {line}" for line in wave_lines(waves, counts)]
+
+
+def _rollout_report(project_dir: Path, stack: str, exc: PreviewError) -> str:
+    """What `pulumi up` would have reached before the failed rollout stopped it, wave by wave."""
+    from skyfleet.analysis.waves import service_resources_by_cluster, stack_waves, wave_lines
+    from skyfleet.preview.stack_config import load_stack_config
+
+    waves = stack_waves(load_stack_config(project_dir, stack).raw)
+    registered = [{"urn": r.urn, "type": r.type, "parent": r.parent} for r in exc.recorded]
+    counts = service_resources_by_cluster(registered, [c for wave in waves for c in wave])
+    return "\n".join(f"rollout: {line}" for line in wave_lines(waves, counts, failed=True))
 
 
 def _stack_document(out_dir: Path, stack: str, code: int) -> dict[str, Any]:

@@ -33,6 +33,7 @@ from . import (
     cloud_rules,
     clouds,  # noqa: F401 - registers each cloud's emulators and rules (clouds/<cloud>*.py)
     platform_emulators,  # noqa: F401 - registers the platform layer's emulators
+    rollouts,  # noqa: F401 - registers the Deployment emulator (a canary that never rolls out)
     wire,
 )
 from .monitor import PreviewMocks, Recorded, RecordingMonitor

@@ -23,6 +23,7 @@ from components.config_reader import unknown_key_rule
 from components.delivery import GitOpsArgs, check_delivery
 from components.errors import Problem, Problems, ValidationError
 from components.fleet import FleetArgs, check_version_skew
+from components.rollout import check_waves
 from components.yaml_input import load_yaml, require_mapping
 from skyfleet.stack.deployer import DeployerArgs, check_reachable, parse_deployer
 
@@ -36,7 +37,7 @@ WORKLOADS_FILE = Path("stacks") / "workloads.yaml"
 # Keys of other namespaces belong to providers (aws:region, gcp:project, ...): left to them.
 KNOWN_KEYS = (
     "environment", "clusters", "platform", "delivery", "gitops", "secrets", "policyConfig", "deployer", "budget",
-    "cost",
+    "cost", "waves",
 )
 # What a problem shows instead of a value that came from a secret config key.
 REDACTED = "[secret]"
@@ -111,6 +112,11 @@ def read_settings(stack: str | None = None, project_dir: Path = Path()) -> Stack
     with problems.under("deployer") as at:
         deployer = parse_deployer(values.get("deployer"), at)
     check_reachable(clusters, deployer, problems)
+    # `skyfleet:waves`: [[canary], [east, west]]; checked against every cluster named, parsed or not.
+    waves = values.get("waves")
+    clusters_raw = values.get("clusters")
+    named = [str(c) for c in clusters_raw] if isinstance(clusters_raw, Mapping) else []
+    check_waves(waves, named, delivery, problems)
 
     secret_names = _check_secrets(values, project_dir / source, stack, problems)
     if "policyConfig" in values:
@@ -157,6 +163,7 @@ def read_settings(stack: str | None = None, project_dir: Path = Path()) -> Stack
         delivery=delivery,
         gitops=gitops,
         budget=budget,
+        waves=waves,
     )
     return StackSettings(stack=stack, fleet=fleet, deployer=deployer)
 
