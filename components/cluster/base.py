@@ -15,7 +15,7 @@ import pulumi_kubernetes as k8s
 
 from .args import ClusterArgs
 from .clouds import PROFILES
-from .handle import ClusterHandle, IdentityBinder, NodeAutoscalerSupport
+from .handle import ClusterHandle, IdentityBinder, LogStorage, NodeAutoscalerSupport
 
 
 class ClusterComponent(pulumi.ComponentResource):
@@ -97,6 +97,7 @@ class ClusterComponent(pulumi.ComponentResource):
         ready: Sequence[pulumi.Resource] = (),
         storage_ready: Sequence[pulumi.Resource] = (),
         node_autoscaler: NodeAutoscalerSupport | None = None,
+        log_storage: LogStorage | None = None,
     ) -> None:
         args = self.args
         self.kubeconfig = kubeconfig
@@ -114,6 +115,7 @@ class ClusterComponent(pulumi.ComponentResource):
             ready=tuple(ready),
             storage_ready=tuple(storage_ready),
             node_autoscaler=node_autoscaler,
+            log_storage=log_storage,
         )
         self.register_outputs(
             {

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -47,6 +47,34 @@ class NoCloudIdentity:
 
     def bind(self, request: IdentityRequest) -> IdentityBinding:
         return IdentityBinding()
+
+
+@dataclass(frozen=True)
+class LogBucket:
+    """Object storage a cloud created for a cluster's logs, and how Loki reaches it."""
+
+    object_store: str
+    """Loki's name for the store (`s3`, `gcs`, `azure`): its schemaConfig's `object_store`."""
+    loki_storage: Mapping[str, pulumi.Input[Any]]
+    """Loki's `loki.storage` values (type, bucket names, the store's settings): no credentials."""
+    binding: IdentityBinding
+    """What Loki's ServiceAccount and pods carry to reach the store by workload identity."""
+
+
+class LogStorage(Protocol):
+    def log_bucket(
+        self,
+        name: str,
+        *,
+        retention_days: int,
+        namespace: str,
+        service_account: str,
+        parent: pulumi.Resource,
+    ) -> LogBucket:
+        """Creates an encrypted, private, versioned bucket whose lifecycle keeps objects
+        `retention_days` (a day more, so Loki's compactor deletes first), and an identity for
+        `namespace/service_account` that may use this bucket and nothing else."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -106,6 +134,9 @@ class ClusterHandle:
     # add-ons that claim volumes wait for these, so a service never waits for storage it lacks.
     storage_ready: Sequence[pulumi.Resource] = ()
     node_autoscaler: NodeAutoscalerSupport | None = None
+    # Object storage for logs with a workload identity (None: the cloud offers none, so Loki
+    # keeps its logs on a volume).
+    log_storage: LogStorage | None = None
 
     @property
     def node_autoscaler_namespace(self) -> str | None:

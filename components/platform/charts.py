@@ -55,6 +55,12 @@ CHARTS: dict[str, ChartRef] = {
     "cluster-autoscaler": ChartRef(
         "cluster-autoscaler", "https://kubernetes.github.io/autoscaler", "9.59.0"
     ),
+    # Logs: Loki, read at grafana/loki @ helm-loki-7.3.0 : production/helm/loki (the chart data
+    # in ../shared/k8s-data/charts/loki-7.3.0 is the same version).
+    "loki": ChartRef("loki", "https://grafana.github.io/helm-charts", "7.3.0"),
+    # The log collector on every node: Grafana Alloy, read at grafana/alloy @ helm-chart/1.11.1 :
+    # operations/helm/charts/alloy (../shared/k8s-data/charts/alloy-1.11.1).
+    "alloy": ChartRef("alloy", "https://grafana.github.io/helm-charts", "1.11.1"),
     # DNS records for HTTPRoute, Ingress and Service hostnames.
     # kubernetes-sigs/external-dns external-dns-helm-chart-1.21.1, 2026-04-30.
     "external-dns": ChartRef(

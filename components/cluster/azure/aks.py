@@ -43,6 +43,7 @@ from ..tags import resource_tags
 from . import identity as aks_identity
 from . import pools as aks_pools
 from .cloud import aks_exec
+from .log_storage import AksLogStorage
 
 AUDIT_LOG_CATEGORIES = [
     # kube-audit-admin: every write to the API (kube-audit would add every read, at ~10x cost).
@@ -118,11 +119,14 @@ class AksCluster(ClusterComponent):
             lambda f: f"https://{f[1] or f[0]}:443"
         )
         self.cluster = cluster
+        identity = aks_identity.AksIdentity(self, ctx, issuer) if args.workload_identity else None
         self.finish(
-            provider=provider, kubeconfig=kubeconfig, endpoint=endpoint, oidc_issuer_url=issuer,
-            identity=aks_identity.AksIdentity(self, ctx, issuer)
-            if args.workload_identity
-            else NoCloudIdentity(),
+            provider=provider,
+            kubeconfig=kubeconfig,
+            endpoint=endpoint,
+            oidc_issuer_url=issuer,
+            identity=identity if identity else NoCloudIdentity(),
+            log_storage=AksLogStorage(self, ctx, identity) if identity else None,
             ready=ready,
         )
 

@@ -64,6 +64,14 @@ def azure_key_vault_name(cluster: str, suffix: str) -> str:
     return f"kv-{base}-{suffix}" if base else f"kv-{suffix}"
 
 
+def azure_storage_account_name(cluster: str, suffix: str) -> str:
+    """A storage account name (3-24 lowercase letters and digits, globally unique): logs<cluster><suffix>.
+    https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftstorage
+    """
+    base = re.sub(r"[^a-z0-9]", "", cluster.lower())[: 24 - 4 - len(suffix)]
+    return f"logs{base}{suffix}"
+
+
 # kubelogin's login modes Skyfleet offers, the default first: a person's `az login`, or CI's
 # federated token file. https://azure.github.io/kubelogin/concepts/login-modes.html
 KUBECONFIG_LOGINS = ("azurecli", "workloadidentity")

@@ -152,6 +152,34 @@ class AksIdentity:
         name, namespace, service_account = request.name, request.namespace, request.service_account
         roles, parent = request.roles, request.parent
         ctx = self.context
+        identity = self.identity(name, namespace=namespace, service_account=service_account, parent=parent)
+        for role in roles:
+            definition, _, scope = role.partition("@")
+            label = short_hash(role)
+            assign_role(
+                self.component,
+                f"{name}-role-{label}",
+                ctx,
+                identity.principal_id,
+                definition,
+                _scope(ctx, scope),
+                parent,
+            )
+        return self.binding(identity)
+
+    @staticmethod
+    def binding(identity: managedidentity.UserAssignedIdentity) -> IdentityBinding:
+        return IdentityBinding(
+            service_account_annotations={CLIENT_ID_ANNOTATION: identity.client_id},
+            pod_labels=dict(USE_LABEL),
+        )
+
+    def identity(
+        self, name: str, *, namespace: str, service_account: str, parent: pulumi.Resource
+    ) -> managedidentity.UserAssignedIdentity:
+        """A user-assigned identity `namespace/service_account` may act as, with no roles yet
+        (a caller assigns them where they belong, e.g. on one storage account)."""
+        ctx = self.context
         opts = pulumi.ResourceOptions(parent=parent, provider=self.component.cloud_provider)
         identity = managedidentity.UserAssignedIdentity(
             name,
@@ -169,19 +197,4 @@ class AksIdentity:
             audiences=[TOKEN_AUDIENCE],
             opts=opts,
         )
-        for role in roles:
-            definition, _, scope = role.partition("@")
-            label = short_hash(role)
-            assign_role(
-                self.component,
-                f"{name}-role-{label}",
-                ctx,
-                identity.principal_id,
-                definition,
-                _scope(ctx, scope),
-                parent,
-            )
-        return IdentityBinding(
-            service_account_annotations={CLIENT_ID_ANNOTATION: identity.client_id},
-            pod_labels=dict(USE_LABEL),
-        )
+        return identity

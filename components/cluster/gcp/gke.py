@@ -27,6 +27,7 @@ from . import network as gke_network
 from . import nodes as gke_nodes
 from .cloud import authorized_networks, gke_exec
 from .maintenance import recurring_window
+from .log_storage import GkeLogStorage
 
 AUDIT_COMPONENTS = ["SYSTEM_COMPONENTS", "APISERVER", "CONTROLLER_MANAGER", "SCHEDULER", "WORKLOADS"]
 BASE_COMPONENTS = ["SYSTEM_COMPONENTS", "WORKLOADS"]
@@ -73,11 +74,14 @@ class GkeCluster(ClusterComponent):
             lambda cid: f"https://container.googleapis.com/v1/{cid}"  # GKE's OIDC issuer
         )
         self.cluster = cluster
+        identity = gke_iam.GkeIdentity(self, self.project, cluster) if args.workload_identity else None
         self.finish(
-            provider=provider, kubeconfig=kubeconfig, endpoint=endpoint, oidc_issuer_url=issuer,
-            identity=gke_iam.GkeIdentity(self, self.project, cluster)
-            if args.workload_identity
-            else NoCloudIdentity(),
+            provider=provider,
+            kubeconfig=kubeconfig,
+            endpoint=endpoint,
+            oidc_issuer_url=issuer,
+            identity=identity if identity else NoCloudIdentity(),
+            log_storage=GkeLogStorage(self, identity) if identity else None,
             ready=[*pools, *admins],
         )
 

@@ -168,6 +168,15 @@ class GkeIdentity:
         """`roles` are IAM role ids (roles/dns.admin), granted on the cluster's project."""
         name, namespace, service_account = request.name, request.namespace, request.service_account
         roles, parent = request.roles, request.parent
+        account = self.account(name, namespace=namespace, service_account=service_account, parent=parent)
+        grant_project_roles(self.component, name, self.project, account.member, roles, parent)
+        return IdentityBinding(service_account_annotations={SERVICE_ACCOUNT_ANNOTATION: account.email})
+
+    def account(
+        self, name: str, *, namespace: str, service_account: str, parent: pulumi.Resource
+    ) -> gcp.serviceaccount.Account:
+        """The Google service account `namespace/service_account` may act as, with no roles yet
+        (a caller grants them where they belong, e.g. on one bucket)."""
         opts = pulumi.ResourceOptions(
             parent=parent,
             provider=self.component.cloud_provider,
@@ -189,5 +198,4 @@ class GkeIdentity:
                 opts, pulumi.ResourceOptions(depends_on=[self.cluster])
             ),
         )
-        grant_project_roles(self.component, name, self.project, account.member, roles, parent)
-        return IdentityBinding(service_account_annotations={SERVICE_ACCOUNT_ANNOTATION: account.email})
+        return account
