@@ -49,3 +49,5 @@ class PlatformInfo:
     gateway_listeners: Mapping[str, str] = field(default_factory=dict)
     # What an HTTPRoute must wait for: the CRDs and the Gateway it attaches to.
     gateway_ready: Sequence[pulumi.Resource] = ()
+    # Where Loki takes pushes and queries (None: no logging add-on).
+    logs_url: str | None = None

@@ -19,12 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import pulumi
-
-from components.cluster.handle import ClusterHandle
-
 from .addon import AddonArgs, HelmAddon
-from .logging import gateway_url
+from .info import PlatformInfo
 from .workload_shape import resources
 
 NAMESPACE = "alloy"
@@ -107,38 +103,29 @@ def pipeline(loki_url: str) -> str:
 
 @dataclass(frozen=True, kw_only=True)
 class LogCollectorArgs(AddonArgs):
-    """Grafana Alloy. It runs wherever Loki does (the platform turns both on or off together
-    unless told otherwise)."""
+    """Grafana Alloy; installed where Loki is (`logging`), shipping to it."""
 
 
 class LogCollector(HelmAddon):
     """`skyfleet:platform:LogCollector`: Alloy as a DaemonSet, pushing to the cluster's Loki."""
 
-    def __init__(
-        self,
-        name: str,
-        handle: ClusterHandle,
-        args: LogCollectorArgs | None = None,
-        *,
-        loki_url: str,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        args = args or LogCollectorArgs()
-        super().__init__(
-            name, handle, args,
-            chart_key="alloy",
-            namespace=args.namespace or NAMESPACE,
-            release_name=args.release_name or "alloy",
-            pod_security="restricted",
-            opts=opts,
-        )
+    TYPE = "skyfleet:platform:LogCollector"
+    ARGS = LogCollectorArgs
+    CHART = RELEASE = "alloy"
+    NAMESPACE = NAMESPACE
+    # No host paths, non-root, read-only, no capabilities (see the module doc).
+    POD_SECURITY = "restricted"
+
+    def build(self, args: LogCollectorArgs, platform: PlatformInfo) -> None:
+        if platform.logs_url is None:
+            raise ValueError(f"{self.addon_name}: the log collector needs Loki (platform `logging`)")
         typed = {
             "controller": {
                 "type": "daemonset",
                 "volumes": {"extra": [{"name": "data", "emptyDir": {}}]},
             },
             "alloy": {
-                "configMap": {"create": True, "content": pipeline(loki_url)},
+                "configMap": {"create": True, "content": pipeline(platform.logs_url)},
                 "storagePath": STORAGE_PATH,
                 "mounts": {"varlog": False, "dockercontainers": False,
                            "extra": [{"name": "data", "mountPath": STORAGE_PATH}]},
@@ -146,12 +133,14 @@ class LogCollector(HelmAddon):
                 "securityContext": _LOCKED_DOWN,
             },
             "configReloader": {"securityContext": _LOCKED_DOWN},
-            "rbac": {"rules": RBAC_RULES, "clusterRules": []},
+            # Only `rules` is narrowed: the chart's node-read `clusterRules` stay (an empty list
+            # there renders as invalid YAML inside the ClusterRole, found by rendering the chart).
+            "rbac": {"rules": RBAC_RULES},
             # The chart's CRDs (PodLogs) serve components Skyfleet does not use.
             "crds": {"create": False},
         }
         self.install(typed=typed, defaults=_defaults())
-        self.finish(loki_url=loki_url)
+        self.finish(loki_url=platform.logs_url)
 
 
 def _defaults() -> dict[str, Any]:

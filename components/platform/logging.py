@@ -15,21 +15,19 @@ and its rendering checked with Helm (docs/observability.md).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-import pulumi
-
-from components.cluster.handle import ClusterHandle, LogBucket
+from components.cluster.handle import LogBucket
 from components.errors import Problems
 
 from .addon import AddonArgs, HelmAddon, helm_fullname
 from .checks import check_quantity, check_replicas
+from .info import PlatformInfo
 from .workload_shape import resources
 
 NAMESPACE = "logging"
 RELEASE = "loki"
-SERVICE_ACCOUNT = "loki"  # the chart names its ServiceAccount after the release
 # The schema every new Loki install should use (TSDB index, schema v13), from this date on.
 # https://grafana.com/docs/loki/latest/operations/storage/schema/
 SCHEMA = {"from": "2024-04-01", "store": "tsdb", "schema": "v13", "index": {"prefix": "loki_index_", "period": "24h"}}
@@ -70,30 +68,25 @@ class LoggingArgs(AddonArgs):
 class Logging(HelmAddon):
     """`skyfleet:platform:Logging`: Loki with its bucket and the bucket's workload identity."""
 
-    def __init__(
-        self,
-        name: str,
-        handle: ClusterHandle,
-        args: LoggingArgs | None = None,
-        *,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        args = args or LoggingArgs()
-        super().__init__(
-            name, handle, args,
-            chart_key="loki",
-            namespace=args.namespace or NAMESPACE,
-            release_name=args.release_name or RELEASE,
-            # Loki runs non-root, read-only, no capabilities; the seccomp profile is set below.
-            pod_security="restricted",
-            opts=opts,
-        )
-        service_account = helm_fullname(self.release_name, "loki")
+    TYPE = "skyfleet:platform:Logging"
+    ARGS = LoggingArgs
+    CHART = "loki"
+    NAMESPACE = NAMESPACE
+    RELEASE = RELEASE
+    # Loki runs non-root, read-only, without capabilities; the seccomp profile is set below.
+    POD_SECURITY = "restricted"
+
+    def build(self, args: LoggingArgs, platform: PlatformInfo) -> None:
+        handle = self.handle
         bucket = None
         if handle.log_storage is not None:
             bucket = handle.log_storage.log_bucket(
-                name, retention_days=args.retention_days, namespace=self.namespace_name,
-                service_account=service_account, parent=self,
+                self.addon_name,
+                retention_days=args.retention_days,
+                namespace=self.namespace_name,
+                # The chart names its ServiceAccount after the release.
+                service_account=helm_fullname(self.release_name, "loki"),
+                parent=self,
             )
         storage_class = args.storage_class or handle.profile.default_storage_class
         typed = loki_values(
@@ -108,6 +101,9 @@ class Logging(HelmAddon):
             object_store=bucket.object_store if bucket else "filesystem",
             retention_days=args.retention_days,
         )
+
+    def provides(self, platform: PlatformInfo) -> PlatformInfo:
+        return replace(platform, logs_url=self.url)
 
 
 def loki_values(

@@ -64,6 +64,11 @@ def _claim(storage_class: str, size: str) -> dict[str, Any]:
     }
 
 
+def loki_data_source(url: str) -> dict[str, Any]:
+    """Grafana's Loki data source, under the uid services' dashboards name (workload/dashboard.py)."""
+    return {"name": "Loki", "type": "loki", "uid": "loki", "access": "proxy", "url": url, "editable": False}
+
+
 class Monitoring(HelmAddon):
     """`skyfleet:platform:Monitoring`: metrics, alerts and dashboards for the whole cluster."""
 
@@ -106,7 +111,7 @@ class Monitoring(HelmAddon):
                 },
                 "podDisruptionBudget": pdb(replicas),
             },
-            "grafana": self._grafana(args, storage_class) if args.grafana else {"enabled": False},
+            "grafana": self._grafana(args, storage_class, platform.logs_url) if args.grafana else {"enabled": False},
         }
         # Prometheus, Alertmanager and Grafana claim volumes: wait for the cluster's storage too.
         self.install(typed=typed, defaults=self._defaults(), depends_on=handle.storage_ready)
@@ -126,7 +131,7 @@ class Monitoring(HelmAddon):
     def provides(self, platform: PlatformInfo) -> PlatformInfo:
         return replace(super().provides(platform), monitoring_crds=tuple(self.crds))
 
-    def _grafana(self, args: MonitoringArgs, storage_class: str) -> dict[str, Any]:
+    def _grafana(self, args: MonitoringArgs, storage_class: str, logs_url: str | None) -> dict[str, Any]:
         password = random.RandomPassword(
             f"{self.addon_name}-grafana-admin",
             length=32,
@@ -161,6 +166,7 @@ class Monitoring(HelmAddon):
             },
             # One ReadWriteOnce volume: a rolling update's second pod could not mount it.
             "deploymentStrategy": {"type": "Recreate"},
+            **({"additionalDataSources": [loki_data_source(logs_url)]} if logs_url else {}),
         }
 
     @staticmethod

@@ -22,6 +22,8 @@ from .config import camel
 from .external_dns import ExternalDns, ExternalDnsArgs
 from .gateway_api import GatewayApiArgs, GatewayApiCrds
 from .ingress import IngressController, IngressControllerArgs
+from .log_collector import LogCollector, LogCollectorArgs
+from .logging import Logging, LoggingArgs
 from .metrics_server import MetricsServer, MetricsServerArgs
 from .monitoring import Monitoring, MonitoringArgs
 
@@ -44,6 +46,10 @@ class PlatformArgs:
     """cluster-autoscaler. Default: on, installed only where the cloud does not scale nodes."""
     external_dns: ExternalDnsArgs = field(default_factory=ExternalDnsArgs)
     """external-dns. Default: off (it writes to real DNS zones)."""
+    logging: LoggingArgs = field(default_factory=LoggingArgs)
+    """Loki, its logs in the cloud's object storage. Default: on."""
+    log_collector: LogCollectorArgs = field(default_factory=LogCollectorArgs)
+    """Grafana Alloy on every node, shipping pod logs to Loki. Default: on (where Loki is)."""
 
     def addons(self) -> dict[str, AddonArgs | GatewayApiArgs]:
         """Each add-on's args keyed by its config key (`certManager`, ...)."""
@@ -53,6 +59,12 @@ class PlatformArgs:
         for key, args in self.addons().items():
             with problems.under(key) as at:
                 args.check(at)
+        problems.check(
+            not self.log_collector.enabled or self.logging.enabled,
+            "logCollector.enabled",
+            True,
+            "the log collector ships to Loki: with `logging: {enabled: false}` turn it off too",
+        )
 
 
 @dataclass(frozen=True)
@@ -69,6 +81,9 @@ ADDONS: tuple[Addon, ...] = (
     # First: the ingress controller's GatewayClass and Gateway, cert-manager's Gateway API
     # support and every HTTPRoute need these CRDs.
     Addon("gatewayApi", GatewayApiCrds, "gateway-api"),
+    # Loki first: the collector pushes to it and Grafana reads it (`PlatformInfo.logs_url`).
+    Addon("logging", Logging, "logging"),
+    Addon("logCollector", LogCollector, "log-collector"),
     Addon("monitoring", Monitoring, "monitoring"),
     Addon("ingress", IngressController, "ingress"),
     Addon("certManager", CertManager, "cert-manager"),

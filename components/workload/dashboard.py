@@ -12,7 +12,7 @@ click from its metrics.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .alerts import error_ratio, pod_selector, route_selector
@@ -135,3 +135,58 @@ def _replica_targets(spec: ServiceSpec) -> list[tuple[str, str]]:
             (f"kube_horizontalpodautoscaler_spec_max_replicas{{{hpa}}}", "autoscaler max"),
         ]
     return targets
+
+
+FLEET_DASHBOARD = "skyfleet-services"
+
+
+def fleet_dashboard_model(cluster: str, specs: Sequence[ServiceSpec]) -> dict[str, Any]:
+    """One dashboard per cluster: a tile per service, red while any of its alerts fires, linking
+    to the service's own dashboard."""
+    panels = []
+    for i, spec in enumerate(sorted(specs, key=lambda s: (s.namespace, s.name))):
+        firing = f'sum(ALERTS{{alertstate="firing", namespace="{spec.namespace}", service="{spec.name}"}}) or vector(0)'
+        panels.append({
+            "id": i + 1,
+            "type": "stat",
+            "title": f"{spec.namespace}/{spec.name}",
+            "datasource": PROMETHEUS_DATASOURCE,
+            "gridPos": {"h": 4, "w": 6, "x": (i % 4) * 6, "y": (i // 4) * 4},
+            "targets": [{"refId": "A", "expr": firing, "legendFormat": "firing alerts",
+                         "datasource": PROMETHEUS_DATASOURCE}],
+            "fieldConfig": {
+                "defaults": {
+                    "thresholds": {"mode": "absolute", "steps": [{"color": "green", "value": None},
+                                                                 {"color": "red", "value": 1}]},
+                    "links": [{"title": "Service dashboard", "url": f"/d/{dashboard_uid(spec)}"}],
+                },
+                "overrides": [],
+            },
+            "options": {"colorMode": "background", "reduceOptions": {"calcs": ["lastNotNull"]}},
+        })
+    return {
+        "uid": f"skyfleet-fleet-{cluster}"[:40],
+        "title": f"Services on {cluster}",
+        "tags": ["skyfleet", "fleet"],
+        "timezone": "utc",
+        "schemaVersion": 39,
+        "refresh": "30s",
+        "time": {"from": "now-1h", "to": "now"},
+        "panels": panels,
+    }
+
+
+def render_fleet_dashboard_config_map(cluster: str, specs: Sequence[ServiceSpec], namespace: str) -> dict[str, Any]:
+    """The cluster's fleet view as a ConfigMap in the monitoring namespace."""
+    return {
+        "apiVersion": "v1",
+        "kind": "ConfigMap",
+        "metadata": {
+            "name": FLEET_DASHBOARD,
+            "namespace": namespace,
+            "labels": {DASHBOARD_LABEL: "1", "app.kubernetes.io/managed-by": "skyfleet"},
+        },
+        "data": {
+            f"{FLEET_DASHBOARD}.json": json.dumps(fleet_dashboard_model(cluster, specs), indent=1, sort_keys=True)
+        },
+    }

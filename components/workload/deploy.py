@@ -10,7 +10,8 @@ import pulumi
 from components.cluster.handle import ClusterHandle
 from components.errors import Problems
 
-from .microservice import Delivery, Microservice, check_service, create_service_namespace
+from . import dashboard
+from .microservice import Delivery, Microservice, check_service, create_object, create_service_namespace
 from .spec import ServiceSpec
 
 if TYPE_CHECKING:  # only annotations: importing the platform package pulls in every add-on
@@ -54,6 +55,14 @@ def deploy_services(
         ns: create_service_namespace(f"{handle.name}-ns-{ns}", ns, handle, parent=parent)
         for ns in sorted({spec.namespace for spec in services})
     }
+    if platform.monitoring and platform.monitoring_namespace and services:
+        # The fleet view: one tile per service with its alert state. In the monitoring namespace
+        # (it belongs to no single service), after the release that creates that namespace.
+        create_object(
+            f"{handle.name}-fleet-dashboard",
+            dashboard.render_fleet_dashboard_config_map(handle.name, services, platform.monitoring_namespace),
+            handle.k8s_options(parent, depends_on=[*handle.ready, *platform.monitoring_crds]),
+        )
     return {
         spec.name: Microservice(
             f"{handle.name}-{spec.name}",

@@ -175,3 +175,10 @@ def _partition(call: Answer) -> dict[str, Any]:
     return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}
 
 
+
+
+@computes("aws:s3/bucket:Bucket")
+def _s3_bucket(res: Emulation) -> dict[str, Any]:
+    """Pulumi auto-names a bucket `<name>-<7 random>`; S3 names are lowercase."""
+    name = str(res.inputs.get("bucket") or f"{res.name}-{res.hash(7)}").lower()
+    return {"id": name, "bucket": name, "arn": f"arn:aws:s3:::{name}", "region": res.region}

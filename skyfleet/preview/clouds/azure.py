@@ -42,6 +42,7 @@ for _token, (_type, _key) in {
                                             "virtualNetworkName"),
     "azure-native:operationalinsights:Workspace": ("Microsoft.OperationalInsights/workspaces",
                                                    "workspaceName"),
+    "azure-native:storage:StorageAccount": ("Microsoft.Storage/storageAccounts", "accountName"),
 }.items():
     computes(_token)(_arm_resource(_type, _key))
 
@@ -229,4 +230,15 @@ def _client_config(call: Answer) -> dict[str, Any]:
         "objectId": guid("preview", "object"),
         "subscriptionId": SUBSCRIPTION_ID,
         "tenantId": TENANT_ID,
+    }
+
+
+@computes("azure-native:storage:BlobContainer")
+def _blob_container(res: Emulation) -> dict[str, Any]:
+    name = _arm_name(res, "containerName")
+    group, account = res.inputs.get("resourceGroupName"), res.inputs.get("accountName")
+    return {
+        "id": f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/{group}/providers/"
+        f"Microsoft.Storage/storageAccounts/{account}/blobServices/default/containers/{name}",
+        "name": name,
     }
