@@ -61,16 +61,19 @@ class LogBucket:
     """What Loki's ServiceAccount and pods carry to reach the store by workload identity."""
 
 
+@dataclass(frozen=True)
+class LogBucketRequest:
+    """Object storage for one Loki release, as every cloud's `LogStorage` takes it."""
+
+    name: str  # the Pulumi name of the bucket; its children derive theirs from it
+    retention_days: int
+    namespace: str  # Loki's ServiceAccount, which the bucket's identity is bound to
+    service_account: str
+    parent: pulumi.Resource
+
+
 class LogStorage(Protocol):
-    def log_bucket(
-        self,
-        name: str,
-        *,
-        retention_days: int,
-        namespace: str,
-        service_account: str,
-        parent: pulumi.Resource,
-    ) -> LogBucket:
+    def log_bucket(self, request: LogBucketRequest) -> LogBucket:
         """Creates an encrypted, private, versioned bucket whose lifecycle keeps objects
         `retention_days` (a day more, so Loki's compactor deletes first), and an identity for
         `namespace/service_account` that may use this bucket and nothing else."""

@@ -19,7 +19,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .addon import AddonArgs, HelmAddon
+from components.cluster.handle import ClusterHandle
+
+from .addon import AddonArgs, HelmAddon, Layout
 from .info import PlatformInfo
 from .workload_shape import resources
 
@@ -111,12 +113,10 @@ class LogCollector(HelmAddon):
 
     TYPE = "skyfleet:platform:LogCollector"
     ARGS = LogCollectorArgs
-    CHART = RELEASE = "alloy"
-    NAMESPACE = NAMESPACE
     # No host paths, non-root, read-only, no capabilities (see the module doc).
-    POD_SECURITY = "restricted"
+    LAYOUT = Layout("alloy", NAMESPACE, "alloy", "restricted")
 
-    def build(self, args: LogCollectorArgs, platform: PlatformInfo) -> None:
+    def build(self, handle: ClusterHandle, args: LogCollectorArgs, platform: PlatformInfo) -> None:
         if platform.logs_url is None:
             raise ValueError(f"{self.addon_name}: the log collector needs Loki (platform `logging`)")
         typed = {

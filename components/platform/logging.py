@@ -18,10 +18,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from components.cluster.handle import LogBucket
+from components.cluster.handle import ClusterHandle, LogBucket, LogBucketRequest
 from components.errors import Problems
 
-from .addon import AddonArgs, HelmAddon, helm_fullname
+from .addon import AddonArgs, HelmAddon, Layout, helm_fullname
 from .checks import check_quantity, check_replicas
 from .info import PlatformInfo
 from .workload_shape import resources
@@ -70,23 +70,21 @@ class Logging(HelmAddon):
 
     TYPE = "skyfleet:platform:Logging"
     ARGS = LoggingArgs
-    CHART = "loki"
-    NAMESPACE = NAMESPACE
-    RELEASE = RELEASE
     # Loki runs non-root, read-only, without capabilities; the seccomp profile is set below.
-    POD_SECURITY = "restricted"
+    LAYOUT = Layout("loki", NAMESPACE, RELEASE, "restricted")
 
-    def build(self, args: LoggingArgs, platform: PlatformInfo) -> None:
-        handle = self.handle
+    def build(self, handle: ClusterHandle, args: LoggingArgs, platform: PlatformInfo) -> None:
         bucket = None
         if handle.log_storage is not None:
             bucket = handle.log_storage.log_bucket(
-                self.addon_name,
-                retention_days=args.retention_days,
-                namespace=self.namespace_name,
-                # The chart names its ServiceAccount after the release.
-                service_account=helm_fullname(self.release_name, "loki"),
-                parent=self,
+                LogBucketRequest(
+                    self.addon_name,
+                    retention_days=args.retention_days,
+                    namespace=self.namespace_name,
+                    # The chart names its ServiceAccount after the release.
+                    service_account=helm_fullname(self.release_name, "loki"),
+                    parent=self,
+                )
             )
         storage_class = args.storage_class or handle.profile.default_storage_class
         typed = loki_values(

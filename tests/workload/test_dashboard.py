@@ -79,3 +79,22 @@ def test_every_promql_query_on_the_dashboards_parses(tmp_path):
     assert len(rules) > 10
     done = promtool.check_rules({"groups": [{"name": "dashboards", "rules": rules}]}, tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_fleet_view_has_a_tile_per_service_red_while_an_alert_fires():
+    from components.workload.dashboard import fleet_dashboard_model
+
+    model = fleet_dashboard_model("east", list(SPECS.values()))
+    assert [p["title"] for p in model["panels"]] == ["apps/api", "apps/web"]
+    (web,) = [p for p in model["panels"] if p["title"] == "apps/web"]
+    assert 'ALERTS{alertstate="firing", namespace="apps", service="web"}' in web["targets"][0]["expr"]
+    assert web["fieldConfig"]["defaults"]["links"][0]["url"] == "/d/skyfleet-apps-web"
+
+
+def test_every_promql_query_on_the_fleet_view_parses(tmp_path):
+    from components.workload.dashboard import fleet_dashboard_model
+
+    rules = [{"record": f"skyfleet:fleet:{i}", "expr": p["targets"][0]["expr"]}
+             for i, p in enumerate(fleet_dashboard_model("east", list(SPECS.values()))["panels"])]
+    done = promtool.check_rules({"groups": [{"name": "fleet", "rules": rules}]}, tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr

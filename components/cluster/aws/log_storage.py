@@ -17,7 +17,7 @@ import pulumi
 import pulumi_aws as aws
 
 from ..base import ClusterComponent
-from ..handle import IdentityBinding, LogBucket
+from ..handle import IdentityBinding, LogBucket, LogBucketRequest
 from .cloud import ROLE_ARN_ANNOTATION
 from .iam import EksIdentity
 
@@ -70,15 +70,8 @@ class EksLogStorage:
     component: ClusterComponent
     identity: EksIdentity
 
-    def log_bucket(
-        self,
-        name: str,
-        *,
-        retention_days: int,
-        namespace: str,
-        service_account: str,
-        parent: pulumi.Resource,
-    ) -> LogBucket:
+    def log_bucket(self, request: LogBucketRequest) -> LogBucket:
+        name, retention_days, parent = request.name, request.retention_days, request.parent
         opts = pulumi.ResourceOptions(parent=parent, provider=self.component.cloud_provider)
         # Auto-named (a random suffix): bucket names are global across every AWS account.
         bucket = aws.s3.Bucket(f"{name}-logs", force_destroy=False, opts=opts)
@@ -130,7 +123,11 @@ class EksLogStorage:
         aws.s3.BucketPolicy(f"{name}-logs-tls-only", bucket=bucket.id, policy=bucket.arn.apply(bucket_policy_document),
                             opts=opts)
         role = self.identity.role(
-            f"{name}-logs", namespace=namespace, service_account=service_account, policies=[], parent=parent
+            f"{name}-logs",
+            namespace=request.namespace,
+            service_account=request.service_account,
+            policies=[],
+            parent=parent,
         )
         aws.iam.RolePolicy(f"{name}-logs-access", role=role.id, policy=bucket.arn.apply(loki_access_document),
                            opts=opts)

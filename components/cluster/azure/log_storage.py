@@ -20,7 +20,7 @@ import pulumi_azure_native.storage as storage
 import pulumi_random as random
 
 from ..base import ClusterComponent
-from ..handle import LogBucket
+from ..handle import LogBucket, LogBucketRequest
 from .cloud import azure_storage_account_name
 from .identity import AksIdentity, AzureContext, assign_role
 
@@ -40,15 +40,8 @@ class AksLogStorage:
     context: AzureContext
     identity: AksIdentity
 
-    def log_bucket(
-        self,
-        name: str,
-        *,
-        retention_days: int,
-        namespace: str,
-        service_account: str,
-        parent: pulumi.Resource,
-    ) -> LogBucket:
+    def log_bucket(self, request: LogBucketRequest) -> LogBucket:
+        name, retention_days, parent = request.name, request.retention_days, request.parent
         ctx, args = self.context, self.component.args
         opts = pulumi.ResourceOptions(parent=parent, provider=self.component.cloud_provider)
         suffix = random.RandomString(
@@ -111,7 +104,7 @@ class AksLogStorage:
             opts=opts,
         )
         identity = self.identity.identity(
-            f"{name}-logs", namespace=namespace, service_account=service_account, parent=parent
+            f"{name}-logs", namespace=request.namespace, service_account=request.service_account, parent=parent
         )
         assign_role(
             self.component, f"{name}-logs-access", ctx, identity.principal_id, STORAGE_BLOB_DATA_CONTRIBUTOR,

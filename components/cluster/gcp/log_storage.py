@@ -18,7 +18,7 @@ import pulumi
 import pulumi_gcp as gcp
 
 from ..base import ClusterComponent
-from ..handle import IdentityBinding, LogBucket
+from ..handle import IdentityBinding, LogBucket, LogBucketRequest
 from .cloud import SERVICE_ACCOUNT_ANNOTATION
 from .iam import GkeIdentity
 
@@ -36,15 +36,8 @@ class GkeLogStorage:
     component: ClusterComponent
     identity: GkeIdentity
 
-    def log_bucket(
-        self,
-        name: str,
-        *,
-        retention_days: int,
-        namespace: str,
-        service_account: str,
-        parent: pulumi.Resource,
-    ) -> LogBucket:
+    def log_bucket(self, request: LogBucketRequest) -> LogBucket:
+        name, retention_days, parent = request.name, request.retention_days, request.parent
         args = self.component.args
         opts = pulumi.ResourceOptions(parent=parent, provider=self.component.cloud_provider)
         # Auto-named (a random suffix): bucket names are global across every project.
@@ -64,8 +57,9 @@ class GkeLogStorage:
             force_destroy=False,
             opts=opts,
         )
-        account = self.identity.account(f"{name}-logs", namespace=namespace, service_account=service_account,
-                                        parent=parent)
+        account = self.identity.account(
+            f"{name}-logs", namespace=request.namespace, service_account=request.service_account, parent=parent
+        )
         gcp.storage.BucketIAMMember(
             f"{name}-logs-access", bucket=bucket.name, role=LOKI_ROLE, member=account.member, opts=opts
         )
