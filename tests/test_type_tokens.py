@@ -27,6 +27,8 @@ EXPECTED = [
     "skyfleet:platform:ExternalDns",
     "skyfleet:platform:GatewayApiCrds",
     "skyfleet:platform:IngressController",
+    "skyfleet:platform:LogCollector",
+    "skyfleet:platform:Logging",
     "skyfleet:platform:MetricsServer",
     "skyfleet:platform:Monitoring",
     "skyfleet:platform:Platform",

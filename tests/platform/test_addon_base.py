@@ -41,6 +41,8 @@ ENFORCED = {
     "monitoring": "privileged",  # node-exporter: hostNetwork, hostPID, hostPath
     "argocd": "restricted",
     "metrics-server": "restricted",
+    "logging": "restricted",
+    "alloy": "restricted",  # Alloy reads logs through the API: no host paths
 }
 CHART_OF_RELEASE = {
     "traefik": "traefik",
@@ -49,6 +51,8 @@ CHART_OF_RELEASE = {
     "argocd": "argo-cd",
     "metrics-server": "metrics-server",
     "cluster-autoscaler": "cluster-autoscaler",
+    "loki": "loki",
+    "alloy": "alloy",
 }
 
 

@@ -23,6 +23,8 @@ WANTED_LINES = {
     "metrics-server": "3.",
     "cluster-autoscaler": "9.",
     "external-dns": "1.",
+    "loki": "7.",
+    "alloy": "1.",
 }
 
 

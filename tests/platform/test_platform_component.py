@@ -38,6 +38,8 @@ DEFAULT_RELEASES = {
     "argocd",
     "metrics-server",
     "cluster-autoscaler",
+    "loki",
+    "alloy",
 }
 # Releases whose chart renders a ServiceMonitor and so needs the monitoring release's CRD.
 SERVICE_MONITOR_RELEASES = {"traefik", "cert-manager", "argocd"}
@@ -67,6 +69,8 @@ def test_each_addon_is_a_component_parented_to_the_platform():
             "ArgoCD",
             "MetricsServer",
             "ClusterAutoscaler",
+            "Logging",
+            "LogCollector",
         )
     )
     assert {r.parent for r in addons} == {platform.urn}
@@ -162,6 +166,8 @@ def test_addons_to_install_follows_enabled_and_the_profile():
         "metricsServer": False,
         "clusterAutoscaler": False,
         "externalDns": False,
+        "logging": True,
+        "logCollector": True,
     }
 
 
@@ -206,8 +212,8 @@ def test_info_without_addons_says_so():
 def test_platform_outputs_name_the_installed_addons():
     platform = one(default_platform().plan, "skyfleet:platform:Platform")
     assert platform.outputs["addons"] == sorted(
-        ["argocd", "certManager", "clusterAutoscaler", "gatewayApi", "ingress", "metricsServer",
-         "monitoring"]
+        ["argocd", "certManager", "clusterAutoscaler", "gatewayApi", "ingress", "logCollector", "logging",
+         "metricsServer", "monitoring"]
     )
 
 

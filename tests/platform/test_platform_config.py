@@ -172,5 +172,5 @@ def test_the_example_in_docs_platform_md_parses_and_previews():
     assert not problems, problems.found
     assert set(releases(preview_platform(args, production=True).plan)) == {
         "traefik", "cert-manager", "kube-prometheus-stack", "argocd", "metrics-server",
-        "cluster-autoscaler", "external-dns",
+        "cluster-autoscaler", "external-dns", "loki", "alloy",
     }

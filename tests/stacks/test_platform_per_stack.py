@@ -22,7 +22,7 @@ from components.platform.monitoring import GRAFANA_ADMIN_SECRET
 from skyfleet.preview import emulators
 
 # Release names every cluster gets, whatever its cloud.
-COMMON_RELEASES = {"traefik", "cert-manager", "kube-prometheus-stack", "argocd"}
+COMMON_RELEASES = {"traefik", "cert-manager", "kube-prometheus-stack", "argocd", "loki", "alloy"}
 # What the cloud does not run itself (each cloud's components/cluster/<cloud>/cloud.py): EKS neither serves resource
 # metrics nor scales nodes; kind (an existing cluster) has no metrics-server either.
 CLOUD_RELEASES = {
