@@ -119,14 +119,14 @@ class AksCluster(ClusterComponent):
             lambda f: f"https://{f[1] or f[0]}:443"
         )
         self.cluster = cluster
-        identity = aks_identity.AksIdentity(self, ctx, issuer) if args.workload_identity else None
+        workloads = aks_identity.AksIdentity(self, ctx, issuer) if args.workload_identity else None
         self.finish(
             provider=provider,
             kubeconfig=kubeconfig,
             endpoint=endpoint,
             oidc_issuer_url=issuer,
-            identity=identity if identity else NoCloudIdentity(),
-            log_storage=AksLogStorage(self, ctx, identity) if identity else None,
+            identity=workloads if workloads else NoCloudIdentity(),
+            log_storage=AksLogStorage(self, ctx, workloads) if workloads else None,
             ready=ready,
         )
 
