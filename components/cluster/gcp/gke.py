@@ -26,8 +26,8 @@ from . import iam as gke_iam
 from . import network as gke_network
 from . import nodes as gke_nodes
 from .cloud import authorized_networks, gke_exec
-from .maintenance import recurring_window
 from .log_storage import GkeLogStorage
+from .maintenance import recurring_window
 
 AUDIT_COMPONENTS = ["SYSTEM_COMPONENTS", "APISERVER", "CONTROLLER_MANAGER", "SCHEDULER", "WORKLOADS"]
 BASE_COMPONENTS = ["SYSTEM_COMPONENTS", "WORKLOADS"]
