@@ -244,6 +244,39 @@ EXTERNAL_DNS = ChartKinds(
     crds=("externaldns.k8s.io/v1alpha1 DNSEndpoint",),
 )
 
+# grafana/loki @ helm-loki-7.3.0 : production/helm/loki/ (rendered with Skyfleet's values for
+# the single-binary layout of dev and the simple scalable layout of production).
+LOKI = ChartKinds(
+    chart="loki 7.3.0",
+    renders=(
+        always("apps/v1", "StatefulSet", "templates/single-binary/statefulset.yaml"),
+        always("apps/v1", "Deployment", "templates/gateway/deployment-gateway-nginx.yaml"),
+        always("v1", "Service", "templates/gateway/service-gateway.yaml"),
+        always("v1", "ConfigMap", "templates/config.yaml"),
+        always("v1", "ServiceAccount", "templates/serviceaccount.yaml"),
+        always(_RBAC, "ClusterRole", "templates/backend/clusterrole.yaml"),
+        always(_RBAC, "ClusterRoleBinding", "templates/backend/clusterrolebinding.yaml"),
+        # The simple scalable layout's targets each have a PodDisruptionBudget.
+        always("policy/v1", "PodDisruptionBudget", "templates/write/poddisruptionbudget-write.yaml"),
+        when(_MONITORING, "ServiceMonitor", "templates/monitoring/servicemonitor.yaml",
+             ("monitoring.serviceMonitor.enabled", False)),
+    ),
+)
+
+# grafana/alloy @ helm-chart/1.11.1 : operations/helm/charts/alloy/ (its `crds` subchart is off).
+ALLOY = ChartKinds(
+    chart="alloy 1.11.1",
+    renders=(
+        always("apps/v1", "DaemonSet", "templates/controllers/daemonset.yaml"),
+        always("v1", "ConfigMap", "templates/configmap.yaml"),
+        always("v1", "Service", "templates/service.yaml"),
+        always("v1", "ServiceAccount", "templates/serviceaccount.yaml"),
+        always(_RBAC, "ClusterRole", "templates/rbac.yaml"),
+        always(_RBAC, "ClusterRoleBinding", "templates/rbac.yaml"),
+        when(_MONITORING, "ServiceMonitor", "templates/servicemonitor.yaml", ("serviceMonitor.enabled", False)),
+    ),
+)
+
 CHART_KINDS: Mapping[str, ChartKinds] = {
     "traefik": TRAEFIK,
     "ingress-nginx": INGRESS_NGINX,
@@ -253,4 +286,6 @@ CHART_KINDS: Mapping[str, ChartKinds] = {
     "metrics-server": METRICS_SERVER,
     "cluster-autoscaler": CLUSTER_AUTOSCALER,
     "external-dns": EXTERNAL_DNS,
+    "loki": LOKI,
+    "alloy": ALLOY,
 }

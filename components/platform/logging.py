@@ -132,9 +132,10 @@ def loki_values(
             loki["podLabels"] = dict(bucket.binding.pod_labels)
     # Without object storage the logs live on one volume: only the single binary can use it.
     scalable = production and bucket is not None
-    volume = {"enabled": True, "size": storage, "storageClass": storage_class}
+    volume = {"size": storage, "storageClass": storage_class}
     if scalable:
         count = replicas or 3
+        # The write and backend targets claim volumes by default (`persistence.volumeClaimsEnabled`).
         layout: dict[str, Any] = {
             "deploymentMode": "SimpleScalable",
             "singleBinary": {"replicas": 0},
@@ -147,7 +148,7 @@ def loki_values(
         loki["commonConfig"] = {"replication_factor": 1}
         layout = {
             "deploymentMode": "SingleBinary",
-            "singleBinary": {"replicas": 1, "persistence": volume},
+            "singleBinary": {"replicas": 1, "persistence": {"enabled": True, **volume}},
             "write": {"replicas": 0},
             "read": {"replicas": 0},
             "backend": {"replicas": 0},

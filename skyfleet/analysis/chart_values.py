@@ -56,6 +56,12 @@ OPEN_MAPS: Mapping[str, tuple[str, ...]] = {
     "metrics-server": ("resources", "securityContext"),
     "cluster-autoscaler": ("extraArgs", "resources"),
     "external-dns": ("resources", "securityContext", "podSecurityContext"),
+    # Loki's config blocks are Loki's own configuration file, passed through by the chart.
+    "loki": ("loki.limits_config", "loki.compactor", "loki.podSecurityContext", "loki.containerSecurityContext",
+             "gateway.podSecurityContext", "singleBinary.resources", "write.resources", "read.resources",
+             "backend.resources", "gateway.resources", "sidecar.resources"),
+    "alloy": ("alloy.securityContext", "alloy.resources", "configReloader.securityContext",
+              "configReloader.resources"),
 }
 
 # Keys a chart's templates read although its values.yaml shows them only in a comment: read in
@@ -64,6 +70,9 @@ TEMPLATE_KEYS: Mapping[tuple[str, str], tuple[str, ...]] = {
     # grafana 12.11.1 templates/pvc.yaml:33 and templates/statefulset.yaml:63 read it;
     # values.yaml:492 has `# storageClassName: default`.
     ("grafana", "12.11.1"): ("persistence.storageClassName",),
+    # loki 7.3.0 templates/_helpers.tpl:252 and the storage config read bucketNames.chunks;
+    # values.yaml:434 has `# bucketNames:` with `#   chunks: FIXME`.
+    ("loki", "7.3.0"): ("loki.storage.bucketNames.chunks",),
 }
 
 

@@ -98,8 +98,8 @@ def with_paths(documented: Mapping[Any, Any], paths: Iterable[str]) -> dict[str,
         *parents, leaf = dotted.split(".")
         for key in parents:
             child = node.get(key)
-            if _is_open(child):
-                break  # already free-form below here
+            if key in node and _is_open(child):
+                break  # already free-form below here (an absent key is not: it is added)
             if not isinstance(child, dict):
                 if key in node:
                     break  # a documented scalar or list
