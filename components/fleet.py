@@ -9,6 +9,7 @@ is `FleetArgs.delivery`: with "pulumi" the Fleet creates every object of every s
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -51,6 +52,14 @@ class FleetArgs:
     """The clusters in rollout order, such as `[["canary"], ["east", "west"]]`: each service's
     objects on a cluster of wave N+1 wait for its Deployment on every cluster of wave N
     (components/rollout.py). Default: None, one wave of every cluster, all at once."""
+
+
+def with_alerting_secrets(platform: PlatformArgs, secrets: pulumi.Input[Mapping[str, str]]) -> PlatformArgs:
+    """The platform args with the stack's secrets handed to Alertmanager's receivers (they read
+    only the keys they name)."""
+    monitoring = platform.monitoring
+    alerting = dataclasses.replace(monitoring.alerting, secret_values=secrets)
+    return dataclasses.replace(platform, monitoring=dataclasses.replace(monitoring, alerting=alerting))
 
 
 def _minor(version: str) -> int | None:
@@ -97,6 +106,10 @@ class Fleet(pulumi.ComponentResource):
         with problems.under("services") as at:
             validate_services(args.services, [s.name for s in args.services], at)
         check_waves(args.waves, args.clusters, args.delivery, problems)
+        if isinstance(secrets, Mapping):  # known before anything exists: check the receivers' keys
+            for key in args.platform.monitoring.alerting.secret_keys():
+                problems.check(key in secrets, "platform.monitoring.alerting", key,
+                               "names a key the stack's skyfleet:secrets lacks (pulumi config set --secret)")
         problems.raise_if_any(name)
         super().__init__("skyfleet:fleet:Fleet", name, None, opts)
         from components.cluster import create_cluster
@@ -108,6 +121,7 @@ class Fleet(pulumi.ComponentResource):
         platform_args = args.platform
         if gitops is not None and gitops.repo_url is not None:
             platform_args = with_gitops_repository(platform_args, gitops.repo_url)
+        platform_args = with_alerting_secrets(platform_args, secret_map)
         self.delivery = args.delivery
         self.gitops = gitops
         self.clusters: dict[str, Any] = {}

@@ -7,7 +7,7 @@ so neither the Helm release Secret nor a plan shows it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pulumi
@@ -18,6 +18,7 @@ from components.cluster.handle import ClusterHandle
 from components.errors import Problems
 
 from .addon import AddonArgs, HelmAddon, Layout
+from .alerting import RECEIVERS_SECRET, AlertingArgs, alertmanager_config
 from .checks import check_duration, check_quantity, check_replicas
 from .info import PlatformInfo
 from .workload_shape import ha_replicas, pdb, resources
@@ -44,9 +45,13 @@ class MonitoringArgs(AddonArgs):
     """Grafana's persistent volume (dashboards, users). Default: "10Gi"."""
     storage_class: str | None = None
     """StorageClass of every volume. Default: None, `profile.default_storage_class`."""
+    alerting: AlertingArgs = field(default_factory=AlertingArgs)
+    """Alertmanager's receivers and which severity goes where (alerting.py). Default: none."""
 
     def check(self, problems: Problems) -> None:
         super().check(problems)
+        with problems.under("alerting") as at:
+            self.alerting.check(at)
         check_replicas(problems, "replicas", self.replicas)
         check_duration(problems, "retention", self.retention)
         check_quantity(problems, "prometheusStorage", self.prometheus_storage)
@@ -108,7 +113,9 @@ class Monitoring(HelmAddon):
                     "storage": {
                         "volumeClaimTemplate": _claim(storage_class, args.alertmanager_storage)
                     },
+                    **self._receiver_secrets(args.alerting),
                 },
+                "config": alertmanager_config(args.alerting),
                 "podDisruptionBudget": pdb(replicas),
             },
             "grafana": self._grafana(args, storage_class, platform.logs_url) if args.grafana else {"enabled": False},
@@ -127,6 +134,26 @@ class Monitoring(HelmAddon):
     @classmethod
     def plans(cls, args: MonitoringArgs, platform: PlatformInfo, *, production: bool) -> PlatformInfo:
         return replace(platform, monitoring=True, monitoring_namespace=cls.planned_namespace(args))
+
+    def _receiver_secrets(self, alerting: AlertingArgs) -> dict[str, Any]:
+        """The Secret Alertmanager mounts for its receivers' keys (none without receivers)."""
+        if not alerting.receivers:
+            pulumi.log.warn(
+                "no Alertmanager receiver is configured (skyfleet:platform monitoring.alerting): "
+                "alerts are visible in Alertmanager and Grafana only, nobody is notified",
+                resource=self,
+            )
+            return {}
+        keys = alerting.secret_keys()
+        values = pulumi.Output.secret(alerting.secret_values or {}).apply(lambda all_: {k: all_[k] for k in keys})
+        secret = k8s.core.v1.Secret(
+            f"{self.addon_name}-alertmanager-receivers",
+            metadata=k8s.meta.v1.ObjectMetaArgs(name=RECEIVERS_SECRET, namespace=self.namespace),
+            string_data=values,
+            opts=self.k8s_options(),
+        )
+        # By name through the Secret's output, so the release waits for it.
+        return {"secrets": [secret.metadata.name]}
 
     def provides(self, platform: PlatformInfo) -> PlatformInfo:
         return replace(super().provides(platform), monitoring_crds=tuple(self.crds))

@@ -37,21 +37,20 @@ class GkeLogStorage:
     identity: GkeIdentity
 
     def log_bucket(self, request: LogBucketRequest) -> LogBucket:
-        name, retention_days, parent = request.name, request.retention_days, request.parent
-        args = self.component.args
+        name, parent, project = request.name, request.parent, self.identity.project
         opts = pulumi.ResourceOptions(parent=parent, provider=self.component.cloud_provider)
         # Auto-named (a random suffix): bucket names are global across every project.
         bucket = gcp.storage.Bucket(
             f"{name}-logs",
-            project=self.identity.project,
-            location=args.region,
+            project=project,
+            location=self.component.args.region,
             storage_class="STANDARD",
             uniform_bucket_level_access=True,
             public_access_prevention="enforced",
             versioning={"enabled": True},
             soft_delete_policy={"retention_duration_seconds": RECOVERY_DAYS * 86400},
             lifecycle_rules=[
-                {"action": {"type": "Delete"}, "condition": {"age": retention_days + 1}},
+                {"action": {"type": "Delete"}, "condition": {"age": request.retention_days + 1}},
                 {"action": {"type": "Delete"}, "condition": {"days_since_noncurrent_time": RECOVERY_DAYS}},
             ],
             force_destroy=False,
