@@ -321,7 +321,9 @@ def load_balancers(cluster: ClusterResources) -> int:
 
 def _lb_in_values(node: Any) -> int:
     if isinstance(node, Mapping):
-        here = 1 if get_path(node, "service", "type") == "LoadBalancer" else 0
+        # `service.type` in most charts; Traefik 41 reads `service.spec.type` (its values.yaml).
+        kinds = (get_path(node, "service", "type"), get_path(node, "service", "spec", "type"))
+        here = 1 if "LoadBalancer" in kinds else 0
         return here + sum(_lb_in_values(child) for child in node.values())
     if isinstance(node, list):
         return sum(_lb_in_values(child) for child in node)

@@ -18,7 +18,7 @@ def test_cost_of_one_stack_previews_it_and_prints_every_line_with_its_price_row(
     head = f"aws-dev: ${cost['minUsd']:,.2f} .. ${cost['maxUsd']:,.2f} per month (USD, 730 h a month)"
     assert printed.startswith(head)
     assert "aws:ec2-instance/m7i.xlarge@us-east-1 = $0.2016/hour" in printed
-    assert "| aws-dev | $386.55 | $1,170.39 |" in printed
+    assert "| aws-dev | $387.35 | $1,171.19 |" in printed
 
 
 def test_cost_from_a_preview_output_reads_its_summaries(preview_all, tmp_path, capsys):

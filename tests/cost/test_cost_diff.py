@@ -53,7 +53,7 @@ def test_the_pr_comment_and_the_json_carry_the_cost_change(one_more_node):
     markdown = format_markdown(one_more_node)
     assert "### Cost change per month (estimate)" in markdown
     # before: aws-dev's estimate (README, Cost); after: one more m7i.xlarge and its 100 GiB gp3 disk.
-    row = next(line for line in markdown.splitlines() if line.startswith("| `aws-dev` | $386.55 .. $1,170.39 |"))
-    assert row.endswith("| +$155.17 |") and "$1,325.5" in row
+    row = next(line for line in markdown.splitlines() if line.startswith("| `aws-dev` | $387.35 .. $1,171.19 |"))
+    assert row.endswith("| +$155.17 |") and "$1,326.3" in row
     assert to_json(one_more_node)["stacks"]["aws-dev"]["cost"]["deltaMaxUsd"] == 155.17
-    assert "cost per month: $386.55 .. $1,170.39 -> $386.55 .. $1,325.5" in format_table(one_more_node)
+    assert "cost per month: $387.35 .. $1,171.19 -> $387.35 .. $1,326.3" in format_table(one_more_node)

@@ -32,7 +32,7 @@ def test_a_stack_over_its_budget_fails_the_policy_step_naming_the_three_cost_dri
     assert code == 3
     line = next(line for line in policy.splitlines() if "cost-within-budget" in line)
     assert line.startswith("mandatory")
-    assert "the estimated maximum monthly cost $1,170.39 exceeds the budget of $500.00" in line
+    assert "the estimated maximum monthly cost $1,171.19 exceeds the budget of $500.00" in line
     for driver in DRIVERS:
         assert driver in line
     assert summary["exitCode"] == 3
