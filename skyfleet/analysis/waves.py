@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from components.rollout import Waves, plan_waves
+from components.rollout import Waves, plan_waves, wave_of
 
 MICROSERVICE = "skyfleet:workload:Microservice"
 
@@ -22,9 +22,9 @@ def stack_waves(raw_config: Mapping[str, Any]) -> Waves:
     return plan_waves([str(c) for c in clusters], raw_config.get("skyfleet:waves"))
 
 
-def service_resources_by_cluster(resources: Iterable[Mapping[str, Any]], clusters: Iterable[str]) -> dict[str, int]:
-    """Cluster -> how many resources of its services are in `resources` (dicts with `urn`,
-    `type`, `parent`, as in plan.json)."""
+def service_owners(resources: Iterable[Mapping[str, Any]], clusters: Iterable[str]) -> dict[str, str]:
+    """URN -> the cluster whose service it belongs to, for every resource under a Microservice
+    (dicts with `urn`, `type`, `parent`, as in plan.json). Other resources are left out."""
     listed = list(resources)
     names = sorted(clusters, key=len, reverse=True)  # "east-1" before "east"
     owner: dict[str, str] = {}
@@ -35,13 +35,22 @@ def service_resources_by_cluster(resources: Iterable[Mapping[str, Any]], cluster
             if cluster is not None:
                 owner[r["urn"]] = cluster
     parent = {r["urn"]: r.get("parent") for r in listed}
-    counts = dict.fromkeys(clusters, 0)
+    found: dict[str, str] = {}
     for r in listed:
         up = r.get("parent")
         while up is not None and up not in owner:
             up = parent.get(up)
         if up is not None:
-            counts[owner[up]] += 1
+            found[r["urn"]] = owner[up]
+    return found
+
+
+def service_resources_by_cluster(resources: Iterable[Mapping[str, Any]], clusters: Iterable[str]) -> dict[str, int]:
+    """Cluster -> how many resources of its services are in `resources`."""
+    names = list(clusters)
+    counts = dict.fromkeys(names, 0)
+    for cluster in service_owners(resources, names).values():
+        counts[cluster] += 1
     return counts
 
 
@@ -56,4 +65,42 @@ def wave_lines(waves: Waves, counts: Mapping[str, int], *, failed: bool = False)
             lines.append(f"{head}: no service resource would be created or updated")
         else:
             lines.append(f"{head}: {total} service resources")
+    return lines
+
+
+def _short(urn: str) -> str:
+    """`<type>::<name>` of a URN: enough to tell one service object from another."""
+    parts = urn.split("::")
+    return f"{parts[-2].rsplit('$', 1)[-1]}::{parts[-1]}" if len(parts) >= 2 else urn
+
+
+def _change_line(mark: tuple[str, str, tuple[str, ...]]) -> str:
+    sign, urn, paths = mark
+    return "\n".join([f"  {sign} {_short(urn)}", *(f"      {path}" for path in paths)])
+
+
+def wave_change_lines(
+    waves: Waves, owners: Mapping[str, str], *, added: Iterable[str] = (), removed: Iterable[str] = (),
+    changed: Mapping[str, Iterable[str]] | None = None,
+) -> list[str]:
+    """What a change does, wave by wave: the service resources each wave adds (+), removes (-)
+    and changes (~, with the field paths), in the order `pulumi up` reaches them; then whatever
+    belongs to no service (clusters, add-ons, config). `owners`: `service_owners` of both plans."""
+    changed = changed or {}
+    marks = [("+", urn, ()) for urn in added] + [("-", urn, ()) for urn in removed]
+    marks += [("~", urn, tuple(paths)) for urn, paths in changed.items()]
+    number = wave_of(waves)
+    per_wave: dict[int, list[tuple[str, str, tuple[str, ...]]]] = {}
+    for mark in sorted(marks, key=lambda m: m[1]):
+        per_wave.setdefault(number.get(owners.get(mark[1], ""), 0), []).append(mark)
+    lines = []
+    for index, wave in enumerate(waves, start=1):
+        found = per_wave.get(index, [])
+        lines.append(f"wave {index} ({', '.join(wave)}): " + (f"{len(found)} service resource(s) change"
+                                                              if found else "no service resource changes"))
+        lines += [_change_line(mark) for mark in found]
+    other = per_wave.get(0, [])
+    if other:
+        lines.append(f"outside the services: {len(other)} resources change")
+        lines += [_change_line(mark) for mark in other]
     return lines

@@ -11,6 +11,6 @@
 
 from __future__ import annotations
 
-from . import cost, deploy_order, diff, graph, parity, policy, preview, render
+from . import cost, deploy_order, diff, graph, parity, policy, preview, render, rollback
 
-COMMANDS = (preview, policy, parity, diff, cost, graph, render, deploy_order)
+COMMANDS = (preview, policy, parity, diff, cost, graph, render, deploy_order, rollback)
