@@ -87,7 +87,8 @@ def wave_change_lines(
     and changes (~, with the field paths), in the order `pulumi up` reaches them; then whatever
     belongs to no service (clusters, add-ons, config). `owners`: `service_owners` of both plans."""
     changed = changed or {}
-    marks = [("+", urn, ()) for urn in added] + [("-", urn, ()) for urn in removed]
+    marks: list[tuple[str, str, tuple[str, ...]]] = [("+", urn, ()) for urn in added]
+    marks += [("-", urn, ()) for urn in removed]
     marks += [("~", urn, tuple(paths)) for urn, paths in changed.items()]
     number = wave_of(waves)
     per_wave: dict[int, list[tuple[str, str, tuple[str, ...]]]] = {}
