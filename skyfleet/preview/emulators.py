@@ -6,13 +6,18 @@ resource's URN through a hash, never from time or randomness, so two previews ar
 Register an emulator with `@computes(type_token)`, an invoke with `@answers(token)`, and what
 every resource of one provider package gets with `@provider_rules(package)`. Each cloud's
 emulators are in its own module of `clouds/`; this module knows no cloud.
+
+An invoke that reads the live cloud (the size an autoscaler gave a node group) is answered from
+`Deployed`: the state an earlier preview left, as if `pulumi up` had applied it. Without one the
+cloud is empty, as it is before a stack's first `pulumi up`.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,10 +59,38 @@ class Emulation:
         return digest(self.urn, size=size)
 
 
+@dataclass(frozen=True)
+class Deployed:
+    """What an earlier `pulumi up` left in the cloud: (type token, state) of each resource, plain."""
+
+    resources: tuple[tuple[str, Mapping[str, Any]], ...] = ()
+
+    def of_type(self, type_token: str) -> list[Mapping[str, Any]]:
+        return [state for type_, state in self.resources if type_ == type_token]
+
+
+_DEPLOYED: list[Deployed] = [Deployed()]
+
+
+@contextlib.contextmanager
+def deployed_cloud(deployed: Deployed | None) -> Iterator[None]:
+    """Invokes read `deployed` as the live cloud while the block runs (an empty cloud if None)."""
+    _DEPLOYED.append(deployed or Deployed())
+    try:
+        yield
+    finally:
+        _DEPLOYED.pop()
+
+
+def deployed_from(records: Sequence[tuple[str, Mapping[str, Any]]]) -> Deployed:
+    return Deployed(tuple((type_, dict(state)) for type_, state in records))
+
+
 @dataclass
 class Answer:
     token: str
     args: dict[str, Any]
+    deployed: Deployed = field(default_factory=Deployed)
 
 
 Emulator = Callable[[Emulation], dict[str, Any]]
@@ -124,7 +157,7 @@ def answer(token: str, args: dict[str, Any]) -> dict[str, Any]:
     fn = _ANSWERS.get(token)
     if fn is None:
         raise KeyError(f"the offline preview cannot emulate the call {token!r}; add an @answers")
-    return fn(Answer(token, args))
+    return fn(Answer(token, args, _DEPLOYED[-1]))
 
 
 _NOT_NAMED = ("kubernetes:helm.sh/", "kubernetes:yaml", "kubernetes:kustomize")

@@ -32,6 +32,7 @@ from components.errors import Problem, ValidationError
 from . import (
     cloud_rules,
     clouds,  # noqa: F401 - registers each cloud's emulators and rules (clouds/<cloud>*.py)
+    emulators,
     platform_emulators,  # noqa: F401 - registers the platform layer's emulators
     rollouts,  # noqa: F401 - registers the Deployment emulator (a canary that never rolls out)
     wire,
@@ -182,9 +183,11 @@ def run_program(
     secret_keys: list[str] | None = None,
     pwd: Path | None = None,
     check_cloud: bool = True,
+    deployed: Plan | None = None,
 ) -> Plan:
     """Runs `program` under the preview's mocks with the given config ("ns:key" -> string);
-    `pwd`: the program's folder, to point an exception at its line.
+    `pwd`: the program's folder, to point an exception at its line; `deployed`: the plan an
+    earlier `pulumi up` applied, which invokes that read the live cloud see (none: an empty cloud).
 
     With `check_cloud` (the default) the finished plan is judged by the cloud rules
     (cloud_rules.py) and a refusal raises, as `pulumi up` would fail; False only for programs
@@ -199,7 +202,7 @@ def run_program(
     settings.rpc_manager.clear()
     settings.outputs.clear()
     try:
-        with _fewer_collections():
+        with _fewer_collections(), emulators.deployed_cloud(deployed_state(deployed)):
             _sync_await(run_pulumi_func(program))
             outputs = _sync_await(_stack_outputs())
     except BaseException as exc:
@@ -210,6 +213,15 @@ def run_program(
     if refused:
         raise PreviewError(stack, cloud_rules.CloudRuleError(refused), recorded)
     return Plan(stack, project, recorded, outputs)
+
+
+def deployed_state(plan: Plan | None) -> emulators.Deployed | None:
+    """What `plan` left in the cloud once applied: each resource's state in plain form."""
+    if plan is None:
+        return None
+    return emulators.deployed_from(
+        [(r.type, wire.normalise_numbers(wire.reveal(r.state))) for r in plan.resources if r.custom]
+    )
 
 
 def rules_plan(recorded: list[Recorded]) -> cloud_rules.Plan:
@@ -285,10 +297,11 @@ def report_failure(stack: str, exc: BaseException) -> int:
 
 
 def run_stack(
-    project_dir: Path, stack: str, overrides: dict[str, str] | None = None
+    project_dir: Path, stack: str, overrides: dict[str, str] | None = None,
+    *, deployed: Plan | None = None,
 ) -> tuple[Plan, StackConfig]:
     """Runs the project's `main` (Pulumi.yaml in `project_dir` or above) against the stack's
-    config, `overrides` (`--config key=value`) applied on top."""
+    config, `overrides` (`--config key=value`) applied on top; `deployed` as in `run_program`."""
     project = load_project(project_dir)
     try:
         loaded = load_stack_config(project.root, stack, project.name)
@@ -305,5 +318,6 @@ def run_stack(
             config=config.values,
             secret_keys=sorted(config.secret_keys),
             pwd=project.pwd,
+            deployed=deployed,
         )
     return plan, config

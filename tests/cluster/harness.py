@@ -46,8 +46,10 @@ def preview(
     *,
     then: Callable[[ClusterComponent], None] | None = None,
     config: dict[str, str] | None = None,
+    deployed: Plan | None = None,
 ) -> Plan:
-    """The plan of a program that creates the cluster and exports its handle's outputs."""
+    """The plan of a program that creates the cluster and exports its handle's outputs;
+    `deployed`: what an earlier `pulumi up` left in the cloud (invokes read it)."""
 
     def program() -> None:
         cluster = create_cluster(args)
@@ -56,7 +58,8 @@ def preview(
         if then is not None:
             then(cluster)
 
-    return run_program(program, stack="test", config={**GCP_CONFIG, **(config or {})})
+    return run_program(program, stack="test", config={**GCP_CONFIG, **(config or {})},
+                       deployed=deployed)
 
 
 def one(plan: Plan, type_token: str, name: str) -> Recorded:

@@ -114,10 +114,43 @@ def test_node_groups_use_their_launch_template(dev: Plan) -> None:
     assert group["launchTemplate"] == {"id": template.id, "version": "1"}
 
 
-def test_the_autoscaler_owns_the_desired_size(dev: Plan) -> None:
+def test_a_new_node_group_starts_at_its_min_size(dev: Plan) -> None:
     group = one(dev, NODE_GROUP, "main-general")
-    assert group.options["ignoreChanges"] == ["scalingConfig.desiredSize"]
+    assert "scalingConfig.desiredSize" not in group.options.get("ignoreChanges", [])
     assert inputs(group)["scalingConfig"] == {"desiredSize": 1, "minSize": 1, "maxSize": 3}
+
+
+def _scaled(plan: Plan, desired: int) -> Plan:
+    """`plan` as deployed, then the autoscaler set every node group to `desired` nodes."""
+    for group in plan.by_type(NODE_GROUP):
+        group.state = {**group.state, "scalingConfig": {**group.state["scalingConfig"], "desiredSize": desired}}
+    return plan
+
+
+def _general(min_size: int, max_size: int) -> NodePoolArgs:
+    return NodePoolArgs(min_size=min_size, max_size=max_size)
+
+
+def test_a_deploy_keeps_the_size_the_autoscaler_chose() -> None:
+    deployed = _scaled(preview(cluster_args("aws", node_pools=dev_pools(general=_general(1, 5)))), 4)
+    again = preview(cluster_args("aws", node_pools=dev_pools(general=_general(2, 8))), deployed=deployed)
+    assert inputs(one(again, NODE_GROUP, "main-general"))["scalingConfig"] == {
+        "desiredSize": 4, "minSize": 2, "maxSize": 8}
+
+
+def test_raising_min_size_above_the_live_size_raises_the_desired_size() -> None:
+    """EKS refuses minSize > desiredSize; the old ignoreChanges resent the first size (1)."""
+    deployed = preview(cluster_args("aws", node_pools=dev_pools(general=_general(1, 5))))
+    again = preview(cluster_args("aws", node_pools=dev_pools(general=_general(3, 8))), deployed=deployed)
+    group = one(again, NODE_GROUP, "main-general")
+    assert inputs(group)["scalingConfig"] == {"desiredSize": 3, "minSize": 3, "maxSize": 8}
+    assert "scalingConfig.desiredSize" not in group.options.get("ignoreChanges", [])
+
+
+def test_lowering_max_size_below_the_live_size_lowers_the_desired_size() -> None:
+    deployed = _scaled(preview(cluster_args("aws", node_pools=dev_pools(general=_general(1, 5)))), 5)
+    again = preview(cluster_args("aws", node_pools=dev_pools(general=_general(1, 3))), deployed=deployed)
+    assert inputs(one(again, NODE_GROUP, "main-general"))["scalingConfig"]["desiredSize"] == 3
 
 
 def test_node_groups_run_al2023_for_their_architecture(dev: Plan) -> None:

@@ -84,8 +84,9 @@ def drop(*path: Hashable) -> Edit:
     return edit
 
 
-def preview(project: Path, stack: str) -> Plan:
-    plan, _ = run_stack(project, stack)
+def preview(project: Path, stack: str, deployed: Plan | None = None) -> Plan:
+    """The stack's plan; `deployed`: what an earlier `pulumi up` left (invokes read it)."""
+    plan, _ = run_stack(project, stack, deployed=deployed)
     return plan
 
 

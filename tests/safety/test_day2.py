@@ -58,10 +58,9 @@ CHANGES = [
            (put(*DEV, "tags", value={"team": "platform", "cost-center": "c42"}),)),
 ]
 # What the docs say a change may do beyond updating in place: (stack, change) -> the rule the
-# cloud refuses it with. EKS refuses a minSize above the desired size Pulumi resends (the
-# autoscaler owns desiredSize, so it is ignored and its old value sent; terraform-aws-eks#2030).
+# cloud refuses it with. None on EKS: a node group sends its live desired size clamped into the
+# new bounds, so a raised minSize is never refused (terraform-aws-eks#2030).
 EXPECTED_REFUSALS = {
-    ("aws-dev", "resize"): "aws-eks-nodegroup-resent-desired-size",
     # The first system pool is the cluster's inline pool; its VM size is fixed (add a pool).
     ("azure-dev", "system-size"): "azure-aks-pool-immutable",
 }
@@ -73,12 +72,15 @@ EXPECTED_REPLACEMENTS = {
 }
 
 
-def _plan(stack: str, edits: tuple[Edit, ...], tmp: Path, shipped: InProcessPreview) -> Plan:
-    if not edits:
+def _plan(stack: str, edits: tuple[Edit, ...], tmp: Path, shipped: InProcessPreview,
+          deployed: Plan | None = None) -> Plan:
+    """The stack's plan after `edits`; with `deployed`, invokes that read the live cloud (an EKS
+    node group's current size) see that plan applied, as the next `pulumi up` would."""
+    if not edits and deployed is None:
         return shipped.plans[stack]
     project = copy_project(tmp)
     edit_stack(project, stack, *edits)
-    return preview(project, stack)
+    return preview(project, stack, deployed=deployed)
 
 
 _RESULTS: dict[tuple[str, str], Day2] = {}
@@ -89,7 +91,7 @@ def _result(stack: str, change: Change, tmp_path_factory: pytest.TempPathFactory
     key = (stack, change.id)
     if key not in _RESULTS:
         base = _plan(stack, change.base, tmp_path_factory.mktemp("base"), shipped)
-        head = _plan(stack, change.head, tmp_path_factory.mktemp("head"), shipped)
+        head = _plan(stack, change.head, tmp_path_factory.mktemp("head"), shipped, deployed=base)
         _RESULTS[key] = day2(base, head)
     return _RESULTS[key]
 
@@ -103,6 +105,13 @@ def _has(urns: object, stack: str, type_suffix: str, name: str = "") -> bool:
 
 def _pool_updated(stack: str, d: Day2) -> None:
     assert _has(d.updated, stack, POOL_TYPE[stack], "skyfleet-dev-general"), d.updated
+
+
+def _pool_resized(stack: str, d: Day2) -> None:
+    _pool_updated(stack, d)
+    if stack == "aws-dev":  # the new minSize (2) is above the live size (1): it is raised too
+        group = next(u for u in d.updated if u.endswith("NodeGroup::skyfleet-dev-general"))
+        assert "scalingConfig.desiredSize" in d.updated[group], d.updated[group]
 
 
 def _pool_created(stack: str, d: Day2) -> None:
@@ -140,7 +149,7 @@ def _system_pool_changed(stack: str, d: Day2) -> None:
 
 CHECKS: dict[str, Check] = {
     "add-system-pool": _system_pool_created, "system-size": _system_pool_changed,
-    "resize": _pool_updated, "grow": _pool_updated, "add-pool": _pool_created,
+    "resize": _pool_resized, "grow": _pool_updated, "add-pool": _pool_created,
     "remove-pool": _pool_deleted, "minor": _versions_follow, "rotate": _secret_rolled,
     "tags": _tagged,
 }
@@ -212,10 +221,11 @@ def test_skyfleet_diff_fails_an_update_the_cloud_would_refuse(
     """CI's `skyfleet diff` judges plan.json pairs with the same update rules (exit code 5)."""
     from skyfleet.analysis.cluster_guard import EXIT_CLOUD_REFUSAL, refused_updates
 
-    resize = next(c for c in CHANGES if c.id == "resize")
-    head = _plan("aws-dev", resize.head, tmp_path, inprocess_preview)
-    base = inprocess_preview.plans["aws-dev"]
-    code, message = refused_updates({"aws-dev": base.to_json()}, {"aws-dev": head.to_json()})
+    stack, change = next((s, c) for (s, c) in EXPECTED_REFUSALS)
+    edits = next(c for c in CHANGES if c.id == change).head
+    head = _plan(stack, edits, tmp_path, inprocess_preview)
+    base = inprocess_preview.plans[stack]
+    code, message = refused_updates({stack: base.to_json()}, {stack: head.to_json()})
     assert code == EXIT_CLOUD_REFUSAL
-    assert "stack aws-dev" in message and "aws-eks-nodegroup-resent-desired-size" in message
-    assert refused_updates({"aws-dev": base.to_json()}, {"aws-dev": base.to_json()}) == (0, "")
+    assert f"stack {stack}" in message and EXPECTED_REFUSALS[(stack, change)] in message
+    assert refused_updates({stack: base.to_json()}, {stack: base.to_json()}) == (0, "")

@@ -170,6 +170,37 @@ def _ssm_parameter(call: Answer) -> dict[str, Any]:
             "arn": f"arn:aws:ssm:us-east-1::parameter{name}", "version": 1}
 
 
+NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
+
+
+def _deployed_node_groups(call: Answer) -> list[Any]:
+    cluster = call.args.get("clusterName")
+    return [s for s in call.deployed.of_type(NODE_GROUP) if s.get("clusterName") == cluster]
+
+
+@answers("aws:eks/getNodeGroups:getNodeGroups")
+def _node_groups(call: Answer) -> dict[str, Any]:
+    """ListNodegroups: the groups the deployed state holds for the cluster (none before the first
+    `pulumi up`). https://docs.aws.amazon.com/eks/latest/APIReference/API_ListNodegroups.html"""
+    names = sorted(str(s.get("nodeGroupName")) for s in _deployed_node_groups(call))
+    return {"clusterName": call.args.get("clusterName"), "names": names,
+            "id": call.args.get("clusterName")}
+
+
+@answers("aws:eks/getNodeGroup:getNodeGroup")
+def _node_group_read(call: Answer) -> dict[str, Any]:
+    """DescribeNodegroup: the live scaling config is what was last applied (the emulated
+    autoscaler never moves it). An unknown group fails as EKS does (ResourceNotFoundException).
+    https://docs.aws.amazon.com/eks/latest/APIReference/API_DescribeNodegroup.html"""
+    name = call.args.get("nodeGroupName")
+    for state in _deployed_node_groups(call):
+        if state.get("nodeGroupName") == name:
+            return {"clusterName": call.args.get("clusterName"), "nodeGroupName": name,
+                    "scalingConfigs": [dict(state.get("scalingConfig") or {})],
+                    "status": "ACTIVE", "id": state.get("id", f"{call.args.get('clusterName')}:{name}")}
+    raise LookupError(f"ResourceNotFoundException: No node group found for name: {name}")
+
+
 @answers("aws:index/getPartition:getPartition")
 def _partition(call: Answer) -> dict[str, Any]:
     return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}
