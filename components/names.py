@@ -145,3 +145,15 @@ def check_labels(problems: Problems, path: str, labels: Any) -> bool:
 
 def short_hash(*parts: str, size: int = 6) -> str:
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:size]
+
+
+def name_fragment(name: str, limit: int) -> str:
+    """`name` as lowercase letters, digits and single hyphens (no hyphen at either end), at
+    most `limit` (>= 8) characters: a cut name ends with a hash of the whole, so two long
+    names that share their start still differ. For physical names with tighter rules than
+    the config's (bucket names from cluster names)."""
+    base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    if len(base) <= limit:
+        return base
+    tail = short_hash(name)
+    return f"{base[: limit - len(tail) - 1].rstrip('-')}-{tail}"

@@ -14,6 +14,11 @@ ADMIN = "arn:aws:iam::123456789012:role/admin"
 POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
 SCALING = {"minSize": 1, "maxSize": 3, "desiredSize": 1}
 IGNORED = {"ignoreChanges": ["scalingConfig.desiredSize"]}
+S3 = "aws:s3/bucket:Bucket"
+LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
+VERSIONING = "aws:s3/bucketVersioning:BucketVersioning"
+LOKI_RULE = {"id": "loki-retention", "status": "Enabled", "filter": {}, "expiration": {"days": 32},
+             "noncurrentVersionExpiration": {"noncurrentDays": 7}}
 
 
 def cluster(name: str = "main", *, subnets: tuple[str, ...] = ("s-a", "s-b"), key: str | None = None,
@@ -74,6 +79,17 @@ CASES = [
     Case("aws-ec2-metadata-options",
          [res("aws:ec2/launchTemplate:LaunchTemplate", "t", {"metadataOptions": {"httpPutResponseHopLimit": 0}})],
          [res("aws:ec2/launchTemplate:LaunchTemplate", "t", {"metadataOptions": {"httpPutResponseHopLimit": 1}})]),
+    # S3 log bucket (aws_storage_rules.py)
+    Case("aws-s3-bucket-name", [res(S3, "b", state={"bucket": "Logs_skyfleet-dev"})],
+         [res(S3, "b", state={"bucket": "logs-skyfleet-dev-20260101000000000000000001"})]),
+    Case("aws-s3-bucket-prefix", [res(S3, "b", {"bucketPrefix": "logs-" + "a" * 33 + "-"})],
+         [res(S3, "b", {"bucketPrefix": "logs-" + "a" * 31 + "-"})]),
+    Case("aws-s3-lifecycle-rule",
+         [res(LIFECYCLE, "l", {"rules": [{**LOKI_RULE, "expiration": {"days": 0}}]})],
+         [res(LIFECYCLE, "l", {"rules": [LOKI_RULE]})]),
+    Case("aws-s3-versioning-status",
+         [res(VERSIONING, "v", {"versioningConfiguration": {"status": "On"}})],
+         [res(VERSIONING, "v", {"versioningConfiguration": {"status": "Enabled"}})]),
 ]
 
 

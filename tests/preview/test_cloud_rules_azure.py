@@ -53,6 +53,11 @@ def pool(name: str, mode: str = "User", subnet: str = SUBNET_ID) -> dict:
     return res(POOL, name, {"agentPoolName": name, "resourceName": "main", "mode": mode, "vnetSubnetID": subnet})
 
 
+ACCOUNT, CONTAINER = "azure-native:storage:StorageAccount", "azure-native:storage:BlobContainer"
+BLOB_SERVICE, POLICY = "azure-native:storage:BlobServiceProperties", "azure-native:storage:ManagementPolicy"
+LIFECYCLE_RULE = {"name": "loki-retention", "type": "Lifecycle", "enabled": True, "definition": {
+    "actions": {"baseBlob": {"delete": {"daysAfterModificationGreaterThan": 32}}}}}
+
 CASES = [
     Case("azure-role-definition-id", [grant("g", DEFS + "Storage Blob Data Reader", RG)],
          [grant("g", DEFS + "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1", RG)]),
@@ -110,6 +115,17 @@ CASES = [
          base=[*NET, cluster(after=NET_AFTER), pool("system", "System"), pool("general")],
          bad=[*NET, cluster(after=NET_AFTER), pool("general")],
          good=[*NET, cluster(after=NET_AFTER), pool("system2", "System"), pool("general")]),
+    # Blob log container (azure_storage_rules.py)
+    Case("azure-storage-account-name", [res(ACCOUNT, "a", {"accountName": "logs-skyfleet-dev"})],
+         [res(ACCOUNT, "a", {"accountName": "logsskyfleetdev1a2b3c"})]),
+    Case("azure-blob-container-name", [res(CONTAINER, "c", {"containerName": "loki--chunks"})],
+         [res(CONTAINER, "c", {"containerName": "loki-chunks"})]),
+    Case("azure-blob-soft-delete-days",
+         [res(BLOB_SERVICE, "s", {"deleteRetentionPolicy": {"enabled": True, "days": 400}})],
+         [res(BLOB_SERVICE, "s", {"deleteRetentionPolicy": {"enabled": True, "days": 7}})]),
+    Case("azure-storage-lifecycle-policy",
+         [res(POLICY, "p", {"managementPolicyName": "loki", "policy": {"rules": [LIFECYCLE_RULE]}})],
+         [res(POLICY, "p", {"managementPolicyName": "default", "policy": {"rules": [LIFECYCLE_RULE]}})]),
 ]
 
 

@@ -48,6 +48,8 @@ def window(hours: int) -> dict:
         "startTime": "2024-01-07T00:00:00Z", "endTime": end, "recurrence": "FREQ=WEEKLY;BYDAY=SU"}}}
 
 
+GCS = "gcp:storage/bucket:Bucket"
+
 CASES = [
     Case("gcp-gke-cluster-name", [*APIS, cluster(name="Main")], [*APIS, cluster()]),
     Case("gcp-gke-node-pool-name", [*APIS, res(POOL, "p", {"name": "9pool"}, after=AFTER_APIS)],
@@ -80,6 +82,17 @@ CASES = [
                      after=AFTER_APIS)],
          [*APIS, res(POOL, "p", {"name": "pool", "autoscaling": {"totalMinNodeCount": 2, "totalMaxNodeCount": 3}},
                      after=AFTER_APIS)]),
+    # Cloud Storage log bucket (gcp_storage_rules.py)
+    Case("gcp-storage-bucket-name", [res(GCS, "b", {"name": "google-logs-skyfleet"})],
+         [res(GCS, "b", {"name": "logs-skyfleet-dev-1a2b3c4d"})]),
+    Case("gcp-storage-soft-delete",
+         [res(GCS, "b", {"name": "logs-a1", "softDeletePolicy": {"retentionDurationSeconds": 86400}})],
+         [res(GCS, "b", {"name": "logs-a1", "softDeletePolicy": {"retentionDurationSeconds": 604800}})]),
+    Case("gcp-storage-lifecycle-rule",
+         [res(GCS, "b", {"name": "logs-a1", "lifecycleRules": [{"action": {"type": "Delete"},
+                                                                "condition": {"age": -1}}]})],
+         [res(GCS, "b", {"name": "logs-a1", "lifecycleRules": [{"action": {"type": "Delete"},
+                                                                "condition": {"age": 31}}]})]),
 ]
 
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components.names import name_fragment
+
 from ..base import ClusterComponent
 from ..handle import IdentityBinding, IdentityRequest
 from .cloud import AUTOSCALER_NAMESPACE, ROLE_ARN_ANNOTATION, aws_partition
@@ -27,6 +29,16 @@ CLUSTER_POLICIES = ("AmazonEKSClusterPolicy",)
 NODE_POLICIES = ("AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly")
 CLUSTER_ADMIN_POLICY = "AmazonEKSClusterAdminPolicy"
 AUTOSCALER_SERVICE_ACCOUNT = "cluster-autoscaler"
+# Role names have at most 64 characters; the provider appends a 26-character unique id to a
+# `name_prefix` (terraform-provider-aws aws_iam_role: name_prefix at most 64 - 26 = 38).
+# https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html
+ROLE_NAME_PREFIX_MAX = 38
+
+
+def role_name_prefix(name: str) -> str:
+    """A `name_prefix` for the role named `name` in Pulumi that fits any EKS cluster name (up to
+    100 characters, which Pulumi's auto-name `<name>-<7 random>` would push past 64)."""
+    return f"{name_fragment(name, ROLE_NAME_PREFIX_MAX - 1)}-"
 
 
 def managed_policy_arn(region: str, policy: str) -> str:
@@ -79,7 +91,8 @@ def service_role(
     c: ClusterComponent, name: str, service: str, policies: Sequence[str]
 ) -> tuple[aws.iam.Role, list[aws.iam.RolePolicyAttachment]]:
     role = aws.iam.Role(
-        name, assume_role_policy=service_trust_policy(service), opts=c.child()
+        name, name_prefix=role_name_prefix(name), assume_role_policy=service_trust_policy(service),
+        opts=c.child(),
     )
     return role, attach_policies(c, name, role, policies, parent=c)
 
@@ -134,6 +147,7 @@ class EksIdentity:
         )
         role = aws.iam.Role(
             name,
+            name_prefix=role_name_prefix(name),
             assume_role_policy=trust,
             opts=pulumi.ResourceOptions(parent=parent, provider=self.component.cloud_provider),
         )

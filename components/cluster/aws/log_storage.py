@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components.names import name_fragment
+
 from ..base import ClusterComponent
 from ..handle import IdentityBinding, LogBucket, LogBucketRequest
 from .cloud import ROLE_ARN_ANNOTATION
@@ -23,6 +25,18 @@ from .iam import EksIdentity
 
 # Old versions (overwritten or deleted objects) are kept this long for recovery.
 NONCURRENT_VERSION_DAYS = 7
+# The provider appends a 26-character unique id to `bucket_prefix` (terraform-plugin-sdk
+# helper/id.PrefixedUniqueId), so a prefix may have 63 - 26 = 37 characters
+# (terraform-provider-aws r/aws_s3_bucket: "bucket_prefix ... less than or equal to 37").
+BUCKET_PREFIX_MAX = 37
+
+
+def s3_bucket_prefix(cluster: str) -> str:
+    """`logs-<cluster>-`: lowercase letters, digits and hyphens, starting with a letter, so no
+    cluster name (EKS allows 100 characters, capitals and '_') yields a name S3 refuses; the
+    provider adds the unique part (names are global across every AWS account).
+    https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html"""
+    return f"logs-{name_fragment(cluster, BUCKET_PREFIX_MAX - len('logs--'))}-"
 
 
 def bucket_policy_document(bucket_arn: str) -> str:
@@ -73,8 +87,9 @@ class EksLogStorage:
     def log_bucket(self, request: LogBucketRequest) -> LogBucket:
         name, retention_days, parent = request.name, request.retention_days, request.parent
         opts = pulumi.ResourceOptions(parent=parent, provider=self.component.cloud_provider)
-        # Auto-named (a random suffix): bucket names are global across every AWS account.
-        bucket = aws.s3.Bucket(f"{name}-logs", force_destroy=False, opts=opts)
+        bucket = aws.s3.Bucket(
+            f"{name}-logs", bucket_prefix=s3_bucket_prefix(self.component.args.name), force_destroy=False, opts=opts
+        )
         aws.s3.BucketPublicAccessBlock(
             f"{name}-logs-private",
             bucket=bucket.id,

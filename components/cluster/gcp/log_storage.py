@@ -12,10 +12,13 @@ https://grafana.com/docs/loki/latest/configure/storage/#gcp-deployment-gcs-singl
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_gcp as gcp
+
+from components.names import name_fragment, short_hash
 
 from ..base import ClusterComponent
 from ..handle import IdentityBinding, LogBucket, LogBucketRequest
@@ -27,6 +30,19 @@ RECOVERY_DAYS = 7
 # Read, create, overwrite and delete objects (and list them); nothing on the bucket itself.
 # https://cloud.google.com/storage/docs/access-control/iam-roles#storage.objectUser
 LOKI_ROLE = "roles/storage.objectUser"
+# Bucket names: 3-63 characters without dots; "goog" may not start one, and none may contain
+# "google" or a close misspelling of it. https://cloud.google.com/storage/docs/buckets#naming
+BUCKET_NAME_MAX = 63
+_GOOGLE = re.compile(r"g[o0]{2,}g[l1]e")
+
+
+def gcs_bucket_name(cluster: str, project: str) -> str:
+    """`logs-<cluster>-<hash of project and cluster>`: valid for any GKE cluster name (40
+    characters today's Pulumi auto-name would push past 63) and globally unique, since project
+    ids are; deterministic, so a second preview names the same bucket."""
+    tail = short_hash(project, cluster, size=8)
+    base = name_fragment(_GOOGLE.sub("", cluster), BUCKET_NAME_MAX - len("logs--") - len(tail))
+    return f"logs-{base}-{tail}" if base else f"logs-{tail}"
 
 
 @dataclass
@@ -39,9 +55,9 @@ class GkeLogStorage:
     def log_bucket(self, request: LogBucketRequest) -> LogBucket:
         name, parent, project = request.name, request.parent, self.identity.project
         opts = pulumi.ResourceOptions(parent=parent, provider=self.component.cloud_provider)
-        # Auto-named (a random suffix): bucket names are global across every project.
         bucket = gcp.storage.Bucket(
             f"{name}-logs",
+            name=gcs_bucket_name(self.component.args.name, project),
             project=project,
             location=self.component.args.region,
             storage_class="STANDARD",

@@ -20,7 +20,7 @@ def _aws_defaults(res: Emulation) -> dict[str, Any]:
     every AWS resource has an ARN."""
     outputs: dict[str, Any] = {}
     if "name" not in res.inputs:
-        outputs["name"] = f"{res.name}-{res.hash(7)}"
+        outputs["name"] = _aws_name(res)
     if "arn" not in res.inputs:
         module = res.type.split(":")[1].split("/")[0]
         kind = res.type.rsplit(":", 1)[1].lower()
@@ -30,7 +30,18 @@ def _aws_defaults(res: Emulation) -> dict[str, Any]:
 
 
 def _aws_name(res: Emulation, key: str = "name") -> str:
-    return str(res.inputs.get(key) or f"{res.name}-{res.hash(7)}")
+    """The name given, else `namePrefix` plus the provider's 26-character unique id
+    (terraform-plugin-sdk helper/id.PrefixedUniqueId), else Pulumi's `<name>-<7 random>`."""
+    if res.inputs.get(key):
+        return str(res.inputs[key])
+    if key == "name" and res.inputs.get("namePrefix"):
+        return f"{res.inputs['namePrefix']}{_unique_id(res)}"
+    return f"{res.name}-{res.hash(7)}"
+
+
+def _unique_id(res: Emulation) -> str:
+    """A stand-in for PrefixedUniqueId: 18 digits (a timestamp) and 8 hex (a counter)."""
+    return f"{int(digest(res.urn, 'unique', size=15), 16):018d}"[:18] + res.hash(8)
 
 
 @computes("aws:eks/cluster:Cluster")
@@ -210,6 +221,10 @@ def _partition(call: Answer) -> dict[str, Any]:
 
 @computes("aws:s3/bucket:Bucket")
 def _s3_bucket(res: Emulation) -> dict[str, Any]:
-    """Pulumi auto-names a bucket `<name>-<7 random>`; S3 names are lowercase."""
-    name = str(res.inputs.get("bucket") or f"{res.name}-{res.hash(7)}").lower()
+    """`bucketPrefix` plus the provider's 26-character unique id (terraform-plugin-sdk
+    helper/id.PrefixedUniqueId: a timestamp and a counter); else Pulumi's auto-name
+    `<name>-<7 random>`, lowercased."""
+    prefix = res.inputs.get("bucketPrefix")
+    generated = f"{prefix}{_unique_id(res)}" if prefix else f"{res.name}-{res.hash(7)}".lower()
+    name = str(res.inputs.get("bucket") or generated)
     return {"id": name, "bucket": name, "arn": f"arn:aws:s3:::{name}", "region": res.region}
