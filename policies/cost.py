@@ -21,13 +21,16 @@ from typing import Any
 from pulumi_policy import PolicyResource
 from pulumi_policy.proxy import UnknownValueError
 
-from .define import ADVISORY, Config, Setting, stack_policy, violation
+from .define import ADVISORY, Config, PolicyList, Setting, violation
 from .props import dig, number
 
 DRIVERS = 3
 AWS_BUDGET = "aws:budgets/budget:Budget"
 GCP_BUDGET = "gcp:billing/budget:Budget"
 AZURE_BUDGET = "azure-native:consumption:Budget"
+
+
+POLICIES = PolicyList()
 
 
 def _plain(value: Any) -> Any:
@@ -104,7 +107,15 @@ def estimate_resources(resources: Sequence[PolicyResource], config: Config) -> A
     return estimate(entries, {"logsGbPerDay": float(config["logsGbPerDay"])})
 
 
+@POLICIES.stack(
+    "cost-within-budget", ADVISORY,
+    settings=[
+        Setting("logsGbPerDay", 1.0, {"type": "number", "minimum": 0},
+                                  "log GB per day the estimate assumes (as skyfleet:cost.logsGbPerDay)")
+    ],
+)
 def check_cost_within_budget(resources: Sequence[PolicyResource], config: Config) -> Iterator[tuple[str, str]]:
+    """The stack's estimated maximum monthly cost does not exceed its skyfleet:budget."""
     budget = budget_amount(resources)
     if budget is None:
         return
@@ -130,15 +141,3 @@ def check_cost_within_budget(resources: Sequence[PolicyResource], config: Config
             "(skyfleet cost --stack <stack> lists every line)",
         ),
     )
-
-
-POLICIES = [
-    stack_policy(
-        name="cost-within-budget",
-        description="The stack's estimated maximum monthly cost does not exceed its skyfleet:budget.",
-        level=ADVISORY,
-        check=check_cost_within_budget,
-        settings=[Setting("logsGbPerDay", 1.0, {"type": "number", "minimum": 0},
-                          "log GB per day the estimate assumes (as skyfleet:cost.logsGbPerDay)")],
-    ),
-]

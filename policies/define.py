@@ -9,12 +9,14 @@ defaults, and publishes the thresholds as the policy's `config_schema`.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from pulumi_policy import (
     EnforcementLevel,
+    Policy,
     PolicyConfigSchema,
     PolicyResource,
     ReportViolation,
@@ -43,6 +45,28 @@ ADVISORY = EnforcementLevel.ADVISORY
 def violation(problem: str, fix: str) -> str:
     """One violation message: what is wrong, then how to fix it."""
     return f"{problem}. Fix: {fix}"
+
+
+def blame(resource: PolicyResource, problem: str, fix: str) -> tuple[str, str]:
+    """A stack validator's finding on one resource: its URN and the violation message."""
+    return resource.urn, violation(problem, fix)
+
+
+def of_type(resources: Sequence[PolicyResource], *resource_types: str) -> list[PolicyResource]:
+    """The resources under review whose type is one of `resource_types`."""
+    return [r for r in resources if r.resource_type in resource_types]
+
+
+def uncovered(
+    resources: Sequence[PolicyResource],
+    subject_type: str,
+    companion_type: str,
+    covers: Callable[[PolicyResource, PolicyResource], bool],
+) -> list[PolicyResource]:
+    """The resources of `subject_type` that no resource of `companion_type` covers: a cluster
+    without the add-on, diagnostic setting or budget a stack policy asks for next to it."""
+    companions = of_type(resources, companion_type)
+    return [s for s in of_type(resources, subject_type) if not any(covers(c, s) for c in companions)]
 
 
 def whole(props: Props) -> Iterable[Props]:
@@ -153,3 +177,58 @@ def stack_policy(
         enforcement_level=level,
         config_schema=_config_schema(settings),
     )
+
+
+def _description(name: str, check: Callable[..., Any]) -> str:
+    doc = inspect.getdoc(check)
+    if not doc:
+        raise ValueError(f"policy {name}: {check.__name__} needs a docstring (the policy's description)")
+    return " ".join(doc.split())
+
+
+class PolicyList(list[Policy]):
+    """A module's policies, each declared on its validator.
+
+    The decorator names the policy, its enforcement level, what it looks at and its settings;
+    the validator's docstring is the description the engine shows. So a policy is written in
+    one place, and the module's `POLICIES` lists them in the order they are defined.
+    """
+
+    def resource(
+        self, name: str, level: EnforcementLevel, targets: Mapping[str, View],
+        settings: Sequence[Setting] = (),
+    ) -> Callable[[ResourceCheck], ResourceCheck]:
+        """Declare `check(props, config)` as a resource policy on the `targets` views."""
+
+        def declare(check: ResourceCheck) -> ResourceCheck:
+            self.append(resource_policy(name=name, description=_description(name, check),
+                                        level=level, targets=targets, check=check, settings=settings))
+            return check
+
+        return declare
+
+    def placed(
+        self, name: str, level: EnforcementLevel, targets: Mapping[str, View],
+        settings: Sequence[Setting] = (),
+    ) -> Callable[[PlacedCheck], PlacedCheck]:
+        """Declare `check(props, config, urn)` as a resource policy that also reads the URN."""
+
+        def declare(check: PlacedCheck) -> PlacedCheck:
+            self.append(resource_policy(name=name, description=_description(name, check),
+                                        level=level, targets=targets, placed_check=check,
+                                        settings=settings))
+            return check
+
+        return declare
+
+    def stack(
+        self, name: str, level: EnforcementLevel, settings: Sequence[Setting] = ()
+    ) -> Callable[[StackCheck], StackCheck]:
+        """Declare `check(resources, config)` as a stack policy."""
+
+        def declare(check: StackCheck) -> StackCheck:
+            self.append(stack_policy(name=name, description=_description(name, check),
+                                     level=level, check=check, settings=settings))
+            return check
+
+        return declare

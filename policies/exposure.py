@@ -11,16 +11,7 @@ from collections.abc import Iterator, Sequence
 
 from pulumi_policy import PolicyResource
 
-from .define import (
-    MANDATORY,
-    Config,
-    each_whole,
-    list_setting,
-    parent_types,
-    resource_policy,
-    stack_policy,
-    violation,
-)
+from .define import MANDATORY, Config, PolicyList, blame, each_whole, list_setting, of_type, parent_types, violation
 from .props import Props, as_list, as_map, dig, number, strings
 
 SERVICE = "kubernetes:core/v1:Service"
@@ -37,11 +28,28 @@ INGRESS_CONTROLLER_TYPE = "skyfleet:platform:IngressController"
 SECURE_PROTOCOLS = ("HTTPS", "TLS")
 
 
+POLICIES = PolicyList()
+
+
 def _namespaced_name(props: Props) -> str:
     return f"{dig(props, 'metadata', 'namespace') or 'default'}/{dig(props, 'metadata', 'name')}"
 
 
+@POLICIES.placed(
+    "no-load-balancer-services", MANDATORY, each_whole(SERVICE),
+    settings=[
+        list_setting(
+            "ingressControllerTypes",
+            [INGRESS_CONTROLLER_TYPE],
+            "Component types whose Services may be load balancers (from the URN's parents).",
+        ),
+        list_setting(
+            "allowedServices", [], "Further Services allowed as load balancers: namespace/name."
+        ),
+    ],
+)
 def check_load_balancer(service: Props, config: Config, urn: str) -> Iterator[str]:
+    """Only the ingress controller exposes a Service of type LoadBalancer."""
     if dig(service, "spec", "type") != "LoadBalancer":
         return
     # The exemption comes from where the Service was declared (its parent chain) or from the
@@ -69,7 +77,9 @@ def covers(certificate_host: str | None, host: str | None) -> bool:
     return certificate_host.startswith("*.") and host.split(".", 1)[-1] == certificate_host[2:]
 
 
+@POLICIES.resource("ingress-tls", MANDATORY, each_whole(INGRESS))
 def check_ingress_tls(ingress: Props, config: Config) -> Iterator[str]:
+    """Ingresses terminate TLS for every host, with no plain-HTTP catch-all."""
     spec = as_map(ingress.get("spec"))
     tls = [as_map(entry) for entry in as_list(spec.get("tls"))]
     fix = "add spec.tls with a secretName (cert-manager issues it) covering every rule host"
@@ -104,7 +114,18 @@ def _hostname(listener: Props) -> str | None:
     return host if isinstance(host, str) and host else None
 
 
+@POLICIES.resource(
+    "gateway-tls", MANDATORY, each_whole(*GATEWAYS),
+    settings=[
+        list_setting(
+            "internalGatewayClasses",
+            [],
+            "GatewayClasses that are not reachable from the internet (skipped).",
+        )
+    ],
+)
 def check_gateway_tls(gateway: Props, config: Config) -> Iterator[str]:
+    """Gateway listeners offer TLS for every host they serve."""
     if dig(gateway, "spec", "gatewayClassName") in config["internalGatewayClasses"]:
         return
     listeners = _listeners(gateway)
@@ -163,11 +184,13 @@ def _redirects_to_https(route: Props) -> bool:
     )
 
 
+@POLICIES.stack("httproute-tls", MANDATORY)
 def check_routes_use_tls(
     resources: Sequence[PolicyResource], config: Config
 ) -> Iterator[tuple[str, str]]:
-    gateways = {_namespaced_name(r.props): r.props for r in resources if r.resource_type in GATEWAYS}
-    for route in (r for r in resources if r.resource_type in HTTP_ROUTES):
+    """HTTPRoutes are not served over plain-HTTP listeners, except redirects."""
+    gateways = {_namespaced_name(r.props): r.props for r in of_type(resources, *GATEWAYS)}
+    for route in of_type(resources, *HTTP_ROUTES):
         plain = [
             str(listener.get("name"))
             for parent in as_list(dig(route.props, "spec", "parentRefs"))
@@ -176,61 +199,11 @@ def check_routes_use_tls(
         ]
         if plain and not _redirects_to_https(route.props):
             hosts = strings(dig(route.props, "spec", "hostnames"))
-            yield (
-                route.urn,
-                violation(
-                    f'HTTPRoute "{_namespaced_name(route.props)}" is served over plain HTTP '
-                    f"(listener {', '.join(plain)}) for "
-                    f"{', '.join(hosts) if hosts else 'every host (catch-all)'}",
-                    "attach it to the HTTPS listener only (parentRefs[].sectionName), or make "
-                    "it a RequestRedirect to scheme https",
-                ),
+            yield blame(
+                route,
+                f'HTTPRoute "{_namespaced_name(route.props)}" is served over plain HTTP '
+                f"(listener {', '.join(plain)}) for "
+                f"{', '.join(hosts) if hosts else 'every host (catch-all)'}",
+                "attach it to the HTTPS listener only (parentRefs[].sectionName), or make "
+                "it a RequestRedirect to scheme https",
             )
-
-
-POLICIES = [
-    resource_policy(
-        name="no-load-balancer-services",
-        description="Only the ingress controller exposes a Service of type LoadBalancer.",
-        level=MANDATORY,
-        targets=each_whole(SERVICE),
-        placed_check=check_load_balancer,
-        settings=[
-            list_setting(
-                "ingressControllerTypes",
-                [INGRESS_CONTROLLER_TYPE],
-                "Component types whose Services may be load balancers (from the URN's parents).",
-            ),
-            list_setting(
-                "allowedServices", [], "Further Services allowed as load balancers: namespace/name."
-            ),
-        ],
-    ),
-    resource_policy(
-        name="ingress-tls",
-        description="Ingresses terminate TLS for every host, with no plain-HTTP catch-all.",
-        level=MANDATORY,
-        targets=each_whole(INGRESS),
-        check=check_ingress_tls,
-    ),
-    resource_policy(
-        name="gateway-tls",
-        description="Gateway listeners offer TLS for every host they serve.",
-        level=MANDATORY,
-        targets=each_whole(*GATEWAYS),
-        check=check_gateway_tls,
-        settings=[
-            list_setting(
-                "internalGatewayClasses",
-                [],
-                "GatewayClasses that are not reachable from the internet (skipped).",
-            )
-        ],
-    ),
-    stack_policy(
-        name="httproute-tls",
-        description="HTTPRoutes are not served over plain-HTTP listeners, except redirects.",
-        level=MANDATORY,
-        check=check_routes_use_tls,
-    ),
-]

@@ -8,27 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .define import (
-    ADVISORY,
-    MANDATORY,
-    Config,
-    Setting,
-    each_whole,
-    list_setting,
-    resource_policy,
-    violation,
-)
+from .define import ADVISORY, MANDATORY, Config, PolicyList, Setting, each_whole, list_setting, violation
 from .images import from_registries, parse_image
 from .pod_security import ENFORCE_LABEL as POD_SECURITY_LABEL
 from .pod_security import NAMESPACE
-from .pods import (
-    DEPLOYMENT,
-    LONG_RUNNING,
-    STATEFUL_SET,
-    container_name,
-    containers,
-    pod_specs,
-)
+from .pods import DEPLOYMENT, LONG_RUNNING, STATEFUL_SET, container_name, containers, pod_specs
 from .props import Props, dig, number, present
 
 HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler"
@@ -38,7 +22,21 @@ HELM_CHART = "kubernetes:helm.sh/v4:Chart"
 
 
 
+POLICIES = PolicyList()
+
+
+@POLICIES.resource(
+    "probes-present", ADVISORY, pod_specs(*LONG_RUNNING),
+    settings=[
+        list_setting(
+            "requiredProbes",
+            ["readinessProbe", "livenessProbe"],
+            "Probes every long-running container must declare.",
+        )
+    ],
+)
 def check_probes(pod_spec: Props, config: Config) -> Iterator[str]:
+    """Long-running containers declare readiness and liveness probes."""
     for container in containers(pod_spec, include_init=False):
         missing = [p for p in config["requiredProbes"] if not present(container, p)]
         if missing:
@@ -49,7 +47,19 @@ def check_probes(pod_spec: Props, config: Config) -> Iterator[str]:
             )
 
 
+@POLICIES.resource(
+    "resources-requests-limits", ADVISORY, pod_specs(),
+    settings=[
+        list_setting(
+            "requiredRequests", ["cpu", "memory"], "Resources every container must request."
+        ),
+        # CPU limits are not required by default: they throttle bursts without protecting
+        # neighbours (requests already do); memory limits stop a leak from OOM-ing the node.
+        list_setting("requiredLimits", ["memory"], "Resources every container must limit."),
+    ],
+)
 def check_resources(pod_spec: Props, config: Config) -> Iterator[str]:
+    """Containers set resource requests and limits."""
     for container in containers(pod_spec):
         missing = [
             f"resources.{kind}.{name}"
@@ -68,7 +78,9 @@ def check_resources(pod_spec: Props, config: Config) -> Iterator[str]:
             )
 
 
+@POLICIES.resource("read-only-root-filesystem", ADVISORY, pod_specs())
 def check_read_only_root(pod_spec: Props, config: Config) -> Iterator[str]:
+    """Containers mount their root filesystem read-only."""
     for container in containers(pod_spec):
         if dig(container, "securityContext", "readOnlyRootFilesystem") is not True:
             yield violation(
@@ -78,7 +90,9 @@ def check_read_only_root(pod_spec: Props, config: Config) -> Iterator[str]:
             )
 
 
+@POLICIES.resource("image-pinned", ADVISORY, pod_specs())
 def check_image_pinned(pod_spec: Props, config: Config) -> Iterator[str]:
+    """Container images are pinned to a version tag or digest, never latest."""
     for container in containers(pod_spec):
         image = container.get("image")
         if not isinstance(image, str):
@@ -91,7 +105,16 @@ def check_image_pinned(pod_spec: Props, config: Config) -> Iterator[str]:
             )
 
 
+@POLICIES.resource(
+    "images-allowed-registries", ADVISORY, pod_specs(),
+    settings=[
+        list_setting(
+            "allowedRegistries", [], "Registry hosts or repository prefixes; empty allows all."
+        )
+    ],
+)
 def check_allowed_registries(pod_spec: Props, config: Config) -> Iterator[str]:
+    """Container images come from the allowed registries."""
     allowed = config["allowedRegistries"]
     if not allowed:  # the default: no list configured, every registry is allowed
         return
@@ -105,7 +128,11 @@ def check_allowed_registries(pod_spec: Props, config: Config) -> Iterator[str]:
             )
 
 
+# Not a security finding, but the API server rejects it at apply time anyway:
+# failing the preview is the cheaper moment to learn that.
+@POLICIES.resource("hpa-replica-bounds", MANDATORY, each_whole(HPA, HPA_V1))
 def check_hpa_bounds(hpa: Props, config: Config) -> Iterator[str]:
+    """HorizontalPodAutoscalers have minReplicas <= maxReplicas."""
     # The API server defaults minReplicas to 1.
     low = number(dig(hpa, "spec", "minReplicas"))
     high = number(dig(hpa, "spec", "maxReplicas"))
@@ -117,7 +144,19 @@ def check_hpa_bounds(hpa: Props, config: Config) -> Iterator[str]:
         )
 
 
+@POLICIES.resource(
+    "replicas-minimum", ADVISORY, each_whole(DEPLOYMENT, STATEFUL_SET),
+    settings=[
+        Setting(
+            "minReplicas",
+            2,
+            {"type": "integer", "minimum": 1},
+            "The fewest replicas a fixed-size workload may run.",
+        )
+    ],
+)
 def check_replicas(workload: Props, config: Config) -> Iterator[str]:
+    """Deployments and StatefulSets with a fixed replica count run enough replicas."""
     # No `replicas` means an HPA owns the count (the SDK leaves it unset then): nothing to check.
     replicas = number(dig(workload, "spec", "replicas"))
     minimum = config["minReplicas"]
@@ -130,7 +169,18 @@ def check_replicas(workload: Props, config: Config) -> Iterator[str]:
         )
 
 
+@POLICIES.resource(
+    "namespace-pod-security", ADVISORY, each_whole(NAMESPACE),
+    settings=[
+        list_setting(
+            "allowedLevels",
+            ["baseline", "restricted"],
+            "Accepted values of pod-security.kubernetes.io/enforce.",
+        )
+    ],
+)
 def check_namespace_pod_security(namespace: Props, config: Config) -> Iterator[str]:
+    """Namespaces enforce a Pod Security Standards level."""
     level = dig(namespace, "metadata", "labels", POD_SECURITY_LABEL)
     allowed = config["allowedLevels"]
     fix = f"label the namespace {POD_SECURITY_LABEL}: one of {', '.join(allowed)}"
@@ -144,7 +194,9 @@ def _local_chart(chart: object) -> bool:
     return isinstance(chart, str) and chart.startswith((".", "/"))
 
 
+@POLICIES.resource("helm-chart-version-pinned", ADVISORY, each_whole(HELM_RELEASE, HELM_CHART))
 def check_chart_version(release: Props, config: Config) -> Iterator[str]:
+    """Helm releases pin an exact chart version."""
     # Helm renders a v3 Release inside the provider, so the pack cannot see its manifests;
     # what it can hold to is an exact chart version. Local chart paths are versioned with
     # the code itself.
@@ -154,107 +206,3 @@ def check_chart_version(release: Props, config: Config) -> Iterator[str]:
             "a newer one",
             "set `version` to an exact chart version",
         )
-
-
-POLICIES = [
-    resource_policy(
-        name="probes-present",
-        description="Long-running containers declare readiness and liveness probes.",
-        level=ADVISORY,
-        targets=pod_specs(*LONG_RUNNING),
-        check=check_probes,
-        settings=[
-            list_setting(
-                "requiredProbes",
-                ["readinessProbe", "livenessProbe"],
-                "Probes every long-running container must declare.",
-            )
-        ],
-    ),
-    resource_policy(
-        name="resources-requests-limits",
-        description="Containers set resource requests and limits.",
-        level=ADVISORY,
-        targets=pod_specs(),
-        check=check_resources,
-        settings=[
-            list_setting(
-                "requiredRequests", ["cpu", "memory"], "Resources every container must request."
-            ),
-            # CPU limits are not required by default: they throttle bursts without protecting
-            # neighbours (requests already do); memory limits stop a leak from OOM-ing the node.
-            list_setting("requiredLimits", ["memory"], "Resources every container must limit."),
-        ],
-    ),
-    resource_policy(
-        name="read-only-root-filesystem",
-        description="Containers mount their root filesystem read-only.",
-        level=ADVISORY,
-        targets=pod_specs(),
-        check=check_read_only_root,
-    ),
-    resource_policy(
-        name="image-pinned",
-        description="Container images are pinned to a version tag or digest, never latest.",
-        level=ADVISORY,
-        targets=pod_specs(),
-        check=check_image_pinned,
-    ),
-    resource_policy(
-        name="images-allowed-registries",
-        description="Container images come from the allowed registries.",
-        level=ADVISORY,
-        targets=pod_specs(),
-        check=check_allowed_registries,
-        settings=[
-            list_setting(
-                "allowedRegistries", [], "Registry hosts or repository prefixes; empty allows all."
-            )
-        ],
-    ),
-    resource_policy(
-        name="hpa-replica-bounds",
-        description="HorizontalPodAutoscalers have minReplicas <= maxReplicas.",
-        # Not a security finding, but the API server rejects it at apply time anyway:
-        # failing the preview is the cheaper moment to learn that.
-        level=MANDATORY,
-        targets=each_whole(HPA, HPA_V1),
-        check=check_hpa_bounds,
-    ),
-    resource_policy(
-        name="replicas-minimum",
-        description="Deployments and StatefulSets with a fixed replica count run enough replicas.",
-        level=ADVISORY,
-        targets=each_whole(DEPLOYMENT, STATEFUL_SET),
-        check=check_replicas,
-        settings=[
-            Setting(
-                "minReplicas",
-                2,
-                {"type": "integer", "minimum": 1},
-                "The fewest replicas a fixed-size workload may run.",
-            )
-        ],
-    ),
-    resource_policy(
-        name="namespace-pod-security",
-        description="Namespaces enforce a Pod Security Standards level.",
-        level=ADVISORY,
-        targets=each_whole(NAMESPACE),
-        check=check_namespace_pod_security,
-        settings=[
-            list_setting(
-                "allowedLevels",
-                ["baseline", "restricted"],
-                "Accepted values of pod-security.kubernetes.io/enforce.",
-            )
-        ],
-    ),
-    resource_policy(
-        name="helm-chart-version-pinned",
-        description="Helm releases pin an exact chart version.",
-        level=ADVISORY,
-        targets=each_whole(HELM_RELEASE, HELM_CHART),
-        check=check_chart_version,
-    ),
-]

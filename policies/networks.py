@@ -11,8 +11,10 @@ cloud provider's whole region or "half the internet" does.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+
+from .define import violation
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -102,6 +104,14 @@ def range_problem(field: str, entries: list[str], *, when_empty: str | None) -> 
         return when_empty
     check = check_ranges(entries)
     return f"{field} {describe(check)}" if check.is_open or check.invalid else None
+
+
+def allow_list_violations(field: str, entries: list[str], *, when_empty: str, fix: str) -> Iterator[str]:
+    """The violation of a public endpoint whose allow-list `field` is empty (`when_empty` says
+    what that means), open to the internet or not ranges at all; nothing when it is fine."""
+    problem = range_problem(field, entries, when_empty=when_empty)
+    if problem:
+        yield violation(problem, fix)
 
 
 def describe(check: RangeCheck) -> str:

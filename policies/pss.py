@@ -14,15 +14,7 @@ from collections.abc import Callable, Iterator
 from pulumi_policy import Policy
 
 from .define import Config, list_setting, violation
-from .pod_security import (
-    BASELINE,
-    RESTRICTED,
-    Control,
-    Pod,
-    annotation,
-    annotation_keys,
-    warn_policy,
-)
+from .pod_security import BASELINE, RESTRICTED, Control, Pod, annotation, annotation_keys, warn_policy
 from .pods import container_name, containers
 from .props import Props, as_list, as_map, dig, number, strings
 

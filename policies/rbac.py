@@ -8,16 +8,7 @@ from collections.abc import Iterator, Sequence
 
 from pulumi_policy import PolicyResource
 
-from .define import (
-    ADVISORY,
-    MANDATORY,
-    Config,
-    each_whole,
-    list_setting,
-    resource_policy,
-    stack_policy,
-    violation,
-)
+from .define import ADVISORY, MANDATORY, Config, PolicyList, blame, each_whole, list_setting, of_type, violation
 from .pod_security import pods
 from .props import Props, as_list, as_map, dig, strings
 
@@ -31,6 +22,9 @@ SERVICE_ACCOUNT = "kubernetes:core/v1:ServiceAccount"
 EVERYONE = ("system:anonymous", "system:unauthenticated", "system:authenticated")
 
 
+POLICIES = PolicyList()
+
+
 def _subject_id(subject: Props) -> str:
     kind, name = subject.get("kind"), subject.get("name")
     if kind == "ServiceAccount":
@@ -42,7 +36,18 @@ def _subjects(binding: Props) -> list[Props]:
     return [as_map(s) for s in as_list(binding.get("subjects"))]
 
 
+@POLICIES.resource(
+    "rbac-no-cluster-admin-binding", MANDATORY, each_whole(*BINDINGS),
+    settings=[
+        list_setting(
+            "allowedSubjects",
+            [],
+            "Subjects that may hold cluster-admin: Kind:name, ServiceAccount:namespace/name.",
+        )
+    ],
+)
 def check_cluster_admin(binding: Props, config: Config) -> Iterator[str]:
+    """No binding grants cluster-admin except to allowed subjects."""
     role = as_map(binding.get("roleRef"))
     if role.get("kind") != "ClusterRole" or role.get("name") != "cluster-admin":
         return
@@ -56,7 +61,9 @@ def check_cluster_admin(binding: Props, config: Config) -> Iterator[str]:
         )
 
 
+@POLICIES.resource("rbac-no-wildcards", MANDATORY, each_whole(*ROLES))
 def check_no_wildcards(role: Props, config: Config) -> Iterator[str]:
+    """Roles and ClusterRoles grant no '*' verbs or resources."""
     for index, rule in enumerate(map(as_map, as_list(role.get("rules")))):
         fields = [f for f in ("verbs", "resources") if "*" in strings(rule.get(f))]
         if fields:
@@ -67,7 +74,9 @@ def check_no_wildcards(role: Props, config: Config) -> Iterator[str]:
             )
 
 
+@POLICIES.resource("rbac-no-anonymous-subjects", MANDATORY, each_whole(*BINDINGS))
 def check_no_everyone_subjects(binding: Props, config: Config) -> Iterator[str]:
+    """No binding grants a role to anonymous, unauthenticated or all users."""
     everyone = sorted({str(s.get("name")) for s in _subjects(binding) if s.get("name") in EVERYONE})
     if everyone:
         role = as_map(binding.get("roleRef")).get("name")
@@ -78,7 +87,7 @@ def check_no_everyone_subjects(binding: Props, config: Config) -> Iterator[str]:
 
 
 def _automount_by_account(resources: Sequence[PolicyResource]) -> dict[str, object]:
-    accounts = (r.props for r in resources if r.resource_type == SERVICE_ACCOUNT)
+    accounts = (r.props for r in of_type(resources, SERVICE_ACCOUNT))
     return {
         f"{dig(sa, 'metadata', 'namespace') or 'default'}/{dig(sa, 'metadata', 'name')}": sa.get(
             "automountServiceAccountToken"
@@ -87,9 +96,20 @@ def _automount_by_account(resources: Sequence[PolicyResource]) -> dict[str, obje
     }
 
 
+@POLICIES.stack(
+    "service-account-token-automount", ADVISORY,
+    settings=[
+        list_setting(
+            "allowedServiceAccounts",
+            [],
+            "Service accounts (namespace/name) whose pods may mount the API token.",
+        )
+    ],
+)
 def check_token_automount(
     resources: Sequence[PolicyResource], config: Config
 ) -> Iterator[tuple[str, str]]:
+    """Pods mount a service-account token only where they need the API."""
     by_account = _automount_by_account(resources)
     for resource, pod in pods(resources):
         account = f"{pod.namespace}/{pod.spec.get('serviceAccountName') or 'default'}"
@@ -98,58 +118,11 @@ def check_token_automount(
         if mounted is None:
             mounted = by_account.get(account)
         if mounted is not False and account not in config["allowedServiceAccounts"]:
-            yield (
-                resource.urn,
-                violation(
-                    f'{pod.kind} "{pod.name}" mounts the API token of service account '
-                    f'"{account}" although it may not need the Kubernetes API',
-                    "set automountServiceAccountToken: false on the pod or its ServiceAccount "
-                    "(workload identity needs no token), or list the account in "
-                    "allowedServiceAccounts",
-                ),
-            )
-
-
-POLICIES = [
-    resource_policy(
-        name="rbac-no-cluster-admin-binding",
-        description="No binding grants cluster-admin except to allowed subjects.",
-        level=MANDATORY,
-        targets=each_whole(*BINDINGS),
-        check=check_cluster_admin,
-        settings=[
-            list_setting(
-                "allowedSubjects",
-                [],
-                "Subjects that may hold cluster-admin: Kind:name, ServiceAccount:namespace/name.",
-            )
-        ],
-    ),
-    resource_policy(
-        name="rbac-no-wildcards",
-        description="Roles and ClusterRoles grant no '*' verbs or resources.",
-        level=MANDATORY,
-        targets=each_whole(*ROLES),
-        check=check_no_wildcards,
-    ),
-    resource_policy(
-        name="rbac-no-anonymous-subjects",
-        description="No binding grants a role to anonymous, unauthenticated or all users.",
-        level=MANDATORY,
-        targets=each_whole(*BINDINGS),
-        check=check_no_everyone_subjects,
-    ),
-    stack_policy(
-        name="service-account-token-automount",
-        description="Pods mount a service-account token only where they need the API.",
-        level=ADVISORY,
-        check=check_token_automount,
-        settings=[
-            list_setting(
+            yield blame(
+                resource,
+                f'{pod.kind} "{pod.name}" mounts the API token of service account '
+                f'"{account}" although it may not need the Kubernetes API',
+                "set automountServiceAccountToken: false on the pod or its ServiceAccount "
+                "(workload identity needs no token), or list the account in "
                 "allowedServiceAccounts",
-                [],
-                "Service accounts (namespace/name) whose pods may mount the API token.",
             )
-        ],
-    ),
-]

@@ -1,5 +1,5 @@
 """Cloud-neutral stack policies: rules about how resources relate, which one resource cannot
-show. Cloud-specific ones live with their cloud (`aws_stack.py`, `azure.py`)."""
+show. Cloud-specific ones live with their cloud (`clouds/aws_stack.py`, `clouds/azure.py`)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,14 @@ from collections.abc import Iterator, Sequence
 
 from pulumi_policy import PolicyResource
 
-from .define import ADVISORY, Config, stack_policy, violation
+from .define import ADVISORY, Config, PolicyList, blame, of_type
 from .pods import DEPLOYMENT
 from .props import Props, as_map, dig, number
 
 PDB = "kubernetes:policy/v1:PodDisruptionBudget"
+
+
+POLICIES = PolicyList()
 
 
 def _namespace(props: Props) -> str:
@@ -24,11 +27,13 @@ def _selects(pdb: Props, pod_labels: Props) -> bool:
     return bool(wanted) and all(pod_labels.get(key) == value for key, value in wanted.items())
 
 
+@POLICIES.stack("deployment-has-pdb", ADVISORY)
 def check_deployments_have_pdb(
     resources: Sequence[PolicyResource], config: Config
 ) -> Iterator[tuple[str, str]]:
-    pdbs = [r.props for r in resources if r.resource_type == PDB]
-    for deployment in (r for r in resources if r.resource_type == DEPLOYMENT):
+    """Every replicated Deployment is covered by a PodDisruptionBudget."""
+    pdbs = [r.props for r in of_type(resources, PDB)]
+    for deployment in of_type(resources, DEPLOYMENT):
         replicas = number(dig(deployment.props, "spec", "replicas"))
         if replicas is not None and replicas < 2:
             continue  # a PDB on a single replica would only block node drains
@@ -36,22 +41,10 @@ def check_deployments_have_pdb(
         labels = as_map(dig(deployment.props, "spec", "template", "metadata", "labels"))
         if not any(_namespace(pdb) == namespace and _selects(pdb, labels) for pdb in pdbs):
             name = dig(deployment.props, "metadata", "name") or deployment.name
-            yield (
-                deployment.urn,
-                violation(
-                    f'Deployment "{name}" in namespace "{namespace}" has no PodDisruptionBudget, '
-                    "so a node drain may evict all its pods at once",
-                    "add a PodDisruptionBudget (e.g. maxUnavailable: 1) in its namespace whose "
-                    "selector.matchLabels are a subset of the pod template labels",
-                ),
+            yield blame(
+                deployment,
+                f'Deployment "{name}" in namespace "{namespace}" has no PodDisruptionBudget, '
+                "so a node drain may evict all its pods at once",
+                "add a PodDisruptionBudget (e.g. maxUnavailable: 1) in its namespace whose "
+                "selector.matchLabels are a subset of the pod template labels",
             )
-
-
-POLICIES = [
-    stack_policy(
-        name="deployment-has-pdb",
-        description="Every replicated Deployment is covered by a PodDisruptionBudget.",
-        level=ADVISORY,
-        check=check_deployments_have_pdb,
-    ),
-]

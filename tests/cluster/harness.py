@@ -9,12 +9,14 @@ import pulumi
 
 from components.cluster import ClusterArgs, EndpointArgs, NodePoolArgs, create_cluster
 from components.cluster.base import ClusterComponent
+from components.cluster.clouds import SPECS
 from components.cluster.handle import IdentityRequest
 from skyfleet.preview import wire
 from skyfleet.preview.monitor import Recorded
 from skyfleet.preview.runner import Plan, run_program
 
-REGIONS = {"aws": "us-east-1", "gcp": "europe-west1", "azure": "westeurope"}
+# A region of each managed cloud: the example its cloud.py gives.
+REGIONS = {name: spec.region_example for name, spec in SPECS.items() if spec.managed}
 GCP_CONFIG = {"gcp:project": "skyfleet-test"}
 
 

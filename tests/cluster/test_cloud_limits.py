@@ -9,8 +9,9 @@ from components.cluster.clouds import SPECS
 from components.cluster.validate import validate_cluster
 from components.errors import Problems
 
+from .harness import REGIONS
+
 MANAGED = sorted(name for name, spec in SPECS.items() if spec.managed)
-REGIONS = {"aws": "us-east-1", "gcp": "europe-west1", "azure": "westeurope"}
 OTHER_CLOUDS_MACHINES = {"aws": "e2-standard-4", "gcp": "Standard_D4s_v5", "azure": "m7i.xlarge"}
 
 

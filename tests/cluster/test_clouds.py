@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 
 from components.cluster import catalog
 from components.cluster.aws.cloud import aws_partition, eks_ami_type
+from components.cluster.cloud import CloudSpec
 from components.cluster.clouds import CLOUDS, SPECS, cloud_spec, discover
 
 MANAGED = [name for name, spec in SPECS.items() if spec.managed]
@@ -82,33 +84,10 @@ def test_the_clouds_package_declares_each_cloud_under_its_own_name() -> None:
         assert spec.name == name == spec.profile.cloud
 
 
-def test_a_new_cloud_is_a_new_package_found_without_editing_any_list(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_new_cloud_is_a_new_package_found_without_editing_any_list(fourth_cloud: Mapping[str, CloudSpec]) -> None:
     """A fourth cloud, on paper made real: a package with a cloud.py is all discovery needs."""
-    root = tmp_path / "fourth_clouds"
-    (root / "oci").mkdir(parents=True)
-    (root / "__init__.py").write_text("")
-    (root / "oci" / "__init__.py").write_text("")
-    (root / "oci" / "cloud.py").write_text(
-        "from components.cluster.cloud import CloudProfile, CloudSpec\n"
-        "from components.names import DNS1123_LABEL\n"
-        "CLOUD = CloudSpec(name='oci', order=40, implementation=('fourth_clouds.oci.oke', 'OkeCluster'),\n"
-        "    profile=CloudProfile(cloud='oci', load_balancer_annotations={}, load_balancer_address_field='ip',\n"
-        "        default_storage_class='oci-bv', ships_metrics_server=False, manages_node_autoscaling=False,\n"
-        "        identity_annotation=None),\n"
-        "    cluster_name=DNS1123_LABEL, pool_name=DNS1123_LABEL)\n"
-    )
-    (root / "notacloud").mkdir()
-    (root / "notacloud" / "__init__.py").write_text("")  # no cloud.py: not a cloud
-    monkeypatch.syspath_prepend(str(tmp_path))
-    try:
-        found = discover(root, "fourth_clouds")
-    finally:
-        for name in [m for m in sys.modules if m.startswith("fourth_clouds")]:
-            del sys.modules[name]
-    assert list(found) == ["oci"]
-    assert found["oci"].profile.default_storage_class == "oci-bv"
+    assert list(fourth_cloud) == ["oci"]
+    assert fourth_cloud["oci"].profile.default_storage_class == "oci-bv"
 
 
 def test_a_package_must_be_named_after_its_cloud(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -67,9 +67,7 @@ def published_files() -> list[Path]:
     )
 
 
-@pytest.fixture(scope="module")
-def built_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    target = tmp_path_factory.mktemp("pulumi-policies") / "skyfleet" / "0.2.0"
+def build_pack(target: Path) -> Path:
     for path in published_files():
         destination = target / path.relative_to(PACK_DIR)
         destination.parent.mkdir(parents=True, exist_ok=True)
@@ -77,15 +75,52 @@ def built_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return target
 
 
-def test_built_pack_loads_every_policy_in_a_clean_interpreter(built_pack: Path) -> None:
+@pytest.fixture(scope="module")
+def built_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_pack(tmp_path_factory.mktemp("pulumi-policies") / "skyfleet" / "0.2.0")
+
+
+def load_in_clean_interpreter(pack: Path) -> dict[str, list[str]]:
     run = subprocess.run(
-        [*CLEAN, LOAD, str(built_pack), SITE_PACKAGES],
-        capture_output=True, text=True, timeout=60, cwd=built_pack.parent, check=False,
+        [*CLEAN, LOAD, str(pack), SITE_PACKAGES],
+        capture_output=True, text=True, timeout=60, cwd=pack.parent, check=False,
     )  # fmt: skip
     assert run.returncode == 0, run.stderr
-    loaded = json.loads(run.stdout)
+    loaded: dict[str, list[str]] = json.loads(run.stdout)
+    return loaded
+
+
+def test_built_pack_loads_every_policy_in_a_clean_interpreter(built_pack: Path) -> None:
+    loaded = load_in_clean_interpreter(built_pack)
     assert loaded["policies"] == [p.name for p in POLICIES]
     assert loaded["outside"] == [], "modules loaded from outside the pack and its dependencies"
+
+
+# A fourth cloud's policies (say Oracle OKE), written as a new file and nothing else.
+OCI_POLICIES = """
+from collections.abc import Iterator
+
+from ..define import MANDATORY, Config, PolicyList, each_whole, violation
+from ..props import Props
+
+POLICIES = PolicyList()
+
+
+@POLICIES.resource("oke-private-endpoint", MANDATORY, each_whole("oci:ContainerEngine/cluster:Cluster"))
+def check_private_endpoint(cluster: Props, config: Config) -> Iterator[str]:
+    \"\"\"The OKE API endpoint has no public IP.\"\"\"
+    yield from ()
+"""
+
+
+def test_a_new_clouds_policies_are_one_new_file_in_clouds(tmp_path: Path) -> None:
+    pack = build_pack(tmp_path / "skyfleet" / "0.2.0")
+    (pack / "clouds" / "oci.py").write_text(OCI_POLICIES)
+
+    loaded = load_in_clean_interpreter(pack)["policies"]
+
+    assert "oke-private-endpoint" in loaded
+    assert set(loaded) - {"oke-private-endpoint"} == {p.name for p in POLICIES}
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +139,7 @@ def test_built_pack_serves_the_analyzer_protocol(served: Stub) -> None:
 
 def _third_party_imports() -> set[str]:
     found: set[str] = set()
-    for path in PACK_DIR.glob("*.py"):
+    for path in (p for p in published_files() if p.suffix == ".py"):
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
             if isinstance(node, ast.Import):
                 found |= {alias.name.split(".")[0] for alias in node.names}

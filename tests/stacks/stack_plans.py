@@ -5,18 +5,19 @@ Pure helpers for the whole-stack tests (tests/stacks); the fixtures live in conf
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from components.cluster.cloud import CloudSpec
+from components.cluster.clouds import SPECS
 from skyfleet.preview.stack_config import list_stacks, load_stack_config
 
 PROJECT = Path(__file__).resolve().parents[2]
 STACKS = list_stacks(PROJECT)
-# One stack per cloud, as a developer runs them: what issues 7 and 8 ask about.
-DEV_STACKS = ["aws-dev", "gcp-dev", "azure-dev", "local"]
 
 # The failing-project test: a copy of the project with `local` and a stack with an invalid cloud.
 BROKEN_STACK = "broken"
@@ -24,13 +25,29 @@ GOOD_STACK_IN_COPY = "local"
 # The stack `skyfleet graph` is run on.
 GRAPH_STACK = "aws-dev"
 
-CLUSTER_TYPES = {
-    "aws": "skyfleet:cluster:EksCluster",
-    "gcp": "skyfleet:cluster:GkeCluster",
-    "azure": "skyfleet:cluster:AksCluster",
-    "existing": "skyfleet:cluster:ExistingCluster",
-}
-CLOUD_SDK_PREFIXES = {"aws": "pulumi_aws", "gcp": "pulumi_gcp", "azure": "pulumi_azure_native"}
+
+
+def cluster_types(specs: Mapping[str, CloudSpec]) -> dict[str, str]:
+    """Cloud -> the type token of its cluster component (the class its cloud.py names)."""
+    types: dict[str, str] = {}
+    for name, spec in specs.items():
+        module, component = spec.implementation
+        types[name] = getattr(importlib.import_module(module), component).TYPE
+    return types
+
+
+def cloud_sdks(specs: Mapping[str, CloudSpec]) -> dict[str, str]:
+    """Cloud -> the Pulumi SDK package of its cluster resource ("azure-native:..." comes from
+    pulumi_azure_native); clouds whose clusters Skyfleet does not create have none."""
+    return {
+        name: "pulumi_" + spec.cluster_type.split(":", 1)[0].replace("-", "_")
+        for name, spec in specs.items()
+        if spec.cluster_type
+    }
+
+
+CLUSTER_TYPES = cluster_types(SPECS)
+CLOUD_SDK_PREFIXES = cloud_sdks(SPECS)
 HELM_RELEASE = "kubernetes:helm.sh/v3:Release"
 MICROSERVICE = "skyfleet:workload:Microservice"
 PLATFORM_PREFIX = "skyfleet:platform:"
@@ -53,6 +70,15 @@ def cloud_of(stack: str) -> str:
     clouds = set(clusters_of(stack).values())
     assert len(clouds) == 1, f"{stack} spans clouds {sorted(clouds)}"
     return clouds.pop()
+
+
+def environment_of(stack: str) -> str:
+    environment: str = load_stack_config(PROJECT, stack).raw.get("skyfleet:environment", "dev")
+    return environment
+
+
+# The stacks a developer runs, one per cloud: what issues 7 and 8 ask about.
+DEV_STACKS = [s for s in STACKS if environment_of(s) == "dev"]
 
 
 def cluster_of(stack: str) -> str:

@@ -7,7 +7,17 @@ set them; the values checked are the ones in plan.json, i.e. what `pulumi up` wo
 from __future__ import annotations
 
 import pytest
-from stack_plans import CLUSTER_TYPES, STACKS, cloud_of, cluster_of, cluster_settings, of_type, one, stacks_on
+from stack_plans import (
+    CLUSTER_TYPES,
+    DEV_STACKS,
+    STACKS,
+    cloud_of,
+    cluster_of,
+    cluster_settings,
+    of_type,
+    one,
+    stacks_on,
+)
 
 AWS, GCP, AZURE, EXISTING = (stacks_on(cloud) for cloud in ("aws", "gcp", "azure", "existing"))
 # Resource type prefixes each cloud's stacks may create, besides Kubernetes objects and random.
@@ -25,7 +35,7 @@ def _cluster(plan, type_token):
 
 
 def test_the_dev_stacks_cover_every_cloud():
-    assert {cloud_of(s) for s in ("aws-dev", "gcp-dev", "azure-dev", "local")} == set(CLUSTER_TYPES)
+    assert {cloud_of(s) for s in DEV_STACKS} == set(CLUSTER_TYPES)
 
 
 @pytest.mark.parametrize("stack", STACKS)

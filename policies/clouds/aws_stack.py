@@ -12,8 +12,8 @@ from collections.abc import Iterator, Sequence
 from pulumi_policy import PolicyResource
 from pulumi_policy.proxy import UnknownValueError
 
-from .define import ADVISORY, MANDATORY, Config, stack_policy, violation
-from .props import dig, strings
+from ..define import ADVISORY, MANDATORY, Config, PolicyList, blame, of_type, uncovered
+from ..props import dig, strings
 
 EKS_CLUSTER = "aws:eks/cluster:Cluster"
 NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
@@ -29,6 +29,9 @@ BROAD_POLICIES = tuple(
     f"arn:aws:iam::aws:policy/{name}"
     for name in ("AdministratorAccess", "PowerUserAccess", "IAMFullAccess")
 )
+
+
+POLICIES = PolicyList()
 
 
 def _sources(resource: PolicyResource, prop: str, resource_type: str) -> list[PolicyResource]:
@@ -53,38 +56,38 @@ def _declared_subnet_ids(node_group: PolicyResource) -> int | None:
     return len(ids) if isinstance(ids, Sequence) and not isinstance(ids, str) else None
 
 
+@POLICIES.stack("eks-nodes-private-subnets", MANDATORY)
 def check_nodes_in_private_subnets(
     resources: Sequence[PolicyResource], config: Config
 ) -> Iterator[tuple[str, str]]:
-    for node_group in (r for r in resources if r.resource_type == NODE_GROUP):
+    """EKS managed node groups run in private subnets."""
+    for node_group in of_type(resources, NODE_GROUP):
         public = sorted(s.name for s in _sources(node_group, "subnetIds", SUBNET) if _is_public(s))
         if public:
-            yield (
-                node_group.urn,
-                violation(
-                    f'node group "{node_group.name}" places nodes in public subnets: '
-                    f"{', '.join(public)}",
-                    "use the VPC's private subnets (no mapPublicIpOnLaunch) for subnetIds",
-                ),
+            yield blame(
+                node_group,
+                f'node group "{node_group.name}" places nodes in public subnets: '
+                f"{', '.join(public)}",
+                "use the VPC's private subnets (no mapPublicIpOnLaunch) for subnetIds",
             )
 
 
+@POLICIES.stack("eks-node-subnets-verifiable", ADVISORY)
 def check_subnets_verifiable(
     resources: Sequence[PolicyResource], config: Config
 ) -> Iterator[tuple[str, str]]:
-    for node_group in (r for r in resources if r.resource_type == NODE_GROUP):
+    """The subnets of EKS node groups are created in the stack, so they can be checked."""
+    for node_group in of_type(resources, NODE_GROUP):
         found = len(_sources(node_group, "subnetIds", SUBNET))
         declared = _declared_subnet_ids(node_group)
         if found == 0 or (declared is not None and declared > found):
-            yield (
-                node_group.urn,
-                violation(
-                    f'node group "{node_group.name}" uses subnets this stack does not create '
-                    "(looked up, passed in, or unknown at preview), so nothing shows that they "
-                    "are private",
-                    "create the subnets in the stack, or check them yourself and disable this "
-                    "advisory for the stack",
-                ),
+            yield blame(
+                node_group,
+                f'node group "{node_group.name}" uses subnets this stack does not create '
+                "(looked up, passed in, or unknown at preview), so nothing shows that they "
+                "are private",
+                "create the subnets in the stack, or check them yourself and disable this "
+                "advisory for the stack",
             )
 
 
@@ -106,29 +109,35 @@ def _addon_of(addon: PolicyResource, cluster: PolicyResource) -> bool:
         return False
 
 
+def _enforces_network_policy(addon: PolicyResource, cluster: PolicyResource) -> bool:
+    return (
+        addon.props.get("addonName") == "vpc-cni"
+        and _addon_of(addon, cluster)
+        and _enables_network_policy(addon)
+    )
+
+
+@POLICIES.stack("eks-network-policy", ADVISORY)
 def check_network_policy(
     resources: Sequence[PolicyResource], config: Config
 ) -> Iterator[tuple[str, str]]:
-    addons = [
-        r for r in resources if r.resource_type == ADDON and r.props.get("addonName") == "vpc-cni"
-    ]
-    for cluster in (r for r in resources if r.resource_type == EKS_CLUSTER):
-        if not any(_addon_of(a, cluster) and _enables_network_policy(a) for a in addons):
-            yield (
-                cluster.urn,
-                violation(
-                    f'EKS cluster "{cluster.name}" does not enforce NetworkPolicies',
-                    'add the vpc-cni Addon with configurationValues {"enableNetworkPolicy": '
-                    '"true"} (or run another enforcing CNI and disable this advisory)',
-                ),
-            )
+    """EKS clusters enforce NetworkPolicies (vpc-cni network policy agent)."""
+    for cluster in uncovered(resources, EKS_CLUSTER, ADDON, _enforces_network_policy):
+        yield blame(
+            cluster,
+            f'EKS cluster "{cluster.name}" does not enforce NetworkPolicies',
+            'add the vpc-cni Addon with configurationValues {"enableNetworkPolicy": '
+            '"true"} (or run another enforcing CNI and disable this advisory)',
+        )
 
 
+@POLICIES.stack("eks-node-role-scoped", MANDATORY)
 def check_node_role_scoped(
     resources: Sequence[PolicyResource], config: Config
 ) -> Iterator[tuple[str, str]]:
-    attachments = [r for r in resources if r.resource_type == ROLE_POLICY_ATTACHMENT]
-    for node_group in (r for r in resources if r.resource_type == NODE_GROUP):
+    """EKS node roles hold no administrator-level AWS policies."""
+    attachments = of_type(resources, ROLE_POLICY_ATTACHMENT)
+    for node_group in of_type(resources, NODE_GROUP):
         for role in _sources(node_group, "nodeRoleArn", ROLE):
             arns = strings(role.props.get("managedPolicyArns")) + [
                 str(a.props.get("policyArn"))
@@ -137,40 +146,10 @@ def check_node_role_scoped(
             ]
             broad = sorted(arn for arn in arns if arn in BROAD_POLICIES)
             if broad:
-                yield (
-                    node_group.urn,
-                    violation(
-                        f'node group "{node_group.name}" runs with role "{role.name}", which '
-                        f"holds {', '.join(a.rsplit('/', 1)[-1] for a in broad)}",
-                        "give nodes only AmazonEKSWorkerNodePolicy, AmazonEC2ContainerRegistry"
-                        "PullOnly (and the CNI policy); grant workloads access through IRSA",
-                    ),
+                yield blame(
+                    node_group,
+                    f'node group "{node_group.name}" runs with role "{role.name}", which '
+                    f"holds {', '.join(a.rsplit('/', 1)[-1] for a in broad)}",
+                    "give nodes only AmazonEKSWorkerNodePolicy, AmazonEC2ContainerRegistry"
+                    "PullOnly (and the CNI policy); grant workloads access through IRSA",
                 )
-
-
-POLICIES = [
-    stack_policy(
-        name="eks-nodes-private-subnets",
-        description="EKS managed node groups run in private subnets.",
-        level=MANDATORY,
-        check=check_nodes_in_private_subnets,
-    ),
-    stack_policy(
-        name="eks-node-subnets-verifiable",
-        description="The subnets of EKS node groups are created in the stack, so they can be checked.",
-        level=ADVISORY,
-        check=check_subnets_verifiable,
-    ),
-    stack_policy(
-        name="eks-network-policy",
-        description="EKS clusters enforce NetworkPolicies (vpc-cni network policy agent).",
-        level=ADVISORY,
-        check=check_network_policy,
-    ),
-    stack_policy(
-        name="eks-node-role-scoped",
-        description="EKS node roles hold no administrator-level AWS policies.",
-        level=MANDATORY,
-        check=check_node_role_scoped,
-    ),
-]

@@ -11,20 +11,21 @@ from collections.abc import Iterable, Iterator, Sequence
 from pulumi_policy import PolicyResource
 from pulumi_policy.proxy import UnknownValueError
 
-from .define import (
+from ..define import (
     ADVISORY,
     MANDATORY,
     Config,
+    PolicyList,
     Setting,
     View,
+    blame,
     each_whole,
-    resource_policy,
-    stack_policy,
+    uncovered,
     violation,
     whole,
 )
-from .networks import range_problem
-from .props import Props, as_list, as_map, dig, present, strings
+from ..networks import allow_list_violations
+from ..props import Props, as_list, as_map, dig, present, strings
 
 MANAGED_CLUSTER = "azure-native:containerservice:ManagedCluster"
 AGENT_POOL = "azure-native:containerservice:AgentPool"
@@ -33,6 +34,9 @@ DIAGNOSTIC_SETTING = "azure-native:monitor:DiagnosticSetting"
 # (https://learn.microsoft.com/azure/aks/monitor-aks-reference#resource-logs).
 AUDIT_CATEGORIES = ("kube-audit", "kube-audit-admin")
 AUDIT_GROUPS = ("audit", "allLogs")
+
+
+POLICIES = PolicyList()
 
 
 def inline_pools(cluster: Props) -> Iterable[Props]:
@@ -47,7 +51,9 @@ def _pool_name(pool: Props) -> str:
     return str(pool.get("name") or pool.get("agentPoolName") or "<unnamed>")
 
 
+@POLICIES.resource("aks-local-accounts-disabled", MANDATORY, each_whole(MANAGED_CLUSTER))
 def check_local_accounts(cluster: Props, config: Config) -> Iterator[str]:
+    """AKS local (static admin) accounts are disabled."""
     if cluster.get("disableLocalAccounts") is not True:
         yield violation(
             "local accounts are enabled, so `az aks get-credentials --admin` returns a "
@@ -56,7 +62,9 @@ def check_local_accounts(cluster: Props, config: Config) -> Iterator[str]:
         )
 
 
+@POLICIES.resource("aks-entra-rbac", ADVISORY, each_whole(MANAGED_CLUSTER))
 def check_entra_rbac(cluster: Props, config: Config) -> Iterator[str]:
+    """AKS authenticates with Entra ID and authorizes with Azure RBAC."""
     profile = as_map(cluster.get("aadProfile"))
     if profile.get("managed") is not True or profile.get("enableAzureRBAC") is not True:
         yield violation(
@@ -65,24 +73,23 @@ def check_entra_rbac(cluster: Props, config: Config) -> Iterator[str]:
         )
 
 
+@POLICIES.resource("aks-api-server-restricted", MANDATORY, each_whole(MANAGED_CLUSTER))
 def check_api_server_restricted(cluster: Props, config: Config) -> Iterator[str]:
+    """The AKS API server is private or limited to authorized IP ranges."""
     access = as_map(cluster.get("apiServerAccessProfile"))
-    if access.get("enablePrivateCluster") is True:
-        return
-    problem = range_problem(
-        "apiServerAccessProfile.authorizedIPRanges",
-        strings(access.get("authorizedIPRanges")),
-        when_empty="the API server is reachable from any address",
-    )
-    if problem:
-        yield violation(
-            problem,
-            "set apiServerAccessProfile.enablePrivateCluster: true or list admin and CI "
+    if access.get("enablePrivateCluster") is not True:
+        yield from allow_list_violations(
+            "apiServerAccessProfile.authorizedIPRanges",
+            strings(access.get("authorizedIPRanges")),
+            when_empty="the API server is reachable from any address",
+            fix="set apiServerAccessProfile.enablePrivateCluster: true or list admin and CI "
             "ranges in apiServerAccessProfile.authorizedIPRanges",
         )
 
 
+@POLICIES.resource("aks-kubernetes-rbac", MANDATORY, each_whole(MANAGED_CLUSTER))
 def check_kubernetes_rbac(cluster: Props, config: Config) -> Iterator[str]:
+    """AKS keeps Kubernetes RBAC on."""
     # AKS turns Kubernetes RBAC on unless enableRBAC is false (and it cannot be turned on later).
     if cluster.get("enableRBAC") is False:
         yield violation(
@@ -94,7 +101,9 @@ def check_kubernetes_rbac(cluster: Props, config: Config) -> Iterator[str]:
 NETWORK_POLICY_ENGINES = ("azure", "calico", "cilium")
 
 
+@POLICIES.resource("aks-network-policy", ADVISORY, each_whole(MANAGED_CLUSTER))
 def check_network_policy(cluster: Props, config: Config) -> Iterator[str]:
+    """AKS enforces NetworkPolicies (Azure, Calico or Cilium)."""
     engine = dig(cluster, "networkProfile", "networkPolicy")
     if engine not in NETWORK_POLICY_ENGINES:
         yield violation(
@@ -105,7 +114,9 @@ def check_network_policy(cluster: Props, config: Config) -> Iterator[str]:
         )
 
 
+@POLICIES.resource("aks-auto-upgrade", ADVISORY, each_whole(MANAGED_CLUSTER))
 def check_auto_upgrade(cluster: Props, config: Config) -> Iterator[str]:
+    """AKS upgrades the cluster and patches node images automatically."""
     profile = as_map(cluster.get("autoUpgradeProfile"))
     channel = profile.get("upgradeChannel")
     # nodeOSUpgradeChannel defaults to NodeImage; upgradeChannel defaults to none.
@@ -123,7 +134,9 @@ def check_auto_upgrade(cluster: Props, config: Config) -> Iterator[str]:
         )
 
 
+@POLICIES.resource("aks-workload-identity", MANDATORY, each_whole(MANAGED_CLUSTER))
 def check_workload_identity(cluster: Props, config: Config) -> Iterator[str]:
+    """AKS runs the OIDC issuer and workload identity."""
     missing = [
         path
         for path, enabled in (
@@ -142,7 +155,19 @@ def check_workload_identity(cluster: Props, config: Config) -> Iterator[str]:
         )
 
 
+@POLICIES.resource(
+    "aks-availability-zones", ADVISORY, AGENT_POOLS,
+    settings=[
+        Setting(
+            "minZones",
+            2,
+            {"type": "integer", "minimum": 1},
+            "The fewest availability zones an agent pool may span.",
+        )
+    ],
+)
 def check_availability_zones(pool: Props, config: Config) -> Iterator[str]:
+    """AKS agent pools spread across availability zones."""
     zones = strings(pool.get("availabilityZones"))
     minimum = config["minZones"]
     if len(zones) < minimum:
@@ -153,7 +178,9 @@ def check_availability_zones(pool: Props, config: Config) -> Iterator[str]:
         )
 
 
+@POLICIES.resource("aks-autoscaling", ADVISORY, AGENT_POOLS)
 def check_autoscaling(pool: Props, config: Config) -> Iterator[str]:
+    """AKS agent pools run the cluster autoscaler."""
     if pool.get("enableAutoScaling") is not True:
         yield violation(
             f'agent pool "{_pool_name(pool)}" has a fixed node count',
@@ -161,7 +188,9 @@ def check_autoscaling(pool: Props, config: Config) -> Iterator[str]:
         )
 
 
+@POLICIES.resource("aks-no-node-public-ip", MANDATORY, AGENT_POOLS)
 def check_no_node_public_ip(pool: Props, config: Config) -> Iterator[str]:
+    """AKS nodes have no public IP addresses."""
     if pool.get("enableNodePublicIP") is True:
         yield violation(
             f'agent pool "{_pool_name(pool)}" gives every node a public IP address',
@@ -169,7 +198,9 @@ def check_no_node_public_ip(pool: Props, config: Config) -> Iterator[str]:
         )
 
 
+@POLICIES.resource("aks-kms-encryption", MANDATORY, each_whole(MANAGED_CLUSTER))
 def check_kms(cluster: Props, config: Config) -> Iterator[str]:
+    """AKS encrypts Kubernetes Secrets with a Key Vault key (KMS)."""
     kms = as_map(dig(cluster, "securityProfile", "azureKeyVaultKms"))
     if kms.get("enabled") is not True or not present(kms, "keyId"):
         yield violation(
@@ -199,112 +230,19 @@ def _collects_audit(setting: PolicyResource) -> bool:
     )
 
 
+def _audits(setting: PolicyResource, cluster: PolicyResource) -> bool:
+    return _targets(setting, cluster) and _collects_audit(setting)
+
+
+@POLICIES.stack("aks-audit-logging", ADVISORY)
 def check_audit_logging(
     resources: Sequence[PolicyResource], config: Config
 ) -> Iterator[tuple[str, str]]:
-    settings = [r for r in resources if r.resource_type == DIAGNOSTIC_SETTING]
-    for cluster in (r for r in resources if r.resource_type == MANAGED_CLUSTER):
-        if not any(_targets(s, cluster) and _collects_audit(s) for s in settings):
-            yield (
-                cluster.urn,
-                violation(
-                    f'AKS cluster "{cluster.name}" keeps no audit log of its API server',
-                    "add a monitor DiagnosticSetting on the cluster with the kube-audit-admin "
-                    "(or kube-audit) category enabled, sent to a Log Analytics workspace",
-                ),
-            )
-
-
-POLICIES = [
-    resource_policy(
-        name="aks-local-accounts-disabled",
-        description="AKS local (static admin) accounts are disabled.",
-        level=MANDATORY,
-        targets=each_whole(MANAGED_CLUSTER),
-        check=check_local_accounts,
-    ),
-    resource_policy(
-        name="aks-entra-rbac",
-        description="AKS authenticates with Entra ID and authorizes with Azure RBAC.",
-        level=ADVISORY,
-        targets=each_whole(MANAGED_CLUSTER),
-        check=check_entra_rbac,
-    ),
-    resource_policy(
-        name="aks-api-server-restricted",
-        description="The AKS API server is private or limited to authorized IP ranges.",
-        level=MANDATORY,
-        targets=each_whole(MANAGED_CLUSTER),
-        check=check_api_server_restricted,
-    ),
-    resource_policy(
-        name="aks-kubernetes-rbac",
-        description="AKS keeps Kubernetes RBAC on.",
-        level=MANDATORY,
-        targets=each_whole(MANAGED_CLUSTER),
-        check=check_kubernetes_rbac,
-    ),
-    resource_policy(
-        name="aks-network-policy",
-        description="AKS enforces NetworkPolicies (Azure, Calico or Cilium).",
-        level=ADVISORY,
-        targets=each_whole(MANAGED_CLUSTER),
-        check=check_network_policy,
-    ),
-    resource_policy(
-        name="aks-auto-upgrade",
-        description="AKS upgrades the cluster and patches node images automatically.",
-        level=ADVISORY,
-        targets=each_whole(MANAGED_CLUSTER),
-        check=check_auto_upgrade,
-    ),
-    resource_policy(
-        name="aks-workload-identity",
-        description="AKS runs the OIDC issuer and workload identity.",
-        level=MANDATORY,
-        targets=each_whole(MANAGED_CLUSTER),
-        check=check_workload_identity,
-    ),
-    resource_policy(
-        name="aks-availability-zones",
-        description="AKS agent pools spread across availability zones.",
-        level=ADVISORY,
-        targets=AGENT_POOLS,
-        check=check_availability_zones,
-        settings=[
-            Setting(
-                "minZones",
-                2,
-                {"type": "integer", "minimum": 1},
-                "The fewest availability zones an agent pool may span.",
-            )
-        ],
-    ),
-    resource_policy(
-        name="aks-autoscaling",
-        description="AKS agent pools run the cluster autoscaler.",
-        level=ADVISORY,
-        targets=AGENT_POOLS,
-        check=check_autoscaling,
-    ),
-    resource_policy(
-        name="aks-no-node-public-ip",
-        description="AKS nodes have no public IP addresses.",
-        level=MANDATORY,
-        targets=AGENT_POOLS,
-        check=check_no_node_public_ip,
-    ),
-    resource_policy(
-        name="aks-kms-encryption",
-        description="AKS encrypts Kubernetes Secrets with a Key Vault key (KMS).",
-        level=MANDATORY,
-        targets=each_whole(MANAGED_CLUSTER),
-        check=check_kms,
-    ),
-    stack_policy(
-        name="aks-audit-logging",
-        description="AKS sends API-server audit logs to a diagnostic setting.",
-        level=ADVISORY,
-        check=check_audit_logging,
-    ),
-]
+    """AKS sends API-server audit logs to a diagnostic setting."""
+    for cluster in uncovered(resources, MANAGED_CLUSTER, DIAGNOSTIC_SETTING, _audits):
+        yield blame(
+            cluster,
+            f'AKS cluster "{cluster.name}" keeps no audit log of its API server',
+            "add a monitor DiagnosticSetting on the cluster with the kube-audit-admin "
+            "(or kube-audit) category enabled, sent to a Log Analytics workspace",
+        )

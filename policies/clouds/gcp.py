@@ -8,28 +8,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from .define import (
-    ADVISORY,
-    MANDATORY,
-    Config,
-    View,
-    each_whole,
-    resource_policy,
-    violation,
-    whole,
-)
-from .networks import range_problem
-from .props import Props, as_list, as_map, dig, present, strings
+from ..define import ADVISORY, MANDATORY, Config, PolicyList, View, each_whole, violation, whole
+from ..networks import range_problem
+from ..props import Props, as_list, as_map, dig, present, strings
 
 GKE_CLUSTER = "gcp:container/cluster:Cluster"
 GKE_NODE_POOL = "gcp:container/nodePool:NodePool"
+
+
+POLICIES = PolicyList()
 
 
 def _autopilot(cluster: Props) -> bool:
     return cluster.get("enableAutopilot") is True
 
 
+@POLICIES.resource("gke-private-nodes", MANDATORY, each_whole(GKE_CLUSTER))
 def check_private_nodes(cluster: Props, config: Config) -> Iterator[str]:
+    """GKE nodes have only private IP addresses."""
     if dig(cluster, "privateClusterConfig", "enablePrivateNodes") is not True:
         yield violation(
             "nodes get public IP addresses",
@@ -37,7 +33,9 @@ def check_private_nodes(cluster: Props, config: Config) -> Iterator[str]:
         )
 
 
+@POLICIES.resource("gke-workload-identity", MANDATORY, each_whole(GKE_CLUSTER))
 def check_workload_identity(cluster: Props, config: Config) -> Iterator[str]:
+    """GKE clusters use Workload Identity instead of node credentials."""
     if not _autopilot(cluster) and not present(cluster, "workloadIdentityConfig", "workloadPool"):
         yield violation(
             "Workload Identity is off, so every pod can use the node service account",
@@ -45,7 +43,9 @@ def check_workload_identity(cluster: Props, config: Config) -> Iterator[str]:
         )
 
 
+@POLICIES.resource("gke-shielded-nodes", ADVISORY, each_whole(GKE_CLUSTER))
 def check_shielded_nodes(cluster: Props, config: Config) -> Iterator[str]:
+    """GKE clusters keep Shielded Nodes on."""
     # GKE enables Shielded Nodes by default; only an explicit false turns them off.
     if cluster.get("enableShieldedNodes") is False:
         yield violation("Shielded GKE Nodes are disabled", "remove enableShieldedNodes: false")
@@ -75,7 +75,9 @@ def _pool_name(pool: Props) -> str:
     return str(pool.get("name") or "<unnamed>")
 
 
+@POLICIES.resource("gke-endpoint-restricted", MANDATORY, each_whole(GKE_CLUSTER))
 def check_endpoint_restricted(cluster: Props, config: Config) -> Iterator[str]:
+    """The GKE control plane is private or limited to authorized networks."""
     private = dig(cluster, "privateClusterConfig", "enablePrivateEndpoint") is True
     no_ip_endpoint = (
         dig(cluster, "controlPlaneEndpointsConfig", "ipEndpointsConfig", "enabled") is False
@@ -100,7 +102,9 @@ def check_endpoint_restricted(cluster: Props, config: Config) -> Iterator[str]:
         )
 
 
+@POLICIES.resource("gke-metadata-server", MANDATORY, NODE_POOLS)
 def check_metadata_server(pool: Props, config: Config) -> Iterator[str]:
+    """GKE node pools hide node metadata behind the GKE metadata server."""
     mode = dig(pool, "nodeConfig", "workloadMetadataConfig", "mode")
     # Unset means GKE_METADATA in a Workload Identity cluster; an inline pool of a cluster
     # without it exposes the node's metadata (and its service account) to every pod.
@@ -120,7 +124,9 @@ def _default_compute_account(account: object) -> bool:
     )
 
 
+@POLICIES.resource("gke-node-service-account", MANDATORY, NODE_POOLS)
 def check_node_service_account(pool: Props, config: Config) -> Iterator[str]:
+    """GKE nodes run as a dedicated service account, not the Compute default."""
     if _default_compute_account(dig(pool, "nodeConfig", "serviceAccount")):
         yield violation(
             f'node pool "{_pool_name(pool)}" runs as the Compute Engine default service '
@@ -130,7 +136,9 @@ def check_node_service_account(pool: Props, config: Config) -> Iterator[str]:
         )
 
 
+@POLICIES.resource("gke-autopilot-service-account", MANDATORY, each_whole(GKE_CLUSTER))
 def check_autopilot_service_account(cluster: Props, config: Config) -> Iterator[str]:
+    """GKE Autopilot nodes run as a dedicated service account."""
     account = dig(cluster, "clusterAutoscaling", "autoProvisioningDefaults", "serviceAccount")
     if _autopilot(cluster) and _default_compute_account(account):
         yield violation(
@@ -140,7 +148,9 @@ def check_autopilot_service_account(cluster: Props, config: Config) -> Iterator[
         )
 
 
+@POLICIES.resource("gke-node-auto-upgrade", ADVISORY, NODE_POOLS)
 def check_node_auto_upgrade(pool: Props, config: Config) -> Iterator[str]:
+    """GKE node pools keep auto-upgrade and auto-repair on."""
     management = as_map(pool.get("management"))
     off = [key for key in ("autoUpgrade", "autoRepair") if management.get(key) is False]
     if off:
@@ -151,7 +161,9 @@ def check_node_auto_upgrade(pool: Props, config: Config) -> Iterator[str]:
         )
 
 
+@POLICIES.resource("gke-logging", ADVISORY, each_whole(GKE_CLUSTER))
 def check_logging(cluster: Props, config: Config) -> Iterator[str]:
+    """GKE sends logs and metrics to Cloud Logging and Monitoring."""
     off = [key for key in ("loggingService", "monitoringService") if cluster.get(key) == "none"]
     components = dig(cluster, "loggingConfig", "enableComponents")
     if components is not None and not as_list(components):
@@ -163,7 +175,9 @@ def check_logging(cluster: Props, config: Config) -> Iterator[str]:
         )
 
 
+@POLICIES.resource("gke-secure-boot", ADVISORY, NODE_POOLS)
 def check_secure_boot(pool: Props, config: Config) -> Iterator[str]:
+    """GKE node pools boot with Secure Boot."""
     if dig(pool, "nodeConfig", "shieldedInstanceConfig", "enableSecureBoot") is not True:
         yield violation(
             f'node pool "{_pool_name(pool)}" boots without Secure Boot',
@@ -171,7 +185,9 @@ def check_secure_boot(pool: Props, config: Config) -> Iterator[str]:
         )
 
 
+@POLICIES.resource("gke-release-channel", ADVISORY, each_whole(GKE_CLUSTER))
 def check_release_channel(cluster: Props, config: Config) -> Iterator[str]:
+    """GKE clusters are enrolled in a release channel."""
     channel = dig(cluster, "releaseChannel", "channel")
     if not _autopilot(cluster) and channel in (None, "", "UNSPECIFIED"):
         yield violation(
@@ -180,7 +196,9 @@ def check_release_channel(cluster: Props, config: Config) -> Iterator[str]:
         )
 
 
+@POLICIES.resource("gke-network-policy", ADVISORY, each_whole(GKE_CLUSTER))
 def check_network_policy(cluster: Props, config: Config) -> Iterator[str]:
+    """GKE clusters enforce NetworkPolicies."""
     enforced = (
         _autopilot(cluster)
         or cluster.get("datapathProvider") == "ADVANCED_DATAPATH"
@@ -193,7 +211,9 @@ def check_network_policy(cluster: Props, config: Config) -> Iterator[str]:
         )
 
 
+@POLICIES.resource("gke-legacy-abac-disabled", MANDATORY, each_whole(GKE_CLUSTER))
 def check_legacy_abac(cluster: Props, config: Config) -> Iterator[str]:
+    """GKE legacy ABAC authorization is off."""
     if cluster.get("enableLegacyAbac") is True:
         yield violation(
             "legacy ABAC grants broad permissions that bypass RBAC",
@@ -201,7 +221,9 @@ def check_legacy_abac(cluster: Props, config: Config) -> Iterator[str]:
         )
 
 
+@POLICIES.resource("gke-client-certificate-disabled", MANDATORY, each_whole(GKE_CLUSTER))
 def check_client_certificate(cluster: Props, config: Config) -> Iterator[str]:
+    """GKE issues no client certificate for cluster access."""
     # Basic auth was removed from GKE (1.19) and the provider; the client certificate is the
     # remaining long-lived, non-revocable credential.
     if dig(cluster, "masterAuth", "clientCertificateConfig", "issueClientCertificate") is True:
@@ -211,119 +233,12 @@ def check_client_certificate(cluster: Props, config: Config) -> Iterator[str]:
         )
 
 
+@POLICIES.resource("gke-secrets-encryption", MANDATORY, each_whole(GKE_CLUSTER))
 def check_secrets_encryption(cluster: Props, config: Config) -> Iterator[str]:
+    """GKE encrypts Kubernetes Secrets with a Cloud KMS key."""
     encryption = as_map(cluster.get("databaseEncryption"))
     if encryption.get("state") != "ENCRYPTED" or not present(encryption, "keyName"):
         yield violation(
             "Kubernetes Secrets are not encrypted with a Cloud KMS key",
             'set databaseEncryption: {state: "ENCRYPTED", keyName: <KMS key id>}',
         )
-
-
-POLICIES = [
-    resource_policy(
-        name="gke-private-nodes",
-        description="GKE nodes have only private IP addresses.",
-        level=MANDATORY,
-        targets=each_whole(GKE_CLUSTER),
-        check=check_private_nodes,
-    ),
-    resource_policy(
-        name="gke-workload-identity",
-        description="GKE clusters use Workload Identity instead of node credentials.",
-        level=MANDATORY,
-        targets=each_whole(GKE_CLUSTER),
-        check=check_workload_identity,
-    ),
-    resource_policy(
-        name="gke-shielded-nodes",
-        description="GKE clusters keep Shielded Nodes on.",
-        level=ADVISORY,
-        targets=each_whole(GKE_CLUSTER),
-        check=check_shielded_nodes,
-    ),
-    resource_policy(
-        name="gke-secure-boot",
-        description="GKE node pools boot with Secure Boot.",
-        level=ADVISORY,
-        targets=NODE_POOLS,
-        check=check_secure_boot,
-    ),
-    resource_policy(
-        name="gke-endpoint-restricted",
-        description="The GKE control plane is private or limited to authorized networks.",
-        level=MANDATORY,
-        targets=each_whole(GKE_CLUSTER),
-        check=check_endpoint_restricted,
-    ),
-    resource_policy(
-        name="gke-metadata-server",
-        description="GKE node pools hide node metadata behind the GKE metadata server.",
-        level=MANDATORY,
-        targets=NODE_POOLS,
-        check=check_metadata_server,
-    ),
-    resource_policy(
-        name="gke-node-service-account",
-        description="GKE nodes run as a dedicated service account, not the Compute default.",
-        level=MANDATORY,
-        targets=NODE_POOLS,
-        check=check_node_service_account,
-    ),
-    resource_policy(
-        name="gke-autopilot-service-account",
-        description="GKE Autopilot nodes run as a dedicated service account.",
-        level=MANDATORY,
-        targets=each_whole(GKE_CLUSTER),
-        check=check_autopilot_service_account,
-    ),
-    resource_policy(
-        name="gke-node-auto-upgrade",
-        description="GKE node pools keep auto-upgrade and auto-repair on.",
-        level=ADVISORY,
-        targets=NODE_POOLS,
-        check=check_node_auto_upgrade,
-    ),
-    resource_policy(
-        name="gke-logging",
-        description="GKE sends logs and metrics to Cloud Logging and Monitoring.",
-        level=ADVISORY,
-        targets=each_whole(GKE_CLUSTER),
-        check=check_logging,
-    ),
-    resource_policy(
-        name="gke-release-channel",
-        description="GKE clusters are enrolled in a release channel.",
-        level=ADVISORY,
-        targets=each_whole(GKE_CLUSTER),
-        check=check_release_channel,
-    ),
-    resource_policy(
-        name="gke-network-policy",
-        description="GKE clusters enforce NetworkPolicies.",
-        level=ADVISORY,
-        targets=each_whole(GKE_CLUSTER),
-        check=check_network_policy,
-    ),
-    resource_policy(
-        name="gke-legacy-abac-disabled",
-        description="GKE legacy ABAC authorization is off.",
-        level=MANDATORY,
-        targets=each_whole(GKE_CLUSTER),
-        check=check_legacy_abac,
-    ),
-    resource_policy(
-        name="gke-client-certificate-disabled",
-        description="GKE issues no client certificate for cluster access.",
-        level=MANDATORY,
-        targets=each_whole(GKE_CLUSTER),
-        check=check_client_certificate,
-    ),
-    resource_policy(
-        name="gke-secrets-encryption",
-        description="GKE encrypts Kubernetes Secrets with a Cloud KMS key.",
-        level=MANDATORY,
-        targets=each_whole(GKE_CLUSTER),
-        check=check_secrets_encryption,
-    ),
-]

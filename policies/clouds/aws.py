@@ -7,18 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .define import (
-    ADVISORY,
-    MANDATORY,
-    Config,
-    Setting,
-    each_whole,
-    list_setting,
-    resource_policy,
-    violation,
-)
-from .networks import range_problem
-from .props import Props, as_list, as_map, number, one_or_many, present, strings
+from ..define import ADVISORY, MANDATORY, Config, PolicyList, Setting, each_whole, list_setting, violation
+from ..networks import allow_list_violations
+from ..props import Props, as_list, as_map, number, one_or_many, present, strings
 
 EKS_CLUSTER = "aws:eks/cluster:Cluster"
 LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
@@ -26,25 +17,27 @@ EC2_INSTANCE = "aws:ec2/instance:Instance"
 
 
 
+POLICIES = PolicyList()
+
+
+@POLICIES.resource("eks-endpoint-restricted", MANDATORY, each_whole(EKS_CLUSTER))
 def check_endpoint_restricted(cluster: Props, config: Config) -> Iterator[str]:
+    """The EKS API endpoint is private or limited to known CIDRs."""
     vpc = as_map(cluster.get("vpcConfig"))
     # EKS turns the public endpoint on unless endpointPublicAccess is explicitly false.
-    if vpc.get("endpointPublicAccess") is False:
-        return
-    problem = range_problem(
-        "vpcConfig.publicAccessCidrs",
-        strings(vpc.get("publicAccessCidrs")),
-        when_empty="the public API endpoint accepts 0.0.0.0/0 (EKS default)",
-    )
-    if problem:
-        yield violation(
-            problem,
-            "set vpcConfig.endpointPublicAccess: false (with endpointPrivateAccess: true), or "
+    if vpc.get("endpointPublicAccess") is not False:
+        yield from allow_list_violations(
+            "vpcConfig.publicAccessCidrs",
+            strings(vpc.get("publicAccessCidrs")),
+            when_empty="the public API endpoint accepts 0.0.0.0/0 (EKS default)",
+            fix="set vpcConfig.endpointPublicAccess: false (with endpointPrivateAccess: true), or "
             "list your admin and CI ranges in vpcConfig.publicAccessCidrs",
         )
 
 
+@POLICIES.resource("eks-secrets-encryption", MANDATORY, each_whole(EKS_CLUSTER))
 def check_secrets_encryption(cluster: Props, config: Config) -> Iterator[str]:
+    """EKS envelope-encrypts Kubernetes Secrets with a KMS key."""
     encrypted = any(
         "secrets" in strings(block.get("resources")) and present(block, "provider", "keyArn")
         for block in one_or_many(cluster.get("encryptionConfig"))
@@ -56,7 +49,18 @@ def check_secrets_encryption(cluster: Props, config: Config) -> Iterator[str]:
         )
 
 
+@POLICIES.resource(
+    "eks-control-plane-logging", ADVISORY, each_whole(EKS_CLUSTER),
+    settings=[
+        list_setting(
+            "requiredLogTypes",
+            ["api", "audit", "authenticator"],
+            "Control-plane log types that must be enabled.",
+        )
+    ],
+)
 def check_control_plane_logging(cluster: Props, config: Config) -> Iterator[str]:
+    """EKS ships API, audit and authenticator logs to CloudWatch."""
     enabled = set(strings(cluster.get("enabledClusterLogTypes")))
     missing = [kind for kind in config["requiredLogTypes"] if kind not in enabled]
     if missing:
@@ -66,7 +70,9 @@ def check_control_plane_logging(cluster: Props, config: Config) -> Iterator[str]
         )
 
 
+@POLICIES.resource("ec2-imdsv2-required", MANDATORY, each_whole(LAUNCH_TEMPLATE, EC2_INSTANCE))
 def check_imdsv2(template: Props, config: Config) -> Iterator[str]:
+    """Nodes require IMDSv2 session tokens for instance metadata."""
     options = as_map(template.get("metadataOptions"))
     if options.get("httpEndpoint") == "disabled":
         return  # no metadata service at all
@@ -79,7 +85,9 @@ def check_imdsv2(template: Props, config: Config) -> Iterator[str]:
         )
 
 
+@POLICIES.resource("ec2-imds-hop-limit", MANDATORY, each_whole(LAUNCH_TEMPLATE, EC2_INSTANCE))
 def check_imds_hop_limit(template: Props, config: Config) -> Iterator[str]:
+    """Node metadata is reachable from the node only (hop limit 1), not from pods."""
     options = as_map(template.get("metadataOptions"))
     if options.get("httpEndpoint") == "disabled":
         return
@@ -98,7 +106,9 @@ def check_imds_hop_limit(template: Props, config: Config) -> Iterator[str]:
         )
 
 
+@POLICIES.resource("ec2-no-public-ip", MANDATORY, each_whole(LAUNCH_TEMPLATE, EC2_INSTANCE))
 def check_no_public_ip(template: Props, config: Config) -> Iterator[str]:
+    """Node launch templates and instances ask for no public IP address."""
     # Launch templates spell the flag as a string ("true"), instances as a bool.
     interfaces = [as_map(i) for i in as_list(template.get("networkInterfaces"))]
     flags = [template.get("associatePublicIpAddress")]
@@ -110,7 +120,19 @@ def check_no_public_ip(template: Props, config: Config) -> Iterator[str]:
         )
 
 
+@POLICIES.resource(
+    "eks-standard-support", ADVISORY, each_whole(EKS_CLUSTER),
+    settings=[
+        Setting(
+            "allowExtendedSupport",
+            False,
+            {"type": "boolean"},
+            "Allow clusters to stay on a version in extended support.",
+        )
+    ],
+)
 def check_standard_support(cluster: Props, config: Config) -> Iterator[str]:
+    """EKS clusters use the STANDARD upgrade policy, not paid extended support."""
     # EKS enrols clusters in EXTENDED support unless upgradePolicy says otherwise.
     support = as_map(cluster.get("upgradePolicy")).get("supportType") or "EXTENDED"
     if support == "EXTENDED" and not config["allowExtendedSupport"]:
@@ -120,71 +142,3 @@ def check_standard_support(cluster: Props, config: Config) -> Iterator[str]:
             'set upgradePolicy.supportType: "STANDARD" and keep the version current '
             "(or set allowExtendedSupport in the pack config)",
         )
-
-
-POLICIES = [
-    resource_policy(
-        name="eks-endpoint-restricted",
-        description="The EKS API endpoint is private or limited to known CIDRs.",
-        level=MANDATORY,
-        targets=each_whole(EKS_CLUSTER),
-        check=check_endpoint_restricted,
-    ),
-    resource_policy(
-        name="eks-secrets-encryption",
-        description="EKS envelope-encrypts Kubernetes Secrets with a KMS key.",
-        level=MANDATORY,
-        targets=each_whole(EKS_CLUSTER),
-        check=check_secrets_encryption,
-    ),
-    resource_policy(
-        name="eks-control-plane-logging",
-        description="EKS ships API, audit and authenticator logs to CloudWatch.",
-        level=ADVISORY,
-        targets=each_whole(EKS_CLUSTER),
-        check=check_control_plane_logging,
-        settings=[
-            list_setting(
-                "requiredLogTypes",
-                ["api", "audit", "authenticator"],
-                "Control-plane log types that must be enabled.",
-            )
-        ],
-    ),
-    resource_policy(
-        name="ec2-imdsv2-required",
-        description="Nodes require IMDSv2 session tokens for instance metadata.",
-        level=MANDATORY,
-        targets=each_whole(LAUNCH_TEMPLATE, EC2_INSTANCE),
-        check=check_imdsv2,
-    ),
-    resource_policy(
-        name="ec2-imds-hop-limit",
-        description="Node metadata is reachable from the node only (hop limit 1), not from pods.",
-        level=MANDATORY,
-        targets=each_whole(LAUNCH_TEMPLATE, EC2_INSTANCE),
-        check=check_imds_hop_limit,
-    ),
-    resource_policy(
-        name="ec2-no-public-ip",
-        description="Node launch templates and instances ask for no public IP address.",
-        level=MANDATORY,
-        targets=each_whole(LAUNCH_TEMPLATE, EC2_INSTANCE),
-        check=check_no_public_ip,
-    ),
-    resource_policy(
-        name="eks-standard-support",
-        description="EKS clusters use the STANDARD upgrade policy, not paid extended support.",
-        level=ADVISORY,
-        targets=each_whole(EKS_CLUSTER),
-        check=check_standard_support,
-        settings=[
-            Setting(
-                "allowExtendedSupport",
-                False,
-                {"type": "boolean"},
-                "Allow clusters to stay on a version in extended support.",
-            )
-        ],
-    ),
-]
