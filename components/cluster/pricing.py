@@ -22,6 +22,7 @@ from typing import Any
 # figures on the same 730 hours (Google's Cloud Billing catalog data, as the GCP table's source
 # shows, is hour x 730).
 HOURS_PER_MONTH = 730
+DAYS_PER_MONTH = HOURS_PER_MONTH / 24
 
 
 @dataclass(frozen=True)
@@ -154,12 +155,38 @@ def per_gib_volume(volume: Volume, service: str, sku: str) -> Usage:
                  f"{volume.replicas} x {volume.gib:g} GiB {sku}", "volume")
 
 
+def always_on(item: str, service: str, sku: str, count: int, what: str, kind: str) -> Usage:
+    """`count` of something billed by the hour that runs all month (a control plane, a NAT
+    gateway, an address, a load balancer)."""
+    hours = count * HOURS_PER_MONTH
+    return Usage(item, service, sku, hours, hours, f"{count} {what} x {HOURS_PER_MONTH} h", kind)
+
+
+def node_hours(pool: str, service: str, machine: str, low: int, high: int) -> Usage:
+    """A node pool's machines, `low`..`high` of them all month (the autoscaler's bounds)."""
+    return Usage(f"node pool {pool}: {low}..{high} x {machine}", service, machine, low * HOURS_PER_MONTH,
+                 high * HOURS_PER_MONTH, f"{low}..{high} nodes x {HOURS_PER_MONTH} h", "nodes")
+
+
+def node_disks_per_gib(pool: str, service: str, disk: str, low: int, high: int, gib: int) -> Usage:
+    """The boot disks of a node pool's `low`..`high` nodes, billed per GiB-month (EBS, PD)."""
+    return Usage(f"node disks {pool}: {low}..{high} x {gib} GiB {disk}", service, disk, low * gib, high * gib,
+                 f"{low}..{high} x {gib} GiB", "disk")
+
+
+def log_ingestion(name: str, service: str, per_day: float) -> Usage:
+    """A month of log ingestion at the assumed `per_day` GB (skyfleet:cost.logsGbPerDay)."""
+    gb = per_day * DAYS_PER_MONTH
+    return Usage(f"logs {name}: ingestion", service, "ingestion", gb, gb,
+                 f"{per_day:g} GB/day (assumed) x {DAYS_PER_MONTH:.2f} d", "logs")
+
+
 def cost_models() -> dict[str, ModuleType]:
     """Each cloud's cost model: `components/cluster/<cloud>/cost.py`, for every cloud that has
     one (a cloud without, such as `existing`, bills nothing through the stack). Each module has
     CLOUD, PROVIDER_PACKAGE, REGION_INPUT (the provider input naming the region), PRICES,
     NOT_ESTIMATED,
-    usages(ClusterResources), volume_usage(Volume) and load_balancer_usages(count, cluster)."""
+    usages(ClusterResources), volume_usage(Volume) and load_balancer_usages(count, cluster) (count >= 1)."""
     from .clouds import CLOUDS
 
     package = __name__.rsplit(".", 1)[0]

@@ -228,7 +228,9 @@ def _usages(cluster: ClusterResources, model: ModuleType) -> list[Usage]:
         found.append(usage or Usage(f"volume {volume.item}", "storage-class", volume.storage_class or "?",
                                     volume.gib * volume.replicas, volume.gib * volume.replicas,
                                     f"{volume.replicas} x {volume.gib:g} GiB", "volume"))
-    found += model.load_balancer_usages(load_balancers(cluster), cluster)
+    count = load_balancers(cluster)
+    if count:  # a cost model prices one or more load balancers
+        found += model.load_balancer_usages(count, cluster)
     return found
 
 

@@ -48,6 +48,13 @@ def dig(value: Any, path: str, default: Any = None) -> Any:
     return value
 
 
+def outside(name: str, value: Any, low: int, high: int) -> Iterator[str]:
+    """The refusal of a numeric input that is set but not within `low`..`high`: `name value
+    must be low-high` (an API's documented bounds, such as a retention in days)."""
+    if value is not None and not low <= int(value) <= high:
+        yield f"{name} {value} must be {low}-{high}"
+
+
 class Plan:
     """Every resource of one plan and what each waits for (as `pulumi up` orders creation)."""
 
@@ -95,6 +102,17 @@ def refuses(name: str, *types: str, source: str) -> Callable[[Check], Check]:
         return fn
 
     return register
+
+
+def refuses_outside(name: str, resource_type: str, path: str, low: int, high: int, *, source: str) -> None:
+    """Registers a create-time rule refusing the number at `path` (dotted) outside `low`..`high`,
+    the bounds the cloud's API documents."""
+    field = path.rsplit(".", 1)[-1]
+
+    def check(res: Resource, plan: Plan) -> Iterator[str]:
+        yield from outside(field, res.get(path), low, high)
+
+    _add(CloudRule(name, (resource_type,), source, check=check))
 
 
 def refuses_change(name: str, *types: str, source: str) -> Callable[[ChangeCheck], ChangeCheck]:

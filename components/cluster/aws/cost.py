@@ -10,16 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from components.cluster.pricing import (
-    HOURS_PER_MONTH,
-    ClusterResources,
-    CostResource,
-    Usage,
-    Volume,
-    as_int,
-    get_path,
-    per_gib_volume,
-)
+from components.cluster import pricing
+from components.cluster.pricing import ClusterResources, CostResource, Usage, Volume, as_int, get_path
 
 from .prices import PRICES
 
@@ -33,7 +25,6 @@ DEFAULT_NODE_DISK_GIB = 20
 DEFAULT_NODE_DISK_TYPE = "gp3"
 # EBS CSI StorageClass name -> EBS volume type (the EKS module creates `gp3`).
 STORAGE_CLASSES: Mapping[str, str] = {"gp3": "gp3", "gp2": "gp2"}
-DAYS_PER_MONTH = HOURS_PER_MONTH / 24
 
 NOT_ESTIMATED = (
     "NAT gateway data processed (per GB)",
@@ -50,16 +41,14 @@ def usages(cluster: ClusterResources) -> list[Usage]:
     found: list[Usage] = []
     for eks in cluster.of_type("aws:eks/cluster:Cluster"):
         support = str(get_path(eks.inputs, "upgradePolicy", "supportType") or "STANDARD").lower()
-        found.append(Usage(f"EKS control plane ({support} support)", "eks-cluster", support,
-                           HOURS_PER_MONTH, HOURS_PER_MONTH, "1 cluster x 730 h", "control-plane"))
+        found.append(pricing.always_on(f"EKS control plane ({support} support)", "eks-cluster", support, 1, "cluster",
+                               "control-plane"))
     for group in cluster.of_type(NODE_GROUP):
         found += _node_group(cluster, group)
     for nat in cluster.of_type("aws:ec2/natGateway:NatGateway"):
-        found.append(Usage(f"NAT gateway {_short(cluster, nat)}", "nat-gateway", "-",
-                           HOURS_PER_MONTH, HOURS_PER_MONTH, "1 gateway x 730 h", "nat"))
+        found.append(pricing.always_on(f"NAT gateway {_short(cluster, nat)}", "nat-gateway", "-", 1, "gateway", "nat"))
     for eip in cluster.of_type("aws:ec2/eip:Eip"):
-        found.append(Usage(f"public IPv4 {_short(cluster, eip)}", "public-ipv4", "-",
-                           HOURS_PER_MONTH, HOURS_PER_MONTH, "1 address x 730 h", "nat"))
+        found.append(pricing.always_on(f"public IPv4 {_short(cluster, eip)}", "public-ipv4", "-", 1, "address", "nat"))
     for key in cluster.of_type("aws:kms/key:Key"):
         found.append(Usage(f"KMS key {_short(cluster, key)}", "kms-key", "customer-managed",
                            1, 1, "1 key x 1 month", "key"))
@@ -70,13 +59,12 @@ def usages(cluster: ClusterResources) -> list[Usage]:
 
 def volume_usage(volume: Volume) -> Usage | None:
     volume_type = STORAGE_CLASSES.get(volume.storage_class or "gp3")
-    return per_gib_volume(volume, "ebs-volume", volume_type) if volume_type else None
+    return pricing.per_gib_volume(volume, "ebs-volume", volume_type) if volume_type else None
 
 
 def load_balancer_usages(count: int, cluster: ClusterResources) -> list[Usage]:
     # The ingress Service carries the NLB annotation (profiles.py), so each is one NLB.
-    return [Usage("ingress load balancer (NLB)", "elb-nlb", "-", count * HOURS_PER_MONTH,
-                  count * HOURS_PER_MONTH, f"{count} NLB x 730 h", "load-balancer")] if count else []
+    return [pricing.always_on("ingress load balancer (NLB)", "elb-nlb", "-", count, "NLB", "load-balancer")]
 
 
 def _short(cluster: ClusterResources, r: CostResource) -> str:
@@ -90,12 +78,9 @@ def _node_group(cluster: ClusterResources, group: CostResource) -> list[Usage]:
     low = as_int(get_path(group.inputs, "scalingConfig", "minSize"))
     high = as_int(get_path(group.inputs, "scalingConfig", "maxSize"), low)
     service = "ec2-spot" if group.inputs.get("capacityType") == "SPOT" else "ec2-instance"
-    nodes = Usage(f"node pool {pool}: {low}..{high} x {instance}", service, instance,
-                  low * HOURS_PER_MONTH, high * HOURS_PER_MONTH, f"{low}..{high} nodes x 730 h", "nodes")
     size, volume_type = _root_volume(cluster, group)
-    disks = Usage(f"node disks {pool}: {low}..{high} x {size} GiB {volume_type}", "ebs-volume",
-                  volume_type, low * size, high * size, f"{low}..{high} x {size} GiB", "disk")
-    return [nodes, disks]
+    return [pricing.node_hours(pool, service, instance, low, high),
+            pricing.node_disks_per_gib(pool, "ebs-volume", volume_type, low, high, size)]
 
 
 def _root_volume(cluster: ClusterResources, group: CostResource) -> tuple[int, str]:
@@ -119,8 +104,7 @@ def _log_group(cluster: ClusterResources, group: CostResource) -> list[Usage]:
     stored = per_day * retention  # steady state: `retention` days of logs are kept
     name = _short(cluster, group)
     return [
-        Usage(f"logs {name}: ingestion", "cloudwatch-logs", "ingestion", per_day * DAYS_PER_MONTH,
-              per_day * DAYS_PER_MONTH, f"{per_day:g} GB/day (assumed) x {DAYS_PER_MONTH:.2f} d", "logs"),
+        pricing.log_ingestion(name, "cloudwatch-logs", per_day),
         Usage(f"logs {name}: {retention} d retention", "cloudwatch-logs", "storage", stored, stored,
               f"{per_day:g} GB/day (assumed) x {retention} d kept", "logs"),
     ]

@@ -12,14 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from components.cluster.pricing import (
-    HOURS_PER_MONTH,
-    ClusterResources,
-    Usage,
-    Volume,
-    as_int,
-    get_path,
-)
+from components.cluster import pricing
+from components.cluster.pricing import ClusterResources, Usage, Volume, as_int, get_path
 
 from .prices import PRICES
 
@@ -27,7 +21,6 @@ CLOUD = "azure"
 # The input of the cloud provider resource that holds the region.
 REGION_INPUT = "location"
 PROVIDER_PACKAGE = "azure-native"
-DAYS_PER_MONTH = HOURS_PER_MONTH / 24
 # Managed disk size tiers (GiB): a disk is billed as the smallest tier that holds it.
 # https://learn.microsoft.com/azure/virtual-machines/disks-types#premium-ssd-size
 TIER_SIZES_GIB = (4, 8, 16, 32, 64, 128, 256, 512)
@@ -61,23 +54,23 @@ def usages(cluster: ClusterResources) -> list[Usage]:
     found: list[Usage] = []
     for aks in cluster.of_type("azure-native:containerservice:ManagedCluster"):
         tier = str(get_path(aks.inputs, "sku", "tier") or "Free").lower()
-        found.append(Usage(f"AKS control plane ({tier} tier)", "aks-cluster", tier,
-                           HOURS_PER_MONTH, HOURS_PER_MONTH, "1 cluster x 730 h", "control-plane"))
+        found.append(
+            pricing.always_on(f"AKS control plane ({tier} tier)", "aks-cluster", tier, 1, "cluster", "control-plane")
+        )
         for profile in aks.inputs.get("agentPoolProfiles") or []:
             found += _pool(str(profile.get("name") or "system"), profile)
         if str(get_path(aks.inputs, "networkProfile", "loadBalancerSku") or "standard").lower() == "standard":
-            found.append(Usage("cluster load balancer (Standard)", "load-balancer", "standard",
-                               HOURS_PER_MONTH, HOURS_PER_MONTH, "1 load balancer x 730 h", "load-balancer"))
-            found.append(Usage("outbound public IP", "public-ip", "standard-static-ipv4",
-                               HOURS_PER_MONTH, HOURS_PER_MONTH, "1 address x 730 h", "nat"))
+            found += [
+                pricing.always_on("cluster load balancer (Standard)", "load-balancer", "standard", 1, "load balancer",
+                                  "load-balancer"),
+                pricing.always_on("outbound public IP", "public-ip", "standard-static-ipv4", 1, "address", "nat"),
+            ]
     for pool in cluster.of_type("azure-native:containerservice:AgentPool"):
         found += _pool(str(pool.inputs.get("agentPoolName") or pool.name), pool.inputs)
     per_day = float(cluster.assumptions.get("logsGbPerDay", 0.0))
     for workspace in cluster.of_type("azure-native:operationalinsights:Workspace"):
         name = workspace.name.removeprefix(f"{cluster.name}-")
-        found.append(Usage(f"logs {name}: ingestion", "log-analytics", "ingestion",
-                           per_day * DAYS_PER_MONTH, per_day * DAYS_PER_MONTH,
-                           f"{per_day:g} GB/day (assumed) x {DAYS_PER_MONTH:.2f} d", "logs"))
+        found.append(pricing.log_ingestion(name, "log-analytics", per_day))
     return found
 
 
@@ -93,8 +86,8 @@ def volume_usage(volume: Volume) -> Usage | None:
 def load_balancer_usages(count: int, cluster: ClusterResources) -> list[Usage]:
     # A LoadBalancer Service adds a frontend (a public IP) and rules to the cluster's own load
     # balancer, counted in `usages`; the address is what it adds to the bill.
-    return [Usage("ingress public IP", "public-ip", "standard-static-ipv4", count * HOURS_PER_MONTH,
-                  count * HOURS_PER_MONTH, f"{count} address x 730 h", "load-balancer")] if count else []
+    return [pricing.always_on("ingress public IP", "public-ip", "standard-static-ipv4", count, "address",
+                              "load-balancer")]
 
 
 def _pool(name: str, profile: Mapping[str, Any]) -> list[Usage]:
@@ -107,8 +100,7 @@ def _pool(name: str, profile: Mapping[str, Any]) -> list[Usage]:
     tiers = PREMIUM_TIERS if "s_" in size or size.endswith("s") else STANDARD_SSD_TIERS
     tier = disk_tier(disk_gib, tiers)
     return [
-        Usage(f"node pool {name}: {low}..{high} x {size}", "virtual-machine", size,
-              low * HOURS_PER_MONTH, high * HOURS_PER_MONTH, f"{low}..{high} nodes x 730 h", "nodes"),
+        pricing.node_hours(name, "virtual-machine", size, low, high),
         Usage(f"node disks {name}: {low}..{high} x {disk_gib} GiB as {tier}", "managed-disk", tier,
               low, high, f"{low}..{high} disks x 1 month", "disk"),
     ]

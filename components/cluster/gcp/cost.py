@@ -10,16 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from components.cluster.pricing import (
-    HOURS_PER_MONTH,
-    ClusterResources,
-    CostResource,
-    Usage,
-    Volume,
-    as_int,
-    get_path,
-    per_gib_volume,
-)
+from components.cluster import pricing
+from components.cluster.pricing import HOURS_PER_MONTH, ClusterResources, CostResource, Usage, Volume, as_int, get_path
 
 from .prices import PRICES
 
@@ -53,8 +45,8 @@ def usages(cluster: ClusterResources) -> list[Usage]:
     zones = 1
     for gke in cluster.of_type("gcp:container/cluster:Cluster"):
         zones = max(1, len(gke.inputs.get("nodeLocations") or []))
-        found.append(Usage("GKE cluster management fee", "gke-cluster", "standard",
-                           HOURS_PER_MONTH, HOURS_PER_MONTH, "1 cluster x 730 h", "control-plane"))
+        found.append(pricing.always_on("GKE cluster management fee", "gke-cluster", "standard", 1, "cluster",
+                                       "control-plane"))
     low_nodes = high_nodes = 0
     for pool in cluster.of_type(NODE_POOL):
         pool_usages, low, high = _node_pool(pool, zones)
@@ -74,14 +66,13 @@ def usages(cluster: ClusterResources) -> list[Usage]:
 
 def volume_usage(volume: Volume) -> Usage | None:
     disk = STORAGE_CLASSES.get(volume.storage_class or "standard-rwo")
-    return per_gib_volume(volume, "persistent-disk", disk) if disk else None
+    return pricing.per_gib_volume(volume, "persistent-disk", disk) if disk else None
 
 
 def load_balancer_usages(count: int, cluster: ClusterResources) -> list[Usage]:
     # A LoadBalancer Service on GKE is an external passthrough Network LB: one forwarding rule.
-    return [Usage("ingress load balancer (forwarding rule)", "network-lb", "forwarding-rule",
-                  count * HOURS_PER_MONTH, count * HOURS_PER_MONTH, f"{count} rule x 730 h",
-                  "load-balancer")] if count else []
+    return [pricing.always_on("ingress load balancer (forwarding rule)", "network-lb", "forwarding-rule", count,
+                              "rule", "load-balancer")]
 
 
 def _node_pool(pool: CostResource, zones: int) -> tuple[list[Usage], int, int]:
@@ -97,12 +88,8 @@ def _node_pool(pool: CostResource, zones: int) -> tuple[list[Usage], int, int]:
     service = "compute-spot" if get_path(pool.inputs, "nodeConfig", "spot") else "compute-instance"
     size = as_int(get_path(pool.inputs, "nodeConfig", "diskSizeGb"), DEFAULT_BOOT_DISK_GIB)
     disk = str(get_path(pool.inputs, "nodeConfig", "diskType") or "pd-balanced")
-    return [
-        Usage(f"node pool {name}: {low}..{high} x {machine}", service, machine,
-              low * HOURS_PER_MONTH, high * HOURS_PER_MONTH, f"{low}..{high} nodes x 730 h", "nodes"),
-        Usage(f"node disks {name}: {low}..{high} x {size} GiB {disk}", "persistent-disk", disk,
-              low * size, high * size, f"{low}..{high} x {size} GiB", "disk"),
-    ], low, high
+    return [pricing.node_hours(name, service, machine, low, high),
+            pricing.node_disks_per_gib(name, "persistent-disk", disk, low, high, size)], low, high
 
 
 __all__ = ["CLOUD", "NOT_ESTIMATED", "PRICES", "PROVIDER_PACKAGE", "REGION_INPUT", "load_balancer_usages",

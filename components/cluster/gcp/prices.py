@@ -56,27 +56,38 @@ def _same_everywhere(region: str) -> tuple[Price, ...]:
     )
 
 
+# What the catalog export states for each region (USD): machine types per hour, Persistent Disk
+# types per GB-month, Cloud NAT per VM-hour, Cloud Storage standard per GB-month.
+MACHINES_PER_HOUR = {
+    EUROPE_WEST1: {"e2-standard-2": 0.07371546, "e2-standard-4": 0.14743092, "e2-standard-8": 0.29486184,
+                   "e2-standard-16": 0.58972368},
+    US_CENTRAL1: {"e2-standard-2": 0.06701142, "e2-standard-4": 0.13402284, "e2-standard-8": 0.26804568,
+                  "e2-standard-16": 0.53609136},
+}
+DISKS_PER_GB_MONTH = {
+    EUROPE_WEST1: {"pd-balanced": 0.10, "pd-ssd": 0.17, "pd-standard": 0.04},
+    US_CENTRAL1: {"pd-balanced": 0.10, "pd-ssd": 0.17, "pd-standard": 0.04},
+}
+NAT_PER_VM_HOUR = {EUROPE_WEST1: 0.0014, US_CENTRAL1: 0.0014}
+BUCKET_PER_GB_MONTH = {EUROPE_WEST1: 0.02, US_CENTRAL1: 0.02}
+
+
+def _catalog(region: str) -> tuple[Price, ...]:
+    """The rows of `region` read from the catalog export."""
+    return (
+        *(Price("compute-instance", m, region, usd, "hour", CATALOG) for m, usd in MACHINES_PER_HOUR[region].items()),
+        *(Price("persistent-disk", d, region, usd, "GB-month", CATALOG)
+          for d, usd in DISKS_PER_GB_MONTH[region].items()),
+        Price("cloud-nat", "gateway-uptime", region, NAT_PER_VM_HOUR[region], "VM-hour", NAT_CATALOG),
+        Price("cloud-storage", "standard", region, BUCKET_PER_GB_MONTH[region], "GB-month", CATALOG),
+    )
+
+
 ROWS = (
     *_same_everywhere(EUROPE_WEST1),
     *_same_everywhere(US_CENTRAL1),
-    Price("compute-instance", "e2-standard-2", EUROPE_WEST1, 0.07371546, "hour", CATALOG),
-    Price("compute-instance", "e2-standard-4", EUROPE_WEST1, 0.14743092, "hour", CATALOG),
-    Price("compute-instance", "e2-standard-8", EUROPE_WEST1, 0.29486184, "hour", CATALOG),
-    Price("compute-instance", "e2-standard-16", EUROPE_WEST1, 0.58972368, "hour", CATALOG),
-    Price("persistent-disk", "pd-balanced", EUROPE_WEST1, 0.10, "GB-month", CATALOG),
-    Price("persistent-disk", "pd-ssd", EUROPE_WEST1, 0.17, "GB-month", CATALOG),
-    Price("persistent-disk", "pd-standard", EUROPE_WEST1, 0.04, "GB-month", CATALOG),
-    Price("cloud-nat", "gateway-uptime", EUROPE_WEST1, 0.0014, "VM-hour", NAT_CATALOG),
-    Price("cloud-storage", "standard", EUROPE_WEST1, 0.02, "GB-month", CATALOG),
-    Price("compute-instance", "e2-standard-2", US_CENTRAL1, 0.06701142, "hour", CATALOG),
-    Price("compute-instance", "e2-standard-4", US_CENTRAL1, 0.13402284, "hour", CATALOG),
-    Price("compute-instance", "e2-standard-8", US_CENTRAL1, 0.26804568, "hour", CATALOG),
-    Price("compute-instance", "e2-standard-16", US_CENTRAL1, 0.53609136, "hour", CATALOG),
-    Price("persistent-disk", "pd-balanced", US_CENTRAL1, 0.10, "GB-month", CATALOG),
-    Price("persistent-disk", "pd-ssd", US_CENTRAL1, 0.17, "GB-month", CATALOG),
-    Price("persistent-disk", "pd-standard", US_CENTRAL1, 0.04, "GB-month", CATALOG),
-    Price("cloud-nat", "gateway-uptime", US_CENTRAL1, 0.0014, "VM-hour", NAT_CATALOG),
-    Price("cloud-storage", "standard", US_CENTRAL1, 0.02, "GB-month", CATALOG),
+    *_catalog(EUROPE_WEST1),
+    *_catalog(US_CENTRAL1),
 )
 
 PRICES = PriceTable("gcp", ROWS)

@@ -1,6 +1,6 @@
 """What EKS, IAM, KMS, EC2 and CloudWatch Logs refuse at create (or update) time, offline.
 
-Each rule names its source; tests/preview/test_cloud_rules_aws.py gives each a failing input.
+Each rule names its source; tests/preview/rule_cases_aws.py gives each a failing input.
 Not checkable offline (docs/safety.md): service quotas, instance capacity in a zone, whether an
 IAM principal in `admins` exists, AMI availability in the region.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..cloud_rules import Plan, Resource, refuses, refuses_change
+from ..cloud_rules import Plan, Resource, outside, refuses, refuses_change, refuses_outside
 
 CLUSTER = "aws:eks/cluster:Cluster"
 NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
@@ -176,12 +176,8 @@ def _retention(res: Resource, plan: Plan) -> Iterator[str]:
 
 
 # https://docs.aws.amazon.com/kms/latest/APIReference/API_ScheduleKeyDeletion.html
-@refuses("aws-kms-deletion-window", "aws:kms/key:Key",
-         source="KMS API ScheduleKeyDeletion: PendingWindowInDays 7-30")
-def _deletion_window(res: Resource, plan: Plan) -> Iterator[str]:
-    days = res.get("deletionWindowInDays")
-    if days is not None and not 7 <= int(days) <= 30:
-        yield f"deletionWindowInDays {days} must be 7-30"
+refuses_outside("aws-kms-deletion-window", "aws:kms/key:Key", "deletionWindowInDays", 7, 30,
+                source="KMS API ScheduleKeyDeletion: PendingWindowInDays 7-30")
 
 
 # https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_LaunchTemplateInstanceMetadataOptionsRequest.html
@@ -189,9 +185,7 @@ def _deletion_window(res: Resource, plan: Plan) -> Iterator[str]:
          source="EC2 API LaunchTemplateInstanceMetadataOptionsRequest")
 def _metadata(res: Resource, plan: Plan) -> Iterator[str]:
     options = res.get("metadataOptions", {}) or {}
-    hops = options.get("httpPutResponseHopLimit")
-    if hops is not None and not 1 <= int(hops) <= 64:
-        yield f"httpPutResponseHopLimit {hops} must be 1-64"
+    yield from outside("httpPutResponseHopLimit", options.get("httpPutResponseHopLimit"), 1, 64)
     if options.get("httpTokens", "required") not in ("optional", "required"):
         yield f"httpTokens {options.get('httpTokens')!r} must be optional or required"
     if options.get("httpEndpoint", "enabled") not in ("enabled", "disabled"):

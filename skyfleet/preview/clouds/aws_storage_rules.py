@@ -1,6 +1,6 @@
 """What S3 refuses at create time for the log bucket (components/cluster/aws/log_storage.py).
 
-Each rule names its source; tests/preview/test_cloud_rules_aws.py gives each a failing input.
+Each rule names its source; tests/preview/rule_cases_aws.py gives each a failing input.
 Not checkable offline (docs/safety.md): whether a bucket name is free (names are global across
 every AWS account), account bucket quotas.
 """

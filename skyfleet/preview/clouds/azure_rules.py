@@ -1,6 +1,6 @@
 """What ARM, AKS, Key Vault and Entra ID refuse at create (or update) time, offline.
 
-Each rule names its source; tests/preview/test_cloud_rules_azure.py gives each a failing input.
+Each rule names its source; tests/preview/rule_cases_azure.py gives each a failing input.
 Not checkable offline (docs/safety.md): quotas (vCPUs per VM family and region), VM sizes offered
 in a zone, Azure Policy assignments, whether an Entra group in `admins` exists, role assignment
 replication delays.
@@ -12,7 +12,7 @@ import ipaddress
 import re
 from collections.abc import Iterator
 
-from ..cloud_rules import Plan, Resource, refuses, refuses_change
+from ..cloud_rules import Plan, Resource, outside, refuses, refuses_change, refuses_outside
 
 CLUSTER = "azure-native:containerservice:ManagedCluster"
 POOL = "azure-native:containerservice:AgentPool"
@@ -210,12 +210,8 @@ def _federated(res: Resource, plan: Plan) -> Iterator[str]:
 
 # PerGB2018 workspaces retain 30-730 days.
 # https://learn.microsoft.com/azure/azure-monitor/logs/data-retention-configure
-@refuses("azure-log-analytics-retention", "azure-native:operationalinsights:Workspace",
-         source="Azure Monitor docs: Log Analytics data retention")
-def _workspace_retention(res: Resource, plan: Plan) -> Iterator[str]:
-    days = res.get("retentionInDays")
-    if days is not None and not 30 <= int(days) <= 730:
-        yield f"retentionInDays {days} must be 30-730"
+refuses_outside("azure-log-analytics-retention", "azure-native:operationalinsights:Workspace", "retentionInDays",
+                30, 730, source="Azure Monitor docs: Log Analytics data retention")
 
 
 # Only these configuration names exist; the aksManaged* windows last 4-24 hours from HH:mm.
@@ -227,8 +223,8 @@ def _maintenance(res: Resource, plan: Plan) -> Iterator[str]:
     if name not in ("default", "aksManagedAutoUpgradeSchedule", "aksManagedNodeOSUpgradeSchedule"):
         yield f"configName {name!r} is not a maintenance configuration AKS knows"
     window = res.get("maintenanceWindow") or {}
-    if name != "default" and not 4 <= int(window.get("durationHours", 24)) <= 24:
-        yield f"durationHours {window.get('durationHours')} must be 4-24"
+    if name != "default":
+        yield from outside("durationHours", window.get("durationHours"), 4, 24)
     if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", str(window.get("startTime", "00:00"))):
         yield f"startTime {window.get('startTime')!r} must be HH:mm"
 

@@ -1,7 +1,7 @@
 """What Azure Storage refuses at create time for the log container
 (components/cluster/azure/log_storage.py).
 
-Each rule names its source; tests/preview/test_cloud_rules_azure.py gives each a failing input.
+Each rule names its source; tests/preview/rule_cases_azure.py gives each a failing input.
 Not checkable offline (docs/safety.md): whether a storage account name is free (names are global
 across Azure), storage account quotas per subscription and region.
 """

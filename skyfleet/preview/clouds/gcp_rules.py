@@ -1,6 +1,6 @@
 """What GKE, Cloud IAM, Cloud KMS, Compute and Service Usage refuse at create time, offline.
 
-Each rule names its source; tests/preview/test_cloud_rules_gcp.py gives each a failing input.
+Each rule names its source; tests/preview/rule_cases_gcp.py gives each a failing input.
 Not checkable offline (docs/safety.md): quotas (CPUs, IPs per region), machine types offered in
 a zone, organization policies, whether an IAM member in `admins` exists.
 """

@@ -1,7 +1,7 @@
 """What Cloud Storage refuses at create time for the log bucket
 (components/cluster/gcp/log_storage.py).
 
-Each rule names its source; tests/preview/test_cloud_rules_gcp.py gives each a failing input.
+Each rule names its source; tests/preview/rule_cases_gcp.py gives each a failing input.
 Not checkable offline (docs/safety.md): whether a bucket name is free (names are global), and
 domain-named buckets (a name with dots must be a verified domain).
 """
