@@ -15,13 +15,13 @@ pack: the gate runs wherever they are installed, i.e. `skyfleet preview` and `sk
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pulumi_policy import PolicyResource
 from pulumi_policy.proxy import UnknownValueError
 
-from .define import ADVISORY, Config, PolicyList, Setting, violation
+from .define import ADVISORY, Config, Findings, PolicyList, Resources, Setting, violation
 from .props import dig, number
 
 DRIVERS = 3
@@ -114,7 +114,7 @@ def estimate_resources(resources: Sequence[PolicyResource], config: Config) -> A
                                   "log GB per day the estimate assumes (as skyfleet:cost.logsGbPerDay)")
     ],
 )
-def check_cost_within_budget(resources: Sequence[PolicyResource], config: Config) -> Iterator[tuple[str, str]]:
+def check_cost_within_budget(resources: Resources, config: Config) -> Findings:
     """The stack's estimated maximum monthly cost does not exceed its skyfleet:budget."""
     budget = budget_amount(resources)
     if budget is None:

@@ -10,9 +10,9 @@ defaults, and publishes the thresholds as the policy's `config_schema`.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from pulumi_policy import (
     EnforcementLevel,
@@ -32,7 +32,11 @@ Config = Mapping[str, Any]
 ResourceCheck = Callable[[Props, Config], Iterable[str]]
 # A validator that also needs to know where the resource sits (its URN's parent chain).
 PlacedCheck = Callable[[Props, Config, str], Iterable[str]]
-StackCheck = Callable[[Sequence[PolicyResource], Config], Iterable[tuple[str, str]]]
+Resources = Sequence[PolicyResource]
+"""Every resource of the stack under review (a stack validator's input)."""
+Findings = Iterator[tuple[str, str]]
+"""What a stack validator yields: `(urn, message)` per violation."""
+StackCheck = Callable[[Resources, Config], Iterable[tuple[str, str]]]
 # The parts of a resource a validator looks at: the whole props, a pod spec, each node pool...
 View = Callable[[Props], Iterable[Props]]
 
@@ -110,6 +114,24 @@ def _with_defaults(settings: Sequence[Setting], configured: Config) -> Config:
     return {**{s.name: s.default for s in settings}, **configured}
 
 
+Built = TypeVar("Built", ResourceValidationPolicy, StackValidationPolicy)
+Validator = TypeVar("Validator", bound=Callable[..., Any])
+
+
+def _policy(
+    kind: type[Built], name: str, description: str, level: EnforcementLevel, settings: Sequence[Setting],
+    validate: Callable[[Any, ReportViolation], None],
+) -> Built:
+    """The policy object the engine serves, its thresholds published as `config_schema`."""
+    return kind(
+        name=name,
+        description=description,
+        validate=validate,
+        enforcement_level=level,
+        config_schema=_config_schema(settings),
+    )
+
+
 def parent_types(urn: str) -> list[str]:
     """The types of a resource's ancestors, outermost first, as its URN records them.
 
@@ -146,13 +168,7 @@ def resource_policy(
             for message in found:
                 report(message, None)
 
-    return ResourceValidationPolicy(
-        name=name,
-        description=description,
-        validate=validate,
-        enforcement_level=level,
-        config_schema=_config_schema(settings),
-    )
+    return _policy(ResourceValidationPolicy, name, description, level, settings, validate)
 
 
 def stack_policy(
@@ -170,13 +186,7 @@ def stack_policy(
         for urn, message in check(args.resources, config):
             report(message, urn)
 
-    return StackValidationPolicy(
-        name=name,
-        description=description,
-        validate=validate,
-        enforcement_level=level,
-        config_schema=_config_schema(settings),
-    )
+    return _policy(StackValidationPolicy, name, description, level, settings, validate)
 
 
 def _description(name: str, check: Callable[..., Any]) -> str:
@@ -195,40 +205,30 @@ class PolicyList(list[Policy]):
     """
 
     def resource(
-        self, name: str, level: EnforcementLevel, targets: Mapping[str, View],
-        settings: Sequence[Setting] = (),
+        self, name: str, level: EnforcementLevel, targets: Mapping[str, View], settings: Sequence[Setting] = ()
     ) -> Callable[[ResourceCheck], ResourceCheck]:
         """Declare `check(props, config)` as a resource policy on the `targets` views."""
-
-        def declare(check: ResourceCheck) -> ResourceCheck:
-            self.append(resource_policy(name=name, description=_description(name, check),
-                                        level=level, targets=targets, check=check, settings=settings))
-            return check
-
-        return declare
+        return self._declaring(name, lambda check, description: resource_policy(
+            name=name, description=description, level=level, targets=targets, check=check, settings=settings))
 
     def placed(
-        self, name: str, level: EnforcementLevel, targets: Mapping[str, View],
-        settings: Sequence[Setting] = (),
+        self, name: str, level: EnforcementLevel, targets: Mapping[str, View], settings: Sequence[Setting] = ()
     ) -> Callable[[PlacedCheck], PlacedCheck]:
         """Declare `check(props, config, urn)` as a resource policy that also reads the URN."""
-
-        def declare(check: PlacedCheck) -> PlacedCheck:
-            self.append(resource_policy(name=name, description=_description(name, check),
-                                        level=level, targets=targets, placed_check=check,
-                                        settings=settings))
-            return check
-
-        return declare
+        return self._declaring(name, lambda check, description: resource_policy(
+            name=name, description=description, level=level, targets=targets, placed_check=check,
+            settings=settings))
 
     def stack(
         self, name: str, level: EnforcementLevel, settings: Sequence[Setting] = ()
     ) -> Callable[[StackCheck], StackCheck]:
         """Declare `check(resources, config)` as a stack policy."""
+        return self._declaring(name, lambda check, description: stack_policy(
+            name=name, description=description, level=level, check=check, settings=settings))
 
-        def declare(check: StackCheck) -> StackCheck:
-            self.append(stack_policy(name=name, description=_description(name, check),
-                                     level=level, check=check, settings=settings))
+    def _declaring(self, name: str, build: Callable[[Any, str], Policy]) -> Callable[[Validator], Validator]:
+        def declare(check: Validator) -> Validator:
+            self.append(build(check, _description(name, check)))
             return check
 
         return declare

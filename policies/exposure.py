@@ -7,11 +7,21 @@ that serves every other host over plain HTTP. Gateway API kinds are the v1 (and 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 
-from pulumi_policy import PolicyResource
-
-from .define import MANDATORY, Config, PolicyList, blame, each_whole, list_setting, of_type, parent_types, violation
+from .define import (
+    MANDATORY,
+    Config,
+    Findings,
+    PolicyList,
+    Resources,
+    blame,
+    each_whole,
+    list_setting,
+    of_type,
+    parent_types,
+    violation,
+)
 from .props import Props, as_list, as_map, dig, number, strings
 
 SERVICE = "kubernetes:core/v1:Service"
@@ -185,9 +195,7 @@ def _redirects_to_https(route: Props) -> bool:
 
 
 @POLICIES.stack("httproute-tls", MANDATORY)
-def check_routes_use_tls(
-    resources: Sequence[PolicyResource], config: Config
-) -> Iterator[tuple[str, str]]:
+def check_routes_use_tls(resources: Resources, config: Config) -> Findings:
     """HTTPRoutes are not served over plain-HTTP listeners, except redirects."""
     gateways = {_namespaced_name(r.props): r.props for r in of_type(resources, *GATEWAYS)}
     for route in of_type(resources, *HTTP_ROUTES):

@@ -8,7 +8,19 @@ from collections.abc import Iterator, Sequence
 
 from pulumi_policy import PolicyResource
 
-from .define import ADVISORY, MANDATORY, Config, PolicyList, blame, each_whole, list_setting, of_type, violation
+from .define import (
+    ADVISORY,
+    MANDATORY,
+    Config,
+    Findings,
+    PolicyList,
+    Resources,
+    blame,
+    each_whole,
+    list_setting,
+    of_type,
+    violation,
+)
 from .pod_security import pods
 from .props import Props, as_list, as_map, dig, strings
 
@@ -106,9 +118,7 @@ def _automount_by_account(resources: Sequence[PolicyResource]) -> dict[str, obje
         )
     ],
 )
-def check_token_automount(
-    resources: Sequence[PolicyResource], config: Config
-) -> Iterator[tuple[str, str]]:
+def check_token_automount(resources: Resources, config: Config) -> Findings:
     """Pods mount a service-account token only where they need the API."""
     by_account = _automount_by_account(resources)
     for resource, pod in pods(resources):

@@ -3,11 +3,7 @@ show. Cloud-specific ones live with their cloud (`clouds/aws_stack.py`, `clouds/
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-
-from pulumi_policy import PolicyResource
-
-from .define import ADVISORY, Config, PolicyList, blame, of_type
+from .define import ADVISORY, Config, Findings, PolicyList, Resources, blame, of_type
 from .pods import DEPLOYMENT
 from .props import Props, as_map, dig, number
 
@@ -28,9 +24,7 @@ def _selects(pdb: Props, pod_labels: Props) -> bool:
 
 
 @POLICIES.stack("deployment-has-pdb", ADVISORY)
-def check_deployments_have_pdb(
-    resources: Sequence[PolicyResource], config: Config
-) -> Iterator[tuple[str, str]]:
+def check_deployments_have_pdb(resources: Resources, config: Config) -> Findings:
     """Every replicated Deployment is covered by a PodDisruptionBudget."""
     pdbs = [r.props for r in of_type(resources, PDB)]
     for deployment in of_type(resources, DEPLOYMENT):

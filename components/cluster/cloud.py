@@ -88,6 +88,15 @@ class SubnetIds:
     id_ok: Callable[[str], bool]
     id_rule: str
 
+    @classmethod
+    def one_regional(cls, cloud: str, id_marker: str) -> SubnetIds:
+        """A cloud whose subnets span the region (GCP, Azure): exactly one, an id containing
+        `id_marker` (the start of its resource path)."""
+        return cls(
+            lambda n: n == 1, f"{cloud} takes exactly one (regional) subnet",
+            lambda s: id_marker in s, f"must be a {id_marker}... id",
+        )
+
     def check(self, problems: Problems, ids: list[str]) -> None:
         problems.check(self.count_ok(len(ids)), "existingSubnetIds", ids, self.count_rule)
         for i, subnet in enumerate(ids):

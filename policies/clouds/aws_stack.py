@@ -7,12 +7,12 @@ Ids such as subnet ids are unknown until apply, so the resources a property was 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 from pulumi_policy import PolicyResource
 from pulumi_policy.proxy import UnknownValueError
 
-from ..define import ADVISORY, MANDATORY, Config, PolicyList, blame, of_type, uncovered
+from ..define import ADVISORY, MANDATORY, Config, Findings, PolicyList, Resources, blame, of_type, uncovered
 from ..props import dig, strings
 
 EKS_CLUSTER = "aws:eks/cluster:Cluster"
@@ -57,9 +57,7 @@ def _declared_subnet_ids(node_group: PolicyResource) -> int | None:
 
 
 @POLICIES.stack("eks-nodes-private-subnets", MANDATORY)
-def check_nodes_in_private_subnets(
-    resources: Sequence[PolicyResource], config: Config
-) -> Iterator[tuple[str, str]]:
+def check_nodes_in_private_subnets(resources: Resources, config: Config) -> Findings:
     """EKS managed node groups run in private subnets."""
     for node_group in of_type(resources, NODE_GROUP):
         public = sorted(s.name for s in _sources(node_group, "subnetIds", SUBNET) if _is_public(s))
@@ -73,9 +71,7 @@ def check_nodes_in_private_subnets(
 
 
 @POLICIES.stack("eks-node-subnets-verifiable", ADVISORY)
-def check_subnets_verifiable(
-    resources: Sequence[PolicyResource], config: Config
-) -> Iterator[tuple[str, str]]:
+def check_subnets_verifiable(resources: Resources, config: Config) -> Findings:
     """The subnets of EKS node groups are created in the stack, so they can be checked."""
     for node_group in of_type(resources, NODE_GROUP):
         found = len(_sources(node_group, "subnetIds", SUBNET))
@@ -118,9 +114,7 @@ def _enforces_network_policy(addon: PolicyResource, cluster: PolicyResource) -> 
 
 
 @POLICIES.stack("eks-network-policy", ADVISORY)
-def check_network_policy(
-    resources: Sequence[PolicyResource], config: Config
-) -> Iterator[tuple[str, str]]:
+def check_network_policy(resources: Resources, config: Config) -> Findings:
     """EKS clusters enforce NetworkPolicies (vpc-cni network policy agent)."""
     for cluster in uncovered(resources, EKS_CLUSTER, ADDON, _enforces_network_policy):
         yield blame(
@@ -132,9 +126,7 @@ def check_network_policy(
 
 
 @POLICIES.stack("eks-node-role-scoped", MANDATORY)
-def check_node_role_scoped(
-    resources: Sequence[PolicyResource], config: Config
-) -> Iterator[tuple[str, str]]:
+def check_node_role_scoped(resources: Resources, config: Config) -> Findings:
     """EKS node roles hold no administrator-level AWS policies."""
     attachments = of_type(resources, ROLE_POLICY_ATTACHMENT)
     for node_group in of_type(resources, NODE_GROUP):

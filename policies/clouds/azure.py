@@ -6,7 +6,7 @@ AgentPool resources; pool policies check both through the same validator.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 
 from pulumi_policy import PolicyResource
 from pulumi_policy.proxy import UnknownValueError
@@ -15,7 +15,9 @@ from ..define import (
     ADVISORY,
     MANDATORY,
     Config,
+    Findings,
     PolicyList,
+    Resources,
     Setting,
     View,
     blame,
@@ -235,9 +237,7 @@ def _audits(setting: PolicyResource, cluster: PolicyResource) -> bool:
 
 
 @POLICIES.stack("aks-audit-logging", ADVISORY)
-def check_audit_logging(
-    resources: Sequence[PolicyResource], config: Config
-) -> Iterator[tuple[str, str]]:
+def check_audit_logging(resources: Resources, config: Config) -> Findings:
     """AKS sends API-server audit logs to a diagnostic setting."""
     for cluster in uncovered(resources, MANAGED_CLUSTER, DIAGNOSTIC_SETTING, _audits):
         yield blame(

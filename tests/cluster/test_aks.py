@@ -9,7 +9,7 @@ from skyfleet.preview import wire
 from skyfleet.preview.clouds.azure import SUBSCRIPTION_ID
 from skyfleet.preview.runner import Plan
 
-from .harness import bind_external_dns, cluster_args, component, dev_pools, inputs, one, preview, prod_args, state
+from .harness import bind_external_dns, cluster_args, dev_pools, inputs, one, preview, prod_args, state
 
 CLUSTER = "azure-native:containerservice:ManagedCluster"
 AGENT_POOL = "azure-native:containerservice:AgentPool"
@@ -207,9 +207,6 @@ def test_the_kubernetes_provider_is_replaced_only_with_the_cluster(dev: Plan) ->
     provider = inputs(one(dev, "pulumi:providers:kubernetes", "main-k8s"))
     assert provider["clusterIdentifier"] == one(dev, CLUSTER, "main").id
 
-
-def test_the_component_type_is_aks_cluster(dev: Plan) -> None:
-    assert component(dev).type == "skyfleet:cluster:AksCluster"
 
 
 

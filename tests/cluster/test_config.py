@@ -18,7 +18,7 @@ from components.cluster import (
     parse_clusters_config,
 )
 from components.errors import Problems, ValidationError
-from skyfleet.preview.runner import run_program
+from skyfleet.preview.runner import Plan, run_program
 
 VALID: dict[str, Any] = {
     "cloud": "aws",
@@ -267,29 +267,26 @@ def test_every_problem_is_raised_together_by_create_cluster() -> None:
     assert len(raised.value.problems) == 8
 
 
-def test_no_resource_is_registered_when_validation_fails() -> None:
+def _refused(args: ClusterArgs) -> tuple[list[ValidationError], Plan]:
+    """What a program creating a cluster of `args` raised, and what it registered."""
     raised: list[ValidationError] = []
 
     def program() -> None:
         try:
-            create_cluster(ClusterArgs(name="main", cloud="aws", region="mars-1"))
+            create_cluster(args)
         except ValidationError as error:
             raised.append(error)
 
-    plan = run_program(program, stack="test")
+    return raised, run_program(program, stack="test", config={})
+
+
+def test_no_resource_is_registered_when_validation_fails() -> None:
+    raised, plan = _refused(ClusterArgs(name="main", cloud="aws", region="mars-1"))
     assert raised and plan.resources == []
 
 
 def test_a_gcp_cluster_without_a_project_anywhere_is_refused() -> None:
-    raised: list[ValidationError] = []
-
-    def program() -> None:
-        try:
-            create_cluster(ClusterArgs(name="main", cloud="gcp", region="europe-west1"))
-        except ValidationError as error:
-            raised.append(error)
-
-    plan = run_program(program, stack="test", config={})
+    raised, plan = _refused(ClusterArgs(name="main", cloud="gcp", region="europe-west1"))
     assert "clusters.main.project: None: is required on gcp" in str(raised[0])
     assert plan.resources == []
 

@@ -10,7 +10,7 @@ from components.cluster import EndpointArgs, NodePoolArgs
 from skyfleet.preview import wire
 from skyfleet.preview.runner import Plan
 
-from .harness import bind_external_dns, cluster_args, component, dev_pools, inputs, one, preview, prod_args, state
+from .harness import bind_external_dns, cluster_args, dev_pools, inputs, one, preview, prod_args, state
 
 CLUSTER = "aws:eks/cluster:Cluster"
 NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
@@ -290,9 +290,6 @@ def test_the_kubernetes_provider_is_replaced_only_with_the_cluster(dev: Plan) ->
     provider = inputs(one(dev, "pulumi:providers:kubernetes", "main-k8s"))
     assert provider["clusterIdentifier"] == state(one(dev, CLUSTER, "main"))["arn"]
 
-
-def test_the_component_type_is_eks_cluster(dev: Plan) -> None:
-    assert component(dev).type == "skyfleet:cluster:EksCluster"
 
 
 def test_each_addon_is_pinned_to_the_newest_build_for_the_clusters_minor(dev: Plan) -> None:

@@ -8,7 +8,7 @@ from components.cluster import NodePoolArgs
 from skyfleet.preview import wire
 from skyfleet.preview.runner import Plan
 
-from .harness import bind_external_dns, cluster_args, component, dev_pools, inputs, one, preview, prod_args, state
+from .harness import bind_external_dns, cluster_args, dev_pools, inputs, one, preview, prod_args, state
 
 CLUSTER = "gcp:container/cluster:Cluster"
 NODE_POOL = "gcp:container/nodePool:NodePool"
@@ -187,9 +187,6 @@ def test_the_kubernetes_provider_is_replaced_only_with_the_cluster(dev: Plan) ->
     provider = inputs(one(dev, "pulumi:providers:kubernetes", "main-k8s"))
     assert provider["clusterIdentifier"] == one(dev, CLUSTER, "main").id
 
-
-def test_the_component_type_is_gke_cluster(dev: Plan) -> None:
-    assert component(dev).type == "skyfleet:cluster:GkeCluster"
 
 
 def test_admins_get_kubernetes_admin_through_project_iam(dev: Plan) -> None:

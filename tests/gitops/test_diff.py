@@ -13,10 +13,8 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import os
 import re
 import shutil
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +22,7 @@ from typing import Any
 
 import pytest
 import yaml
+from git_repo import git
 
 from skyfleet.analysis.diff import (
     Snapshot,
@@ -53,25 +52,6 @@ IGNORED = shutil.ignore_patterns(
     ".ruff_cache",
     ".hypothesis",
 )
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "skyfleet-test",
-    "GIT_AUTHOR_EMAIL": "test@skyfleet.invalid",
-    "GIT_COMMITTER_NAME": "skyfleet-test",
-    "GIT_COMMITTER_EMAIL": "test@skyfleet.invalid",
-    "GIT_CONFIG_NOSYSTEM": "1",
-}
-
-
-def git(repo: Path, *args: str) -> str:
-    done = subprocess.run(
-        ["git", "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main", *args],
-        cwd=repo,
-        env={**os.environ, **GIT_ENV},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return done.stdout
 
 
 @pytest.fixture(scope="module")

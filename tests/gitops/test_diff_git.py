@@ -11,16 +11,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from git_repo import git
 
 from skyfleet.analysis.diff import diff_against_git, main_diff
-
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "skyfleet-test",
-    "GIT_AUTHOR_EMAIL": "test@skyfleet.invalid",
-    "GIT_COMMITTER_NAME": "skyfleet-test",
-    "GIT_COMMITTER_EMAIL": "test@skyfleet.invalid",
-    "GIT_CONFIG_NOSYSTEM": "1",
-}
 
 # A stand-in `python -m skyfleet preview --all --out DIR`: one resource per stack whose inputs
 # are the stack's config plus the code's VERSION, so a code change shows in every plan.
@@ -44,15 +37,6 @@ for config in sorted(Path("stacks").glob("Pulumi.*.yaml")):
 """
 
 
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main", *args],
-        cwd=repo,
-        env={**os.environ, **GIT_ENV},
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
 
 
 def write_code(repo: Path, version: int, fail: bool = False) -> None:

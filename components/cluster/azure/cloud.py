@@ -156,10 +156,7 @@ CLOUD = AzureCloud(
     # https://learn.microsoft.com/azure/aks/planned-maintenance#creating-a-maintenance-window
     maintenance_min_hours=4,
     role_rule=roles.role_problem,
-    existing_subnets=SubnetIds(
-        lambda n: n == 1, "azure takes exactly one (regional) subnet",
-        lambda s: "/subscriptions/" in s, "must be a /subscriptions/... id",
-    ),
+    existing_subnets=SubnetIds.one_regional("azure", "/subscriptions/"),
     cluster_type="azure-native:containerservice:ManagedCluster",
     create_only=MappingProxyType({
         "azure-native:containerservice:ManagedCluster": ("resourceName", "resourceGroupName", "location",

@@ -171,10 +171,7 @@ CLOUD = GcpCloud(
     # https://cloud.google.com/kubernetes-engine/docs/concepts/maintenance-windows-and-exclusions
     maintenance_min_hours=12,
     role_rule=roles.role_problem,
-    existing_subnets=SubnetIds(
-        lambda n: n == 1, "gcp takes exactly one (regional) subnet",
-        lambda s: "projects/" in s, "must be a projects/... id",
-    ),
+    existing_subnets=SubnetIds.one_regional("gcp", "projects/"),
     cluster_type="gcp:container/cluster:Cluster",
     create_only=MappingProxyType({
         "gcp:container/cluster:Cluster": ("name", "location", "project", "network", "subnetwork",
