@@ -323,7 +323,8 @@ def to_json(diffs: Mapping[str, StackDiff], configs: Mapping[str, Mapping[str, A
     "clouds", "runner", "after"}]}`: `all`, `dev` (every non-prod stack), `prod` (each entry's
     `after` names the dev stacks of this matrix sharing a cloud with it: the only ones it waits
     for) and `preview` (the non-prod stacks an internet deployer runs: what a pull request may
-    preview with its preview-only credentials, on a GitHub-hosted runner).
+    preview with its preview-only credentials, on a GitHub-hosted runner), and `waves`: wave
+    number (a string) -> the matrix of that wave's changed stacks (deploy.yml runs one per job).
     """
     configs = configs or {}
     changed = [name for name, d in diffs.items() if d.is_changed]
@@ -335,6 +336,15 @@ def to_json(diffs: Mapping[str, StackDiff], configs: Mapping[str, Mapping[str, A
         clouds = set(entry["clouds"].split())
         entry["after"] = " ".join(e["stack"] for e in dev if clouds & set(e["clouds"].split()))
     preview = [e for e in dev if deployer_of(configs.get(e["stack"])).network == "internet"]
+    # One matrix per deploy wave (`skyfleet:wave`), every wave of the stacks present, changed or
+    # not: a wave's job waits for the earlier waves' jobs, so `after` is not needed there.
+    from skyfleet.analysis.stack_waves import plan_stack_waves, stack_wave
+
+    waves: dict[str, dict[str, list[dict[str, Any]]]] = {
+        str(w.number): {"include": []} for w in plan_stack_waves(configs)[0]}
+    for entry in entries:
+        number = str(stack_wave(configs.get(entry["stack"]), entry["environment"]))
+        waves.setdefault(number, {"include": []})["include"].append(entry | {"after": ""})
     return {
         "changed": changed,
         "unchanged": [name for name, d in diffs.items() if d.status == "unchanged"],
@@ -346,6 +356,7 @@ def to_json(diffs: Mapping[str, StackDiff], configs: Mapping[str, Mapping[str, A
             "dev": {"include": dev},
             "prod": {"include": prod},
             "preview": {"include": preview},
+            "waves": waves,
         },
     }
 

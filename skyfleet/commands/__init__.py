@@ -11,6 +11,6 @@
 
 from __future__ import annotations
 
-from . import cost, deploy_order, diff, graph, parity, policy, preview, render, rollback
+from . import cost, deploy_order, diff, graph, parity, policy, preview, render, rollback, waves
 
-COMMANDS = (preview, policy, parity, diff, cost, graph, render, deploy_order, rollback)
+COMMANDS = (preview, policy, parity, diff, cost, graph, render, deploy_order, rollback, waves)

@@ -25,6 +25,7 @@ from components.errors import Problem, Problems, ValidationError
 from components.fleet import FleetArgs, check_version_skew
 from components.rollout import check_waves
 from components.yaml_input import load_yaml, require_mapping
+from skyfleet.analysis.stack_waves import check_wave
 from skyfleet.stack.deployer import DeployerArgs, check_reachable, parse_deployer
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ WORKLOADS_FILE = Path("stacks") / "workloads.yaml"
 # Keys of other namespaces belong to providers (aws:region, gcp:project, ...): left to them.
 KNOWN_KEYS = (
     "environment", "clusters", "platform", "delivery", "gitops", "secrets", "policyConfig", "deployer", "budget",
-    "cost", "waves",
+    "cost", "waves", "wave",
 )
 # What a problem shows instead of a value that came from a secret config key.
 REDACTED = "[secret]"
@@ -117,6 +118,8 @@ def read_settings(stack: str | None = None, project_dir: Path = Path()) -> Stack
     clusters_raw = values.get("clusters")
     named = [str(c) for c in clusters_raw] if isinstance(clusters_raw, Mapping) else []
     check_waves(waves, named, delivery, problems)
+    # `skyfleet:wave`: this stack's place in the deploy workflow (skyfleet/analysis/stack_waves.py).
+    check_wave(values.get("wave"), problems)
 
     secret_names = _check_secrets(values, project_dir / source, stack, problems)
     if "policyConfig" in values:

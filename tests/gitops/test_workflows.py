@@ -70,6 +70,8 @@ def _runs_pulumi_up(job: dict[str, Any]) -> bool:
     for step in _steps(job):
         if re.search(r"\bpulumi\s+(up|update|destroy)\b", str(step.get("run", ""))):
             return True
+        if re.search(r"\bskyfleet rollback\b.*--yes", str(step.get("run", ""))):  # runs `pulumi up`
+            return True
         if str(step.get("uses", "")).startswith("pulumi/actions@"):
             command = str((step.get("with") or {}).get("command", ""))
             # An expression may evaluate to `up`: treat it as deploying.
@@ -179,17 +181,18 @@ def test_every_deploying_job_is_serialised_per_stack_and_uses_oidc() -> None:
             assert _grants_id_token(job.get("permissions")), f"{path.name}:{name}"
 
 
-def test_prod_deploys_wait_for_dev_and_the_production_environment() -> None:
+def test_pushes_to_main_deploy_wave_by_wave_dev_first_then_production() -> None:
+    """The order itself is tested in test_stack_waves.py; here, that the deploy jobs are the wave
+    jobs and what they hand the reusable workflow."""
     deploy = _load(GITHUB / "workflows" / "deploy.yml")
     assert set(deploy["on"]) >= {"push"}
     assert deploy["on"]["push"]["branches"] == ["main"]
     jobs = deploy["jobs"]
-    assert jobs["deploy-dev"]["with"]["command"] == "up"
-    assert jobs["deploy-prod"]["with"]["command"] == "up"
-    assert jobs["deploy-prod"]["with"]["environment"] == "production"
-    assert "deploy-dev" in jobs["deploy-prod"]["needs"]
-    assert "prod" in jobs["deploy-prod"]["with"]["matrix"]
-    assert "dev" in jobs["deploy-dev"]["with"]["matrix"]
+    deploying = sorted(n for n, j in jobs.items() if _calls_with_up(j))
+    assert deploying == ["wave-1", "wave-2", "wave-3"]
+    assert [jobs[n]["with"]["environment"] for n in deploying] == ["dev", "production", "production"]
+    for name in deploying:
+        assert jobs[name]["with"]["matrix"] == f"${{{{ needs.plan.outputs.{name} }}}}"
     stacks = _load(GITHUB / "workflows" / "pulumi-stacks.yml")
     assert stacks["jobs"]["stack"]["environment"] == "${{ inputs.environment }}"
 
@@ -317,15 +320,17 @@ def test_credentials_are_only_requested_inside_a_github_environment() -> None:
     for path, name, job in _jobs():
         uses_login = any(str(s.get("uses", "")) == "./.github/actions/cloud-login" for s in _steps(job))
         if uses_login:
-            assert job.get("environment") == "${{ inputs.environment }}", f"{path.name}:{name}"
+            # The job's environment and the one the login names are the same expression.
             login = next(s for s in _steps(job) if s.get("uses") == "./.github/actions/cloud-login")
-            assert login["with"]["environment"] == "${{ inputs.environment }}"
+            assert job.get("environment") == login["with"]["environment"], f"{path.name}:{name}"
+            assert job["environment"] in ("${{ inputs.environment }}", "${{ needs.target.outputs.environment }}")
     stacks = GITHUB / "workflows" / "pulumi-stacks.yml"
     callers = {(p.name, n): j["with"]["environment"] for p, n, j in _callers(stacks)}
     assert callers == {
         ("pull-request.yml", "cloud-preview"): "preview",
-        ("deploy.yml", "deploy-dev"): "dev",
-        ("deploy.yml", "deploy-prod"): "production",
+        ("deploy.yml", "wave-1"): "dev",
+        ("deploy.yml", "wave-2"): "production",
+        ("deploy.yml", "wave-3"): "production",
     }
 
 
@@ -377,16 +382,15 @@ def _every_stack_changed() -> dict[str, Any]:
 def test_the_local_stack_is_in_no_matrix() -> None:
     document = _every_stack_changed()
     assert document["ci_excluded"] == ["local"]
-    for name, matrix in document["matrix"].items():
+    matrices = {name: m for name, m in document["matrix"].items() if name != "waves"}
+    matrices |= {f"wave {n}": m for n, m in document["matrix"]["waves"].items()}
+    for name, matrix in matrices.items():
         assert "local" not in {e["stack"] for e in matrix["include"]}, name
 
 
 def test_a_prod_leg_waits_only_for_the_dev_stacks_of_its_clouds() -> None:
     prod = {e["stack"]: e["after"] for e in _every_stack_changed()["matrix"]["prod"]["include"]}
     assert prod == {"aws-prod": "aws-dev", "azure-prod": "azure-dev", "gcp-prod": "gcp-dev"}
-    deploy = _load(GITHUB / "workflows" / "deploy.yml")
-    condition = deploy["jobs"]["deploy-prod"]["if"]
-    assert "deploy-dev.result" not in condition, "one failed dev stack would block every prod stack"
     stacks = _load(GITHUB / "workflows" / "pulumi-stacks.yml")
     check = next(s for s in _steps(stacks["jobs"]["stack"]) if "matrix.after" in str(s.get("if", "")))
     assert "AFTER" in check["run"] and "success" in check["run"]
@@ -455,3 +459,31 @@ def test_pull_requests_check_the_argocd_folders_and_run_the_policy_pack() -> Non
     runs = [str(s.get("run", "")) for s in _steps(pr["jobs"]["offline-preview"])]
     assert any("python -m skyfleet render --all --check" in r for r in runs)
     assert any("python -m skyfleet preview --all" in r for r in runs)
+
+
+def test_the_rollback_workflow_runs_skyfleet_rollback_as_a_deploy_of_that_stack_would() -> None:
+    rollback = _load(GITHUB / "workflows" / "rollback.yml")
+    inputs = rollback["on"]["workflow_dispatch"]["inputs"]
+    assert set(rollback["on"]) == {"workflow_dispatch"}
+    assert {name for name, spec in inputs.items() if spec["required"]} == {"stack", "ref"}
+    target, job = rollback["jobs"]["target"], rollback["jobs"]["rollback"]
+    assert target["if"] == "github.ref == 'refs/heads/main'" and job["needs"] == "target"
+    # The GitHub environment, clouds and runner come from the stack's own config, as for a deploy.
+    resolve = next(s for s in _steps(target) if s.get("id") == "stack")["run"]
+    assert "python -m skyfleet waves --json waves.json" in resolve and ".githubEnvironment" in resolve
+    assert ".ci" in resolve  # a stack CI never runs (local) is refused
+    assert job["environment"] == "${{ needs.target.outputs.environment }}"
+    assert job["runs-on"] == "${{ fromJSON(needs.target.outputs.runner) }}"
+    # The same concurrency group as `pulumi up` of the stack in pulumi-stacks.yml.
+    stacks = _load(GITHUB / "workflows" / "pulumi-stacks.yml")
+    deploy_group = stacks["jobs"]["stack"]["concurrency"]["group"].replace(
+        "${{ inputs.command == 'up' && 'deploy' || format('preview-{0}', github.ref) }}", "deploy")
+    assert job["concurrency"]["group"].replace("inputs.stack", "S") == deploy_group.replace("matrix.stack", "S")
+    steps = _steps(job)
+    runs = [str(s.get("run", "")) for s in steps]
+    command = next(r for r in runs if "skyfleet rollback" in r)
+    assert 'python -m skyfleet rollback --stack "$STACK" --to "$REF" --yes' in command
+    order = [i for i, r in enumerate(runs) if "skyfleet deploy-order" in r or "skyfleet rollback" in r]
+    assert len(order) == 2 and "deploy-order" in runs[order[0]], "the deploy-order check comes first"
+    assert any(str(s.get("uses", "")).startswith("pulumi/actions@") for s in steps)
+    assert any("policies/venv" in r for r in runs)
