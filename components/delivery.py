@@ -52,6 +52,11 @@ class GitOpsArgs:
     """Branch, tag or commit Argo CD follows (default: "main")."""
     path: str = "deploy"
     """Folder of the repository that holds `<stack>/<cluster>/<namespace>/` (default: "deploy")."""
+    hub: str | None = None
+    """The cluster whose Argo CD syncs every cluster's services in the order of `waves`, by
+    ApplicationSet progressive syncs (RollingSync, beta in Argo CD; components/delivery_waves.py);
+    the other clusters must be registered in it under their names. Default: None, each cluster's
+    own Argo CD syncs its own services, all clusters at once (one wave)."""
 
     def cluster_path(self, stack: str, cluster: str) -> str:
         """The folder of one cluster's services: one sub-folder, one Application, per namespace."""
@@ -90,7 +95,13 @@ def check_delivery(
         with problems.under("gitops") as at:
             gitops.check(at)
     if delivery != "argocd":
+        problems.check(gitops is None or gitops.hub is None, "gitops.hub", gitops.hub if gitops else None,
+                       "needs delivery 'argocd': with 'pulumi' the waves gate on Pulumi's own Deployments")
         return
+    hub = gitops.hub if gitops is not None else None
+    problems.check(hub is None or hub in clusters, "gitops.hub", hub,
+                   f"is not a cluster of this fleet (clusters: {', '.join(clusters)}): the hub is the "
+                   "cluster whose Argo CD syncs every cluster's services in waves")
     repo_url = gitops.repo_url if gitops is not None else None
     problems.check(
         repo_url is not None, "gitops.repoUrl", repo_url,

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pulumi
 
 from components.delivery import Delivery, GitOpsArgs, check_delivery, deliver_from_git, with_gitops_repository
+from components.delivery_waves import with_progressive_syncs
 from components.errors import Problems
 from components.rollout import check_waves, gates, plan_waves
 
@@ -105,7 +106,8 @@ class Fleet(pulumi.ComponentResource):
         # too, not only for one read from workloads.yaml.
         with problems.under("services") as at:
             validate_services(args.services, [s.name for s in args.services], at)
-        check_waves(args.waves, args.clusters, args.delivery, problems)
+        check_waves(args.waves, args.clusters, args.delivery, problems,
+                    hub=args.gitops.hub if args.gitops is not None else None)
         if isinstance(secrets, Mapping):  # known before anything exists: check the receivers' keys
             for key in args.platform.monitoring.alerting.secret_keys():
                 problems.check(key in secrets, "platform.monitoring.alerting", key,
@@ -134,11 +136,14 @@ class Fleet(pulumi.ComponentResource):
         previous_wave = gates(self.waves)
         # Service name -> cluster -> its Deployment: what the next wave's copy waits for.
         deployments: dict[str, dict[str, pulumi.Resource]] = {}
+        hub = gitops.hub if gitops is not None else None
+        delivered: dict[str, Any] = {}  # with a hub: cluster -> its services, for the hub's ApplicationSet
         for cluster_name in [c for wave in self.waves for c in sorted(wave)]:
             cluster_args = args.clusters[cluster_name]
             cluster = create_cluster(cluster_args, opts=pulumi.ResourceOptions(parent=self))
             platform = Platform(
-                f"{cluster_name}-platform", cluster.handle, platform_args,
+                f"{cluster_name}-platform", cluster.handle,
+                with_progressive_syncs(platform_args) if cluster_name == hub else platform_args,
                 opts=pulumi.ResourceOptions(parent=self),
             )
             self.clusters[cluster_name] = cluster
@@ -156,9 +161,14 @@ class Fleet(pulumi.ComponentResource):
                     deployments.setdefault(service_name, {})[cluster_name] = service.deployment
             if gitops is not None:
                 self.git_objects[cluster_name] = [m for s in services.values() for m in s.git_objects]
-                self.application_sets[cluster_name] = deliver_from_git(
-                    cluster_name, platform, services, gitops
-                )
+                if hub is None:
+                    self.application_sets[cluster_name] = deliver_from_git(cluster_name, platform, services, gitops)
+                else:
+                    delivered[cluster_name] = services
+        if gitops is not None and hub is not None:
+            from components.delivery_waves import deliver_in_waves
+
+            self.application_sets[hub] = deliver_in_waves(hub, self.platforms[hub], delivered, gitops, self.waves)
         # One budget per cloud of the fleet, scoped by the cluster tags (components/cluster/budget.py).
         self.budgets: dict[str, pulumi.Resource] = {}
         if args.budget is not None:

@@ -45,12 +45,13 @@ def wave_of(waves: Waves) -> dict[str, int]:
     return {cluster: number for number, wave in enumerate(waves, start=1) for cluster in wave}
 
 
-def check_waves(waves: Any, clusters: Collection[str], delivery: str, problems: Problems) -> None:
+def check_waves(waves: Any, clusters: Collection[str], delivery: str, problems: Problems,
+                *, hub: str | None = None) -> None:
     """`waves` lists every cluster exactly once, in non-empty waves; paths are `waves[i][j]`.
 
     None (the key unset) is the default and always valid. With delivery "argocd" Pulumi creates no
-    Deployment to gate on, so more than one wave is refused (Argo CD has its own progressive
-    syncs, docs/gitops.md)."""
+    Deployment to gate on, so more than one wave needs `gitops.hub`: the hub's Argo CD orders the
+    clusters with ApplicationSet progressive syncs (components/delivery_waves.py)."""
     if waves is None:
         return
     if not problems.check(
@@ -80,7 +81,8 @@ def check_waves(waves: Any, clusters: Collection[str], delivery: str, problems: 
     for cluster in sorted(known - set(placed)):
         problems.add("waves", cluster, "is in no wave: list every cluster of the fleet in exactly one wave")
     problems.check(
-        delivery != "argocd" or len(waves) <= 1, "waves", waves,
-        "needs delivery 'pulumi': with 'argocd' Argo CD applies the Deployments, so Pulumi has no "
-        "rollout to gate on (use ApplicationSet progressive syncs, docs/gitops.md)",
+        delivery != "argocd" or len(waves) <= 1 or hub is not None, "waves", waves,
+        "needs delivery 'pulumi', or with 'argocd' a gitops.hub: Argo CD applies the Deployments, so "
+        "Pulumi has no rollout to gate on; the hub's Argo CD orders the waves with ApplicationSet "
+        "progressive syncs (docs/gitops.md)",
     )

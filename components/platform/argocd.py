@@ -95,12 +95,17 @@ class AppProjectArgs:
     default; nothing cluster-scoped is ever allowed."""
     description: str = ""
     """Shown in Argo CD. Default: ""."""
+    clusters: Sequence[str] = ()
+    """Other clusters, by their name in this Argo CD (`argocd cluster add ... --name`), whose
+    same namespaces the Applications may write to too. Default: (), this cluster only."""
 
     def to_spec(self) -> dict[str, Any]:
+        destinations = [{"server": IN_CLUSTER, "namespace": n} for n in sorted(self.namespaces)]
+        destinations += [{"name": c, "namespace": n} for c in sorted(self.clusters) for n in sorted(self.namespaces)]
         return {
             "description": self.description,
             "sourceRepos": sorted(self.source_repos),
-            "destinations": [{"server": IN_CLUSTER, "namespace": n} for n in sorted(self.namespaces)],
+            "destinations": destinations,
             # An empty list, not an absent one: no cluster-scoped object at all.
             "clusterResourceWhitelist": [],
             "namespaceResourceWhitelist": [{"group": g, "kind": k} for g, k in sorted(set(self.kinds))],
@@ -168,6 +173,11 @@ class ArgoCDArgs(AddonArgs):
     """ApplicationSets delivering workloads from Git, keyed by name. Default: {}."""
     service_monitor: bool = True
     """ServiceMonitors for Argo CD's metrics when monitoring is installed. Default: True."""
+    progressive_syncs: bool = False
+    """Turn on ApplicationSet progressive syncs (`strategy.type: RollingSync`), a beta feature
+    of Argo CD, off by default upstream: `applicationsetcontroller.enable.progressive.syncs` in
+    argocd-cmd-params-cm (argoproj/argo-cd docs/operator-manual/applicationset/Progressive-Syncs.md).
+    Default: False; the Fleet sets it on the hub of `skyfleet:gitops.hub`."""
 
     def check(self, problems: Problems) -> None:
         super().check(problems)
@@ -205,6 +215,10 @@ class ArgoCD(HelmAddon):
         service_monitor = args.service_monitor and bool(monitoring_crds)
         typed = self._typed(ha, service_monitor)
         depends_on = list(monitoring_crds) if service_monitor else []
+        if args.progressive_syncs:
+            # The chart writes configs.params into argocd-cmd-params-cm, read by the controller.
+            params = {"applicationsetcontroller.enable.progressive.syncs": True}
+            typed = deep_merge(typed, {"configs": {"params": params}})
         if args.hostname is not None:
             typed = deep_merge(typed, self._ingress(args.hostname, ingress_class, cluster_issuer))
             # An ingress controller with an admission webhook (ingress-nginx) must be up
@@ -316,6 +330,28 @@ class ArgoCD(HelmAddon):
             spec.check(at)
         problems.raise_if_any(self.addon_name)
         resource = self._application_set(key, spec, depends_on=depends_on)
+        self.application_sets[key] = resource
+        return resource
+
+    def add_application_set_spec(
+        self, key: str, spec: Mapping[str, Any], *, depends_on: Sequence[pulumi.Resource] = ()
+    ) -> k8s.apiextensions.CustomResource:
+        """An ApplicationSet of a given `spec` (one `add_application_set` cannot express, such as
+        the list generator and RollingSync strategy of components/delivery_waves.py), created
+        after the component like `add_application_set`; `key` is its name."""
+        problems = Problems()
+        with problems.under(f"applicationSets.{key}") as at:
+            check_hostname(at, "", key)  # an object name: a DNS-1123 subdomain
+            at.check(key not in self.application_sets, "", key, "is already an ApplicationSet")
+        problems.raise_if_any(self.addon_name)
+        resource = k8s.apiextensions.CustomResource(
+            f"{self.addon_name}-appset-{key}",
+            api_version="argoproj.io/v1alpha1",
+            kind="ApplicationSet",
+            metadata={"name": key, "namespace": self.namespace},
+            spec=dict(spec),
+            opts=self.k8s_options(depends_on=[self.release, *depends_on]),
+        )
         self.application_sets[key] = resource
         return resource
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -44,6 +44,7 @@ _GROUP_STYLE = {
     "workload": 'style="rounded,filled"; fillcolor="#eaf6ea"; color="#3a8a3a"',
 }
 CRITICAL_COLOR = "#c0392b"
+_WAVE_STYLE = 'style="dashed,rounded"; color="#6c3483"; fontcolor="#6c3483"'
 
 
 class GraphError(ValueError):
@@ -331,12 +332,24 @@ def _group_of(graph: ResourceGraph, urn: str) -> str | None:
     return None
 
 
-def to_dot(plan: Mapping[str, Any], *, critical: Iterable[str] = (), reduce: bool = True) -> str:
+def wave_of_group(name: str, waves: Sequence[Sequence[str]]) -> int | None:
+    """The wave (from 1) of a top-level group: every component of a cluster is named after it
+    (`east`, `east-platform`, `east-api`: components/names.py), longest cluster name first."""
+    ranked = sorted(((c, n) for n, wave in enumerate(waves, start=1) for c in wave), key=lambda cn: -len(cn[0]))
+    return next((n for c, n in ranked if name == c or name.startswith(f"{c}-")), None)
+
+
+def to_dot(
+    plan: Mapping[str, Any], *, critical: Iterable[str] = (), reduce: bool = True,
+    waves: Sequence[Sequence[str]] = (),
+) -> str:
     """Graphviz DOT of the plan: one `subgraph cluster_N` per cluster, add-on and workload
     component (nested as the components are), dependency edges solid, provider edges dashed,
     containment outside the groups dotted; the critical path drawn in red.
 
     `reduce` (default): leave out the dependency edges other waits imply (`implied_edges`).
+    `waves` (the fleet's, `skyfleet:waves`): with two or more, each wave's clusters, with their
+    platform and services, are drawn inside one `wave N` box, in rollout order.
     """
     graph = ResourceGraph(plan)
     implied = graph.implied_edges() if reduce else set()
@@ -392,8 +405,19 @@ def to_dot(plan: Mapping[str, Any], *, critical: Iterable[str] = (), reduce: boo
 
     for urn in members.get(None, []):
         lines.append(node_line(urn, "  "))
-    for urn in subgroups.get(None, []):
-        emit_group(urn, "  ")
+    top = subgroups.get(None, [])
+    in_wave = {urn: wave_of_group(str(graph.resources[urn].get("name", "")), waves) for urn in top}
+    for number, wave in enumerate(waves if len(waves) > 1 else (), start=1):
+        lines.append(f"  subgraph cluster_wave_{number} {{")
+        lines.append(f"    label={_quote(f'wave {number}: ' + ', '.join(wave))};")
+        lines.append(f"    {_WAVE_STYLE};")
+        for urn in top:
+            if in_wave[urn] == number:
+                emit_group(urn, "    ")
+        lines.append("  }")
+    for urn in top:
+        if len(waves) < 2 or in_wave[urn] is None:
+            emit_group(urn, "  ")
 
     for edge in graph.edges():
         if (edge.source, edge.target) in implied:
@@ -437,6 +461,7 @@ class GraphReport:
     edges: int = 0
     implied_edges: int = 0  # left out of the drawing (see `ResourceGraph.implied_edges`)
     warnings: list[str] = field(default_factory=list)
+    waves: list[str] = field(default_factory=list)  # "wave 1: canary", ... (two or more waves)
 
     @property
     def critical_length(self) -> int:
@@ -453,6 +478,7 @@ class GraphReport:
             "customResources": self.custom_resources,
             "edges": self.edges,
             "impliedEdges": self.implied_edges,
+            "waves": list(self.waves),
         }
 
 
@@ -484,13 +510,15 @@ def write_graph(
     *,
     formats: Iterable[str] = ("svg", "png"),
     reduce: bool = True,
+    waves: Sequence[Sequence[str]] = (),
 ) -> GraphReport:
-    """Writes `<out_dir>/graph.dot`, `critical-path.json` and, with Graphviz, graph.svg/png."""
+    """Writes `<out_dir>/graph.dot`, `critical-path.json` and, with Graphviz, graph.svg/png;
+    with `waves`, the clusters grouped by wave (`to_dot`)."""
     graph = ResourceGraph(plan)
     path = graph.critical_path()
     out_dir.mkdir(parents=True, exist_ok=True)
     dot_file = out_dir / "graph.dot"
-    dot_file.write_text(to_dot(plan, critical=path, reduce=reduce))
+    dot_file.write_text(to_dot(plan, critical=path, reduce=reduce, waves=waves))
     rendered, warnings = render(dot_file, formats)
     report = GraphReport(
         stack=graph.stack,
@@ -502,6 +530,7 @@ def write_graph(
         edges=len(graph.edges()),
         implied_edges=len(graph.implied_edges()) if reduce else 0,
         warnings=warnings,
+        waves=[f"wave {n}: {', '.join(w)}" for n, w in enumerate(waves, start=1)] if len(waves) > 1 else [],
     )
     (out_dir / "critical-path.json").write_text(json.dumps(report.to_json(), indent=2, sort_keys=True) + "\n")
     return report
@@ -516,6 +545,9 @@ def format_report(report: GraphReport) -> str:
         f"critical path ({report.critical_length} resources, created one after another):",
     ]
     lines.extend(f"  {i:>2}. {urn}" for i, urn in enumerate(report.critical_path, 1))
+    if report.waves:
+        lines.append("rollout waves (drawn as boxes; a wave's services wait for the previous wave's Deployments):")
+        lines.extend(f"  {line}" for line in report.waves)
     lines.extend(f"warning: {w}" for w in report.warnings)
     return "\n".join(lines) + "\n"
 

@@ -25,6 +25,11 @@ def stack_waves(raw_config: Mapping[str, Any]) -> Waves:
 def service_owners(resources: Iterable[Mapping[str, Any]], clusters: Iterable[str]) -> dict[str, str]:
     """URN -> the cluster whose service it belongs to, for every resource under a Microservice
     (dicts with `urn`, `type`, `parent`, as in plan.json). Other resources are left out."""
+    return {urn: cluster for urn, (cluster, _) in service_of(resources, clusters).items()}
+
+
+def service_of(resources: Iterable[Mapping[str, Any]], clusters: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """URN -> (cluster, service) for every resource under a Microservice `<cluster>-<service>`."""
     listed = list(resources)
     names = sorted(clusters, key=len, reverse=True)  # "east-1" before "east"
     owner: dict[str, str] = {}
@@ -35,14 +40,26 @@ def service_owners(resources: Iterable[Mapping[str, Any]], clusters: Iterable[st
             if cluster is not None:
                 owner[r["urn"]] = cluster
     parent = {r["urn"]: r.get("parent") for r in listed}
-    found: dict[str, str] = {}
+    found: dict[str, tuple[str, str]] = {}
     for r in listed:
         up = r.get("parent")
         while up is not None and up not in owner:
             up = parent.get(up)
         if up is not None:
-            found[r["urn"]] = owner[up]
+            cluster = owner[up]
+            found[r["urn"]] = (cluster, up.rsplit("::", 1)[-1].removeprefix(f"{cluster}-"))
     return found
+
+
+def services_by_wave(resources: Iterable[Mapping[str, Any]], waves: Waves) -> dict[int, dict[str, int]]:
+    """Wave number -> service -> how many of its resources (over the wave's clusters) are in
+    `resources`: what each wave creates or updates."""
+    per_wave: dict[int, dict[str, int]] = {n: {} for n in range(1, len(waves) + 1)}
+    number = wave_of(waves)
+    for cluster, service in service_of(resources, list(number)).values():
+        counts = per_wave[number[cluster]]
+        counts[service] = counts.get(service, 0) + 1
+    return per_wave
 
 
 def service_resources_by_cluster(resources: Iterable[Mapping[str, Any]], clusters: Iterable[str]) -> dict[str, int]:
@@ -54,17 +71,21 @@ def service_resources_by_cluster(resources: Iterable[Mapping[str, Any]], cluster
     return counts
 
 
-def wave_lines(waves: Waves, counts: Mapping[str, int], *, failed: bool = False) -> list[str]:
+def wave_lines(waves: Waves, counts: Mapping[str, int], *, failed: bool = False,
+               services: Mapping[int, Mapping[str, int]] | None = None) -> list[str]:
     """One line per wave. With `failed`, a wave none of whose service resources was registered
-    is reported as never reached: `pulumi up` would create or update none of them."""
+    is reported as never reached: `pulumi up` would create or update none of them. `services`
+    (`services_by_wave`) adds what each wave changes, service by service."""
     lines = []
     for number, wave in enumerate(waves, start=1):
         total = sum(counts.get(c, 0) for c in wave)
         head = f"wave {number} ({', '.join(wave)})"
         if failed and total == 0:
             lines.append(f"{head}: no service resource would be created or updated")
-        else:
-            lines.append(f"{head}: {total} service resources")
+            continue
+        per_service = sorted((services or {}).get(number, {}).items())
+        detail = f": {', '.join(f'{name} {n}' for name, n in per_service)}" if per_service else ""
+        lines.append(f"{head}: {total} service resources{detail}")
     return lines
 
 

@@ -34,11 +34,13 @@ def run(args: argparse.Namespace, project: Path) -> int:
 
 
 def main_graph(project_dir: Path, stack: str, out_dir: Path) -> int:
+    from skyfleet.analysis.waves import stack_waves
+
     try:
-        plan, _ = run_stack(project_dir, stack)
+        plan, config = run_stack(project_dir, stack)
     except (PreviewError, FileNotFoundError, ValueError) as exc:
         return report_failure(stack, exc)
-    report = write_graph(plan.to_json(), out_dir / stack)
+    report = write_graph(plan.to_json(), out_dir / stack, waves=stack_waves(config.raw))
     print(format_report(report))
     return 0
 

@@ -170,14 +170,15 @@ def preview_one(
 
 
 def _wave_notes(resources: list[dict[str, Any]], raw_config: dict[str, Any]) -> list[str]:
-    """Per wave, its clusters and service resources; nothing for a fleet of one wave."""
-    from skyfleet.analysis.waves import service_resources_by_cluster, stack_waves, wave_lines
+    """Per wave, its clusters and the resources each service creates or updates there (in the
+    order `pulumi up` reaches them); nothing for a fleet of one wave."""
+    from skyfleet.analysis.waves import service_resources_by_cluster, services_by_wave, stack_waves, wave_lines
 
     waves = stack_waves(raw_config)
     if len(waves) < 2:
         return []
     counts = service_resources_by_cluster(resources, [c for wave in waves for c in wave])
-    return [f"rollout: {line}" for line in wave_lines(waves, counts)]
+    return [f"rollout: {line}" for line in wave_lines(waves, counts, services=services_by_wave(resources, waves))]
 
 
 def _rollout_report(project_dir: Path, stack: str, exc: PreviewError) -> str:

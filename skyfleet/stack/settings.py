@@ -117,7 +117,7 @@ def read_settings(stack: str | None = None, project_dir: Path = Path()) -> Stack
     waves = values.get("waves")
     clusters_raw = values.get("clusters")
     named = [str(c) for c in clusters_raw] if isinstance(clusters_raw, Mapping) else []
-    check_waves(waves, named, delivery, problems)
+    check_waves(waves, named, delivery, problems, hub=gitops.hub if gitops is not None else None)
     # `skyfleet:wave`: this stack's place in the deploy workflow (skyfleet/analysis/stack_waves.py).
     check_wave(values.get("wave"), problems)
 
