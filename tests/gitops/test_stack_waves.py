@@ -117,21 +117,23 @@ def test_the_deploy_workflow_matches_the_stacks_waves() -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def test_moving_a_stack_to_a_new_wave_without_the_workflow_fails_the_check(tmp_path: Path) -> None:
+def _with_wave(tmp_path: Path, stack: str, old: int, new: Any) -> subprocess.CompletedProcess[str]:
+    """`skyfleet waves --check-workflow` on a copy whose `stack` has wave `new` instead of `old`."""
     project = _copy_project(tmp_path)
-    stack = project / "stacks" / "Pulumi.gcp-prod.yaml"
-    stack.write_text(stack.read_text().replace("skyfleet:wave: 3", "skyfleet:wave: 4"))
-    done = _waves_command(project)
+    path = project / "stacks" / f"Pulumi.{stack}.yaml"
+    path.write_text(path.read_text().replace(f"skyfleet:wave: {old}", f"skyfleet:wave: {new}"))
+    return _waves_command(project)
+
+
+def test_moving_a_stack_to_a_new_wave_without_the_workflow_fails_the_check(tmp_path: Path) -> None:
+    done = _with_wave(tmp_path, "gcp-prod", 3, 4)
     assert done.returncode == 6, done.stdout + done.stderr
     assert "deploy.yml: jobs.wave-4: missing: stacks gcp-prod are in wave 4" in done.stderr
     assert "deploy.yml: jobs.plan.outputs.wave-4: missing" in done.stderr
 
 
 def test_an_invalid_wave_in_a_stack_file_fails_the_waves_command(tmp_path: Path) -> None:
-    project = _copy_project(tmp_path)
-    stack = project / "stacks" / "Pulumi.aws-prod.yaml"
-    stack.write_text(stack.read_text().replace("skyfleet:wave: 2", "skyfleet:wave: 0"))
-    done = _waves_command(project)
+    done = _with_wave(tmp_path, "aws-prod", 2, 0)
     assert done.returncode == 2, done.stdout + done.stderr
     assert "stacks/Pulumi.aws-prod.yaml: skyfleet:wave: 0: must be a whole number >= 1" in done.stderr
 
