@@ -75,6 +75,7 @@ class StackDiff:
     dependencies: list[str] = field(default_factory=list)  # DEPENDENCY_FILES that differ
     note: str = ""
     cost: dict[str, Any] | None = None  # skyfleet.analysis.cost.cost_change: before -> after
+    waves: list[str] = field(default_factory=list)  # the changes wave by wave (skyfleet:waves)
 
     @property
     def is_changed(self) -> bool:
@@ -400,6 +401,9 @@ def format_table(diffs: Mapping[str, StackDiff], *, details: bool = True) -> str
                 lines.extend(f"      {path}" for path in paths)
             lines.extend(f"  ~ {path}" for path in d.outputs + d.config + d.dependencies)
             lines.extend(f"  {_FILE_MARK[s]} {path}" for path, s in d.files.items())
+            if d.waves:
+                lines.append("  by wave, in the order pulumi up reaches them:")
+                lines.extend(f"    {line}" for line in d.waves)
             if d.cost:
                 from skyfleet.analysis.cost import format_cost_change_text
 
@@ -568,7 +572,30 @@ def diff_snapshots(base: Snapshot, head: Snapshot, dependencies: Sequence[str] =
             diff.dependencies = list(dependencies)
             diff.settle()
     _add_cost_changes(diffs, base, head)
+    _add_wave_changes(diffs, base, head)
     return dict(sorted(diffs.items()))
+
+
+def wave_changes(diff: StackDiff, base: Mapping[str, Any] | None, head: Mapping[str, Any],
+                 config: Mapping[str, Any] | None) -> list[str]:
+    """The stack's changes wave by wave (skyfleet.analysis.waves), for a fleet of two or more
+    waves; [] otherwise."""
+    from skyfleet.analysis.waves import service_owners, stack_waves, wave_change_lines
+
+    waves = stack_waves(config or {})
+    if len(waves) < 2 or not (diff.added or diff.removed or diff.changed):
+        return []
+    clusters = [c for wave in waves for c in wave]
+    owners = service_owners((base or {}).get("resources") or [], clusters)
+    owners |= service_owners(head.get("resources") or [], clusters)
+    return wave_change_lines(waves, owners, added=diff.added, removed=diff.removed, changed=diff.changed)
+
+
+def _add_wave_changes(diffs: Mapping[str, StackDiff], base: Snapshot, head: Snapshot) -> None:
+    base_plans, head_plans = cluster_guard.load_plans(base.out_dir), cluster_guard.load_plans(head.out_dir)
+    for stack, diff in diffs.items():
+        if stack in head_plans and diff.status in ("added", "changed"):
+            diff.waves = wave_changes(diff, base_plans.get(stack), head_plans[stack], head.configs.get(stack))
 
 
 def _add_cost_changes(diffs: Mapping[str, StackDiff], base: Snapshot, head: Snapshot) -> None:

@@ -95,9 +95,9 @@ def _short(urn: str) -> str:
     return f"{parts[-2].rsplit('$', 1)[-1]}::{parts[-1]}" if len(parts) >= 2 else urn
 
 
-def _change_line(mark: tuple[str, str, tuple[str, ...]]) -> str:
+def _change_lines(mark: tuple[str, str, tuple[str, ...]]) -> list[str]:
     sign, urn, paths = mark
-    return "\n".join([f"  {sign} {_short(urn)}", *(f"      {path}" for path in paths)])
+    return [f"  {sign} {_short(urn)}", *(f"      {path}" for path in paths)]
 
 
 def wave_change_lines(
@@ -120,9 +120,9 @@ def wave_change_lines(
         found = per_wave.get(index, [])
         lines.append(f"wave {index} ({', '.join(wave)}): " + (f"{len(found)} service resource(s) change"
                                                               if found else "no service resource changes"))
-        lines += [_change_line(mark) for mark in found]
+        lines += [line for mark in found for line in _change_lines(mark)]
     other = per_wave.get(0, [])
     if other:
         lines.append(f"outside the services: {len(other)} resources change")
-        lines += [_change_line(mark) for mark in other]
+        lines += [line for mark in other for line in _change_lines(mark)]
     return lines
