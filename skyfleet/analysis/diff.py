@@ -41,6 +41,7 @@ import yaml
 
 from components.cluster.clouds import SPECS
 from skyfleet.analysis import cluster_guard
+from skyfleet.analysis.stack_waves import plan_stack_waves, stack_environment, stack_wave
 from skyfleet.stack.deployer import deployer_of
 
 Status = Literal["added", "removed", "changed", "unchanged", "unknown"]
@@ -270,14 +271,6 @@ def read_configs(project_dir: Path) -> dict[str, dict[str, Any]]:
     return {name: _config_document(project_dir, name) for name in names}
 
 
-def stack_environment(stack: str, config: Mapping[str, Any] | None) -> str:
-    """`skyfleet:environment` from the stack's config, else the stack name's suffix (`aws-prod`)."""
-    value = (config or {}).get("skyfleet:environment")
-    if isinstance(value, str) and value:
-        return value
-    return "prod" if stack.endswith("prod") else "dev"
-
-
 def stack_clouds(stack: str, config: Mapping[str, Any] | None) -> list[str]:
     """The clouds a stack's clusters live in (credentials CI needs), else the name's prefix."""
     # Only clouds a deploy logs in to; a stack's name starts with its cloud's (aws-dev).
@@ -339,8 +332,6 @@ def to_json(diffs: Mapping[str, StackDiff], configs: Mapping[str, Mapping[str, A
     preview = [e for e in dev if deployer_of(configs.get(e["stack"])).network == "internet"]
     # One matrix per deploy wave (`skyfleet:wave`), every wave of the stacks present, changed or
     # not: a wave's job waits for the earlier waves' jobs, so `after` is not needed there.
-    from skyfleet.analysis.stack_waves import plan_stack_waves, stack_wave
-
     waves: dict[str, dict[str, list[dict[str, Any]]]] = {
         str(w.number): {"include": []} for w in plan_stack_waves(configs)[0]}
     for entry in entries:

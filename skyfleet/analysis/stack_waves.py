@@ -28,6 +28,14 @@ PRODUCTION = "production"  # the GitHub environment of prod stacks (docs/gitops.
 RULE = "must be a whole number >= 1: the deploy workflow's wave for this stack (1 deploys first)"
 
 
+def stack_environment(stack: str, config: Mapping[str, Any] | None) -> str:
+    """`skyfleet:environment` from the stack's config, else the stack name's suffix (`aws-prod`)."""
+    value = (config or {}).get("skyfleet:environment")
+    if isinstance(value, str) and value:
+        return value
+    return "prod" if stack.endswith("prod") else "dev"
+
+
 def check_wave(value: Any, problems: Problems, path: str = "wave") -> None:
     """`skyfleet:wave` of one stack file; None (unset) is the documented default."""
     if value is None:
@@ -58,8 +66,6 @@ class StackWave:
 def plan_stack_waves(configs: Mapping[str, Mapping[str, Any]]) -> tuple[list[StackWave], Problems]:
     """The waves of every stack whose config is in `configs` (stack -> fully qualified config),
     in order, and every problem found (paths `stacks/Pulumi.<stack>.yaml: skyfleet:wave`)."""
-    from skyfleet.analysis.diff import stack_environment
-
     problems = Problems()
     numbers: dict[str, int] = {}
     environments: dict[str, str] = {}
