@@ -59,15 +59,21 @@ def _commit(repo: Path, message: str) -> str:
     return git(repo, "rev-parse", "HEAD").strip()
 
 
-@pytest.fixture
-def repo(tmp_path: Path) -> tuple[Path, str, str]:
-    """The repository, its v1 commit and its v2 commit (HEAD)."""
+def _project(tmp_path: Path) -> Path:
+    """A new repository holding the stack program and the two-wave stack, nothing committed."""
     path = tmp_path / "repo"
     (path / "stacks").mkdir(parents=True)
     shutil.copy(ROOT / "Pulumi.yaml", path)
     shutil.copy(ROOT / "__main__.py", path)
     (path / "stacks" / "Pulumi.fleet.yaml").write_text(STACK)
     git(path, "init", "--quiet")
+    return path
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> tuple[Path, str, str]:
+    """The repository, its v1 commit and its v2 commit (HEAD)."""
+    path = _project(tmp_path)
     (path / "stacks" / "workloads.yaml").write_text(_workloads(V1_IMAGE, 3))
     v1 = _commit(path, "v1 of the services")
     (path / "stacks" / "workloads.yaml").write_text(_workloads(V2_IMAGE, 5))
@@ -152,11 +158,7 @@ def test_an_unknown_ref_is_refused(repo) -> None:
 
 
 def test_a_ref_without_the_service_definitions_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "repo"
-    (path / "stacks").mkdir(parents=True)
-    shutil.copy(ROOT / "Pulumi.yaml", path)
-    (path / "stacks" / "Pulumi.fleet.yaml").write_text(STACK)
-    git(path, "init", "--quiet")
+    path = _project(tmp_path)
     bare = _commit(path, "no services yet")
     (path / "stacks" / "workloads.yaml").write_text(_workloads(V1_IMAGE, 3))
     _commit(path, "services")
@@ -188,3 +190,20 @@ def test_an_argocd_stack_is_refused(repo) -> None:
     (path / "stacks" / "Pulumi.fleet.yaml").write_text(STACK + "  skyfleet:delivery: argocd\n")
     _commit(path, "delivered by Argo CD")
     _refused(rollback(path, "--stack", "fleet", "--to", v1), "skyfleet:delivery is argocd")
+
+
+def test_service_definitions_the_preview_rejects_are_never_deployed(tmp_path: Path) -> None:
+    """The rolled-back definitions go through the same checks as any deploy: here an image on
+    `latest` (refused before any resource), so `pulumi up` is never called."""
+    path = _project(tmp_path)
+    (path / "stacks" / "workloads.yaml").write_text(_workloads("ghcr.io/skyfleet/api:latest", 3))
+    bad = _commit(path, "an unpinned image")
+    (path / "stacks" / "workloads.yaml").write_text(_workloads(V2_IMAGE, 5))
+    _commit(path, "pinned")
+    bin_dir, record = _fake_pulumi(tmp_path)
+    done = rollback(path, "--stack", "fleet", "--to", bad, "--yes", fake_bin=bin_dir)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "must not use the 'latest' tag" in done.stderr
+    assert f"the service definitions of {bad[:12]} do not pass the preview" in done.stderr
+    assert not record.exists()
+    _untouched(path)
