@@ -14,8 +14,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
-from tests.gitops.test_diff_git import git
+from git_repo import git
 
 ROOT = Path(__file__).resolve().parents[2]
 STACK = """\
