@@ -102,6 +102,16 @@ def list_setting(name: str, default: list[str], description: str) -> Setting:
     return Setting(name, default, {"type": "array", "items": {"type": "string"}}, description)
 
 
+def count_setting(name: str, default: int, description: str) -> Setting:
+    """A setting holding a count of at least 1 (replicas, zones)."""
+    return Setting(name, default, {"type": "integer", "minimum": 1}, description)
+
+
+def flag_setting(name: str, default: bool, description: str) -> Setting:
+    """A setting holding a boolean switch."""
+    return Setting(name, default, {"type": "boolean"}, description)
+
+
 def _config_schema(settings: Sequence[Setting]) -> PolicyConfigSchema | None:
     if not settings:
         return None

@@ -53,9 +53,7 @@ def _namespaced_name(props: Props) -> str:
             [INGRESS_CONTROLLER_TYPE],
             "Component types whose Services may be load balancers (from the URN's parents).",
         ),
-        list_setting(
-            "allowedServices", [], "Further Services allowed as load balancers: namespace/name."
-        ),
+        list_setting("allowedServices", [], "Further Services allowed as load balancers: namespace/name."),
     ],
 )
 def check_load_balancer(service: Props, config: Config, urn: str) -> Iterator[str]:
@@ -127,11 +125,7 @@ def _hostname(listener: Props) -> str | None:
 @POLICIES.resource(
     "gateway-tls", MANDATORY, each_whole(*GATEWAYS),
     settings=[
-        list_setting(
-            "internalGatewayClasses",
-            [],
-            "GatewayClasses that are not reachable from the internet (skipped).",
-        )
+        list_setting("internalGatewayClasses", [], "GatewayClasses that are not reachable from the internet (skipped).")
     ],
 )
 def check_gateway_tls(gateway: Props, config: Config) -> Iterator[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .define import ADVISORY, MANDATORY, Config, PolicyList, Setting, each_whole, list_setting, violation
+from .define import ADVISORY, MANDATORY, Config, PolicyList, count_setting, each_whole, list_setting, violation
 from .images import from_registries, parse_image
 from .pod_security import ENFORCE_LABEL as POD_SECURITY_LABEL
 from .pod_security import NAMESPACE
@@ -50,9 +50,7 @@ def check_probes(pod_spec: Props, config: Config) -> Iterator[str]:
 @POLICIES.resource(
     "resources-requests-limits", ADVISORY, pod_specs(),
     settings=[
-        list_setting(
-            "requiredRequests", ["cpu", "memory"], "Resources every container must request."
-        ),
+        list_setting("requiredRequests", ["cpu", "memory"], "Resources every container must request."),
         # CPU limits are not required by default: they throttle bursts without protecting
         # neighbours (requests already do); memory limits stop a leak from OOM-ing the node.
         list_setting("requiredLimits", ["memory"], "Resources every container must limit."),
@@ -108,9 +106,7 @@ def check_image_pinned(pod_spec: Props, config: Config) -> Iterator[str]:
 @POLICIES.resource(
     "images-allowed-registries", ADVISORY, pod_specs(),
     settings=[
-        list_setting(
-            "allowedRegistries", [], "Registry hosts or repository prefixes; empty allows all."
-        )
+        list_setting("allowedRegistries", [], "Registry hosts or repository prefixes; empty allows all.")
     ],
 )
 def check_allowed_registries(pod_spec: Props, config: Config) -> Iterator[str]:
@@ -147,12 +143,7 @@ def check_hpa_bounds(hpa: Props, config: Config) -> Iterator[str]:
 @POLICIES.resource(
     "replicas-minimum", ADVISORY, each_whole(DEPLOYMENT, STATEFUL_SET),
     settings=[
-        Setting(
-            "minReplicas",
-            2,
-            {"type": "integer", "minimum": 1},
-            "The fewest replicas a fixed-size workload may run.",
-        )
+        count_setting("minReplicas", 2, "The fewest replicas a fixed-size workload may run.")
     ],
 )
 def check_replicas(workload: Props, config: Config) -> Iterator[str]:

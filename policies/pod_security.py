@@ -138,6 +138,9 @@ class Control:
     overridden_in_restricted: bool = False
     """A restricted control replaces this baseline one in restricted namespaces (as Pod
     Security Admission's OverrideCheckIDs do), so a pod is not reported twice for one field."""
+    exempt: Callable[[Pod], bool] | None = None
+    """The pods the admission code skips for this control (Windows pods for Linux-only fields,
+    pods in their own user namespace for the user controls)."""
 
     def applies_at(self, level: str) -> bool:
         if self.overridden_in_restricted and level == RESTRICTED:
@@ -146,6 +149,8 @@ class Control:
 
     def findings(self, pod: Pod, config: Config) -> list[str]:
         try:
+            if self.exempt is not None and self.exempt(pod):
+                return []
             return list(self.check(pod, config))
         except UnknownValueError as exc:
             # A mandatory control must not pass on a value nobody has seen yet.

@@ -10,6 +10,7 @@ decides, from the namespace, which pods a control applies to.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from operator import attrgetter
 
 from pulumi_policy import Policy
 
@@ -249,8 +250,6 @@ def check_volume_types(pod: Pod, config: Config) -> Iterator[str]:
 
 
 def check_privilege_escalation(pod: Pod, config: Config) -> Iterator[str]:
-    if pod.windows:
-        return
     for container in containers(pod.spec):
         # Kubernetes allows escalation unless it is switched off explicitly.
         if dig(container, "securityContext", "allowPrivilegeEscalation") is not False:
@@ -261,8 +260,6 @@ def check_privilege_escalation(pod: Pod, config: Config) -> Iterator[str]:
 
 
 def check_run_as_non_root(pod: Pod, config: Config) -> Iterator[str]:
-    if pod.user_namespace:
-        return
     pod_value = dig(pod.spec, "securityContext", "runAsNonRoot")
     bad = ["pod"] if pod_value is False else []
     for container in containers(pod.spec):
@@ -278,8 +275,6 @@ def check_run_as_non_root(pod: Pod, config: Config) -> Iterator[str]:
 
 
 def check_run_as_user(pod: Pod, config: Config) -> Iterator[str]:
-    if pod.user_namespace:
-        return
     yield from _report(
         _setters(pod, lambda sc: number(sc.get("runAsUser")) == 0),
         "run as UID 0",
@@ -288,8 +283,6 @@ def check_run_as_user(pod: Pod, config: Config) -> Iterator[str]:
 
 
 def check_seccomp_restricted(pod: Pod, config: Config) -> Iterator[str]:
-    if pod.windows:
-        return
     pod_set = dig(pod.spec, "securityContext", "seccompProfile", "type") in PROFILE_TYPES
     bad = _setters(pod, _bad_seccomp)
     unset = [
@@ -307,8 +300,6 @@ def check_seccomp_restricted(pod: Pod, config: Config) -> Iterator[str]:
 
 
 def check_restricted_capabilities(pod: Pod, config: Config) -> Iterator[str]:
-    if pod.windows:
-        return
     for container in containers(pod.spec):
         name = container_name(container)
         if "ALL" not in strings(dig(container, "securityContext", "capabilities", "drop")):
@@ -329,6 +320,10 @@ CAPABILITIES_SETTING = list_setting(
 )
 
 B, R = BASELINE, RESTRICTED
+# The exemptions of pod-security-admission's checks: Windows pods have no Linux security
+# context to set, and a pod in its own user namespace (hostUsers: false) is not root on the node.
+WINDOWS = attrgetter("windows")
+USER_NAMESPACE = attrgetter("user_namespace")
 CONTROLS: list[Control] = [
     Control("no-host-process", "Pods run no Windows HostProcess containers.", B,
             check_host_process),
@@ -356,16 +351,17 @@ CONTROLS: list[Control] = [
             "Pods use only the volume types the restricted profile allows.", R,
             check_volume_types),
     Control("no-privilege-escalation", "Containers forbid privilege escalation (setuid binaries).",
-            R, check_privilege_escalation),
+            R, check_privilege_escalation, exempt=WINDOWS),
     Control("run-as-non-root", "Containers must run as a non-root user.", R,
-            check_run_as_non_root),
-    Control("run-as-non-zero-user", "No container sets runAsUser 0.", R, check_run_as_user),
+            check_run_as_non_root, exempt=USER_NAMESPACE),
+    Control("run-as-non-zero-user", "No container sets runAsUser 0.", R, check_run_as_user,
+            exempt=USER_NAMESPACE),
     Control("seccomp-profile-required",
             "Pods run with the RuntimeDefault or a Localhost seccomp profile.", R,
-            check_seccomp_restricted),
+            check_seccomp_restricted, exempt=WINDOWS),
     Control("capabilities-drop-all",
             "Containers drop all Linux capabilities and add back at most NET_BIND_SERVICE.", R,
-            check_restricted_capabilities),
+            check_restricted_capabilities, exempt=WINDOWS),
 ]  # fmt: skip
 
 POLICIES: list[Policy] = [control.policy() for control in CONTROLS]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..define import ADVISORY, MANDATORY, Config, PolicyList, Setting, each_whole, list_setting, violation
+from ..define import ADVISORY, MANDATORY, Config, PolicyList, each_whole, flag_setting, list_setting, violation
 from ..networks import allow_list_violations
 from ..props import Props, as_list, as_map, number, one_or_many, present, strings
 
@@ -123,12 +123,7 @@ def check_no_public_ip(template: Props, config: Config) -> Iterator[str]:
 @POLICIES.resource(
     "eks-standard-support", ADVISORY, each_whole(EKS_CLUSTER),
     settings=[
-        Setting(
-            "allowExtendedSupport",
-            False,
-            {"type": "boolean"},
-            "Allow clusters to stay on a version in extended support.",
-        )
+        flag_setting("allowExtendedSupport", False, "Allow clusters to stay on a version in extended support.")
     ],
 )
 def check_standard_support(cluster: Props, config: Config) -> Iterator[str]:

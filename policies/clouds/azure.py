@@ -18,9 +18,9 @@ from ..define import (
     Findings,
     PolicyList,
     Resources,
-    Setting,
     View,
     blame,
+    count_setting,
     each_whole,
     uncovered,
     violation,
@@ -160,12 +160,7 @@ def check_workload_identity(cluster: Props, config: Config) -> Iterator[str]:
 @POLICIES.resource(
     "aks-availability-zones", ADVISORY, AGENT_POOLS,
     settings=[
-        Setting(
-            "minZones",
-            2,
-            {"type": "integer", "minimum": 1},
-            "The fewest availability zones an agent pool may span.",
-        )
+        count_setting("minZones", 2, "The fewest availability zones an agent pool may span.")
     ],
 )
 def check_availability_zones(pool: Props, config: Config) -> Iterator[str]:
