@@ -15,7 +15,7 @@ import pulumi_kubernetes as k8s
 
 from .args import ClusterArgs
 from .clouds import PROFILES
-from .handle import ClusterHandle, IdentityBinder, LogStorage, NodeAutoscalerSupport
+from .handle import ClusterHandle, DnsZones, IdentityBinder, LogStorage, NodeAutoscalerSupport
 
 
 class ClusterComponent(pulumi.ComponentResource):
@@ -98,6 +98,7 @@ class ClusterComponent(pulumi.ComponentResource):
         storage_ready: Sequence[pulumi.Resource] = (),
         node_autoscaler: NodeAutoscalerSupport | None = None,
         log_storage: LogStorage | None = None,
+        dns: DnsZones | None = None,
     ) -> None:
         args = self.args
         self.kubeconfig = kubeconfig
@@ -116,6 +117,7 @@ class ClusterComponent(pulumi.ComponentResource):
             storage_ready=tuple(storage_ready),
             node_autoscaler=node_autoscaler,
             log_storage=log_storage,
+            dns=dns,
         )
         self.register_outputs(
             {

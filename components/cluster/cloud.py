@@ -9,7 +9,7 @@ facts; `clouds.py` finds the packages. Pure data and checks: no Pulumi resources
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal
@@ -27,15 +27,27 @@ Cloud = str
 Size = Literal["small", "medium", "large", "xlarge"]
 
 
+def _one_group(zones: Sequence[str]) -> str | None:
+    return None
+
+
 @dataclass(frozen=True)
 class DnsProvider:
-    """The cloud's DNS service as external-dns names it, and the roles it needs there."""
+    """The cloud's DNS service as external-dns names it, and how the cloud names a zone.
+
+    external-dns is granted exactly the configured zones (`ClusterHandle.dns`, which each cloud
+    implements in its `dns.py`), so the config names them in the cloud's own form; these rules
+    check that form before anything is registered.
+    """
 
     name: str  # external-dns's --provider
-    roles: tuple[str, ...]  # what `identity.bind` grants, in the cloud's own terms
-    # Whether each role is granted on each zone (`<role>@<zone scope>`) rather than on the
-    # cluster's default scope: the zones' resource group must then be configured.
-    per_zone: bool = False
+    zone_form: str  # how a zone is named in config, e.g. "a Route53 hosted zone id (Z...)"
+    # Why one configured zone is not in the cloud's form (None: it is).
+    zone_problem: Callable[[str], str | None]
+    # The zone as external-dns's --zone-id-filter matches it (a suffix of the zone's id).
+    zone_filter: Callable[[str], str]
+    # Why the zones cannot be served by one external-dns (one project, one resource group).
+    zones_problem: Callable[[Sequence[str]], str | None] = _one_group
 
 
 @dataclass(frozen=True)

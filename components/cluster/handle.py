@@ -81,6 +81,36 @@ class LogStorage(Protocol):
 
 
 @dataclass(frozen=True)
+class DnsRequest:
+    """An identity for external-dns that may change the records of `zones` and no others."""
+
+    name: str  # the Pulumi name of the identity; its children derive theirs from it
+    zones: Sequence[str]  # in the cloud's form (`CloudProfile.dns`), already validated
+    namespace: str
+    service_account: str
+    parent: pulumi.Resource
+
+
+@dataclass(frozen=True)
+class DnsAccess:
+    """What external-dns needs to reach the zones: the binding, the flags the cloud's provider
+    takes, and configuration files it reads (none is a secret: credentials come from workload
+    identity)."""
+
+    binding: IdentityBinding
+    args: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    files: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    files_dir: str = ""  # where `files` are mounted (the provider's default path)
+
+
+class DnsZones(Protocol):
+    def dns_access(self, request: DnsRequest) -> DnsAccess:
+        """Creates an identity for `namespace/service_account` that may change the records of
+        each of `zones` and list zones (which every provider must, to find them), nothing else."""
+        ...
+
+
+@dataclass(frozen=True)
 class NodeAutoscalerSupport:
     """What cluster-autoscaler needs where the cloud does not autoscale nodes itself (EKS)."""
 
@@ -140,6 +170,8 @@ class ClusterHandle:
     # Object storage for logs with a workload identity (None: the cloud offers none, so Loki
     # keeps its logs on a volume).
     log_storage: LogStorage | None = None
+    # Per-zone DNS rights for external-dns (None: the cloud has no DNS provider or no identity).
+    dns: DnsZones | None = None
 
     @property
     def node_autoscaler_namespace(self) -> str | None:

@@ -1,46 +1,50 @@
-"""external-dns (off by default): DNS records for Ingresses and Services in the cloud's DNS.
+"""external-dns (off by default): DNS records for HTTPRoutes, Ingresses and Services.
 
-Credentials come from the cluster's workload identity (`handle.identity.bind`), never from keys
-in values. What differs per cloud (external-dns's provider name and the role its identity gets)
-is the cloud's `profile.dns`, declared in the cloud's own `cloud.py`.
+Credentials come from the cluster's workload identity, never from keys in values, and reach only
+the configured zones: each cloud's `ClusterHandle.dns` (`<cloud>/dns.py`) grants its identity
+the right to change records in `zones` and to list zones, nothing else. The zones are named in
+the cloud's own form (`profile.dns`, checked before anything is registered), and external-dns
+is told the same zones (`--zone-id-filter`, `domainFilters`), so it never tries another.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
-from components.cluster.cloud import DnsProvider
-from components.cluster.handle import ClusterFacts, ClusterHandle, IdentityRequest
-from components.cluster.roles import role_problem
+import pulumi_kubernetes as k8s
+
+from components.cluster.handle import ClusterFacts, ClusterHandle, DnsAccess, DnsRequest, IdentityBinding
 from components.errors import Problems
 
 from .addon import AddonArgs, HelmAddon, Layout
 from .checks import check_hostname
 from .info import PlatformInfo
+from .kinds import Kind
 from .workload_shape import component_labels, resources
 
 SERVICE_ACCOUNT = "external-dns"
-
-
-def zone_scope(resource_group: str, zone: str) -> str:
-    """An Azure DNS zone's id relative to the subscription (the binder makes it absolute)."""
-    return f"resourceGroups/{resource_group}/providers/Microsoft.Network/dnszones/{zone}"
-
-
-def default_roles(provider: DnsProvider, args: ExternalDnsArgs) -> tuple[str, ...]:
-    """The cloud's DNS roles; granted on each zone where the cloud's row says so (Azure)."""
-    if not provider.per_zone:
-        return provider.roles
-    return tuple(
-        f"{role}@{zone_scope(args.zones_resource_group or '', zone)}"
-        for role in provider.roles
-        for zone in args.domain_filters
-    )
-
+CONFIG_SECRET = "external-dns-provider-config"
 
 Source = Literal["ingress", "service", "gateway-httproute", "gateway-grpcroute"]
+
+_GATEWAY = "gateway.networking.k8s.io/v1"
+# What each source watches: external-dns fails to start when an informer's kind is not served,
+# so these kinds must resolve like created ones (skyfleet/analysis/api_kinds.py).
+# kubernetes-sigs/external-dns @ v0.21.0 : source/gateway.go (Gateway().V1().Gateways()),
+# source/gateway_httproute.go (V1().HTTPRoutes()), source/gateway_grpcroute.go,
+# source/ingress.go (networking.k8s.io/v1), source/service.go.
+SOURCE_KINDS: Mapping[str, tuple[Kind, ...]] = {
+    "ingress": ("networking.k8s.io/v1 Ingress",),
+    "service": ("v1 Service",),
+    "gateway-httproute": (f"{_GATEWAY} Gateway", f"{_GATEWAY} HTTPRoute"),
+    "gateway-grpcroute": (f"{_GATEWAY} Gateway", f"{_GATEWAY} GRPCRoute"),
+}
+
+
+def watched_kinds(sources: Sequence[str]) -> list[Kind]:
+    return sorted({kind for source in sources for kind in SOURCE_KINDS.get(source, ())})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -48,24 +52,25 @@ class ExternalDnsArgs(AddonArgs):
     enabled: bool = False
     """Whether the Platform installs external-dns. Default: False (it writes to real DNS zones)."""
     domain_filters: Sequence[str] = ()
-    """Zones external-dns may change; at least one is required. Default: () (must be set)."""
+    """DNS names of the zones external-dns may change (example.com); at least one is required.
+    Default: () (must be set)."""
+    zones: Sequence[str] = ()
+    """The same zones in the cloud's form, which its identity is granted and nothing else:
+    Route53 hosted zone ids (aws), Cloud DNS managed zone names (gcp), Azure DNS zone resource
+    ids (azure). Required with the cloud's provider. Default: () (must be set there)."""
     policy: Literal["upsert-only", "sync"] = "upsert-only"
     """"upsert-only" never deletes records; "sync" also deletes those whose source is gone.
     Default: "upsert-only"."""
-    sources: Sequence[Source] = ("ingress", "service", "gateway-httproute")
-    """Objects whose host names become records. Default: ingress, service, gateway-httproute."""
+    sources: Sequence[Source] = ("gateway-httproute", "ingress", "service")
+    """Objects whose host names become records: HTTPRoutes (the platform's routes), Ingresses
+    (services with `api: ingress`), Services. Default: gateway-httproute, ingress, service."""
     provider: str | None = None
-    """external-dns provider name. Default: None, the cloud's (aws, google or azure)."""
-    roles: Sequence[str] | None = None
-    """Roles its cloud identity gets. Default: None, the cloud's DNS role (`profile.dns`)."""
-    zones_resource_group: str | None = None
-    """Where the cloud grants DNS roles per zone (Azure): the resource group of the zones in
-    `domainFilters`, required there unless `roles` is set; the identity then gets its role on
-    each zone only, never on the cluster's resource group. Default: None."""
+    """external-dns provider name. Default: None, the cloud's (aws, google or azure); another
+    provider gets no cloud identity (its credentials go in `values`)."""
     txt_owner_id: str | None = None
     """Owner id in TXT ownership records. Default: None, the cluster's name."""
     extra_args: Mapping[str, str] = field(default_factory=dict)
-    """Extra flags, e.g. {"google-project": "dns-project"}. Default: {}."""
+    """Extra flags, e.g. {"txt-prefix": "edns-"}. Default: {}."""
 
     def check(self, problems: Problems) -> None:
         super().check(problems)
@@ -74,27 +79,35 @@ class ExternalDnsArgs(AddonArgs):
                            "must name at least one DNS zone external-dns may change")
         for index, domain in enumerate(self.domain_filters):
             check_hostname(problems, f"domainFilters[{index}]", domain)
+        problems.check(len(set(self.zones)) == len(self.zones), "zones", list(self.zones),
+                       "must not name a zone twice")
+
+    def uses_cloud_dns(self, handle: ClusterFacts) -> bool:
+        dns = handle.profile.dns
+        return dns is not None and self.provider in (None, dns.name)
 
     def check_cluster(self, handle: ClusterFacts, problems: Problems) -> None:
         # An existing cluster has no cloud identity: set `provider`, credentials go in values.
-        if self.provider is None and handle.profile.dns is None:
+        dns = handle.profile.dns
+        if self.provider is None and dns is None:
             problems.add(
                 "provider", None, f"must be set: cloud {handle.cloud!r} has no default DNS provider"
             )
-        default = handle.profile.dns
-        if self.enabled and self.roles is None and default is not None and default.per_zone:
-            problems.check(
-                bool(self.zones_resource_group), "zonesResourceGroup", self.zones_resource_group,
-                f"must name the resource group of the DNS zones on {handle.cloud}: the identity "
-                "is granted each zone, not the cluster's resource group",
-            )
-        for index, role in enumerate(self.roles or ()):
-            why = role_problem(handle.cloud, role)
-            problems.check(why is None, f"roles[{index}]", role, why or "")
+        if dns is None or not self.uses_cloud_dns(handle):
+            return
+        if self.enabled:
+            problems.check(bool(self.zones), "zones", list(self.zones),
+                           f"must name the zones external-dns may change on {handle.cloud}, "
+                           f"each as {dns.zone_form}: its identity is granted those only")
+        for index, zone in enumerate(self.zones):
+            why = dns.zone_problem(zone)
+            problems.check(why is None, f"zones[{index}]", zone, why or "")
+        why = dns.zones_problem(self.zones)
+        problems.check(why is None, "zones", list(self.zones), why or "")
 
 
 class ExternalDns(HelmAddon):
-    """`skyfleet:platform:ExternalDns`: publishes Ingress and Service host names in DNS."""
+    """`skyfleet:platform:ExternalDns`: publishes HTTPRoute, Ingress and Service host names."""
 
     TYPE = "skyfleet:platform:ExternalDns"
     ARGS = ExternalDnsArgs
@@ -108,16 +121,17 @@ class ExternalDns(HelmAddon):
         return ExternalDnsArgs(enabled=True)
 
     def build(self, handle: ClusterHandle, args: ExternalDnsArgs, platform: PlatformInfo) -> None:
-        name = self.addon_name
-        default = handle.profile.dns
-        provider = args.provider or (default.name if default else "")
-        roles = tuple(args.roles) if args.roles is not None else (
-            default_roles(default, args) if default else ()
-        )
-        binding = handle.identity.bind(
-            IdentityRequest(f"{name}-identity", self.namespace_name, SERVICE_ACCOUNT, roles, self)
-        )
-        typed = {
+        dns = handle.profile.dns
+        provider = args.provider or (dns.name if dns else "")
+        cloud_dns = args.uses_cloud_dns(handle) and dns is not None
+        access = self._access(handle, args) if cloud_dns else DnsAccess(IdentityBinding())
+        filters = [dns.zone_filter(z) for z in args.zones] if cloud_dns and dns else list(args.zones)
+        binding = access.binding
+        extra: dict[str, Any] = dict(access.args)
+        if filters:
+            # The chart has no value for it; a list repeats the flag (templates/deployment.yaml).
+            extra["zone-id-filter"] = filters
+        typed: dict[str, Any] = {
             "provider": {"name": provider},
             "domainFilters": list(args.domain_filters),
             "policy": args.policy,
@@ -131,7 +145,39 @@ class ExternalDns(HelmAddon):
                 "annotations": dict(binding.service_account_annotations),
             },
             "podLabels": {**binding.pod_labels, **component_labels("external-dns")},
-            "extraArgs": dict(args.extra_args),
+            "extraArgs": {**extra, **args.extra_args},
         }
-        self.install(typed=typed, defaults={"resources": resources("50m", "64Mi", "256Mi")})
-        self.finish(provider=provider, domain_filters=list(args.domain_filters))
+        needs = self._files(access, typed)
+        watches = watched_kinds(args.sources)
+        if any(kind.startswith(_GATEWAY) for kind in watches):
+            # Its gateway informers never sync without the Gateway API CRDs.
+            needs = [*needs, *platform.gateway_api_crds]
+        self.install(typed=typed, defaults={"resources": resources("50m", "64Mi", "256Mi")},
+                     depends_on=needs)
+        self.finish(provider=provider, domain_filters=list(args.domain_filters),
+                    zones=list(args.zones), watches=watches)
+
+    def _access(self, handle: ClusterHandle, args: ExternalDnsArgs) -> DnsAccess:
+        if handle.dns is None:  # a cloud cluster without workload identity: nothing to bind
+            return DnsAccess(IdentityBinding())
+        return handle.dns.dns_access(DnsRequest(
+            f"{self.addon_name}-identity", tuple(args.zones), self.namespace_name, SERVICE_ACCOUNT, self,
+        ))
+
+    def _files(self, access: DnsAccess, typed: dict[str, Any]) -> list[k8s.core.v1.Secret]:
+        """The provider's config files (azure.json) in a Secret mounted where it reads them, as
+        docs/tutorials/azure.md's Helm section does (extraVolumes, not the chart's deprecated
+        secretConfiguration)."""
+        if not access.files:
+            return []
+        secret = k8s.core.v1.Secret(
+            f"{self.addon_name}-provider-config",
+            metadata=k8s.meta.v1.ObjectMetaArgs(name=CONFIG_SECRET, namespace=self.namespace),
+            string_data=dict(access.files),
+            opts=self.k8s_options(),
+        )
+        typed["extraVolumes"] = [{"name": "provider-config", "secret": {"secretName": CONFIG_SECRET}}]
+        typed["extraVolumeMounts"] = [
+            {"name": "provider-config", "mountPath": access.files_dir, "readOnly": True}
+        ]
+        return [secret]

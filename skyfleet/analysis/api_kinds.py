@@ -7,7 +7,8 @@ custom resource registered before its CRD fails the same way. This check reads a
 - each Helm add-on component registers `creates` (the kinds its chart renders for the values
   sent), `provides` (the kinds whose CRDs it installs), `crds` (those in the chart's `crds/`
   folder, which the release itself may use) and `installer` (the URN of the resource that
-  installs them: the Release, or a CRD bundle);
+  installs them: the Release, or a CRD bundle), and may register `watches` (the kinds a
+  controller's informers list, which must be served as well: external-dns's gateway sources);
 - each Platform registers `kubernetes_version` and `k8s_provider` (the URN of the cluster's
   Kubernetes provider), so every resource on that provider is judged against that version;
 - Skyfleet's own custom resources (ClusterIssuers, ServiceMonitors, HTTPRoutes, Gateways,
@@ -35,10 +36,11 @@ class Unresolved:
     resource: str  # the release's name, or the custom resource's Pulumi name
     kind: str  # "<apiVersion> <Kind>"
     kubernetes_version: str
+    verb: str = "creates"  # or "watches": a controller whose informers never sync fails too
 
     def message(self, stack: str) -> str:
         return (
-            f"stack {stack}: {self.resource} creates {self.kind}, which Kubernetes "
+            f"stack {stack}: {self.resource} {self.verb} {self.kind}, which Kubernetes "
             f"{self.kubernetes_version} does not serve and no CRD installed before it provides "
             "(make it depend on the release or resource that installs the CRD)"
         )
@@ -114,6 +116,8 @@ def unresolved_kinds(plan: Mapping[str, Any]) -> list[Unresolved]:
         served = available(installer, version, outputs.get("crds") or [])
         problems += [Unresolved(_name(installer), k, version)
                      for k in outputs.get("creates") or [] if k not in served]
+        problems += [Unresolved(_name(installer), k, version, "watches")
+                     for k in outputs.get("watches") or [] if k not in served]
     for r in resources:
         custom = _custom_kind(r["type"])
         version = versions.get(str(r.get("provider")))

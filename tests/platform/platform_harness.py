@@ -15,6 +15,9 @@ from components.cluster.cloud import Cloud, CloudProfile
 from components.cluster.clouds import PROFILES
 from components.cluster.handle import (
     ClusterHandle,
+    DnsAccess,
+    DnsRequest,
+    DnsZones,
     IdentityBinder,
     IdentityBinding,
     IdentityRequest,
@@ -53,6 +56,23 @@ class RecordingBinder:
         return IdentityBinding(annotations, dict(self.profile.identity_pod_labels))
 
 
+class RecordingDns:
+    """A cloud's `DnsZones` that remembers the zones it was asked for and answers with a binding
+    and, when given, configuration files (as AKS hands external-dns its azure.json)."""
+
+    def __init__(self, profile: CloudProfile, files: dict[str, str] | None = None) -> None:
+        self.binder = RecordingBinder(profile)
+        self.files = dict(files or {})
+        self.calls: list[dict[str, Any]] = []
+
+    def dns_access(self, request: DnsRequest) -> DnsAccess:
+        self.calls.append({"name": request.name, "namespace": request.namespace,
+                           "service_account": request.service_account, "zones": list(request.zones)})
+        binding = self.binder.bind(IdentityRequest(request.name, request.namespace,
+                                                   request.service_account, (), request.parent))
+        return DnsAccess(binding, files=self.files, files_dir="/etc/provider" if self.files else "")
+
+
 def fake_handle(
     cloud: Cloud = "aws",
     *,
@@ -60,6 +80,7 @@ def fake_handle(
     node_autoscaler: bool = True,
     profile: CloudProfile | None = None,
     identity: IdentityBinder | None = None,
+    dns: DnsZones | None = None,
 ) -> ClusterHandle:
     """A ClusterHandle like a cluster module builds, on the provider "test-k8s" (call it inside
     the previewed program: it registers the provider and a stand-in node pool)."""
@@ -87,6 +108,7 @@ def fake_handle(
         identity=identity or NoCloudIdentity(),
         ready=(pool,),
         node_autoscaler=support,
+        dns=dns,
     )
 
 

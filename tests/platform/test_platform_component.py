@@ -9,7 +9,6 @@ from platform_harness import (
     AUTOSCALER_ROLE,
     NAMESPACE,
     RELEASE,
-    RecordingBinder,
     by_urn,
     default_platform,
     one,
@@ -217,25 +216,6 @@ def test_platform_outputs_name_the_installed_addons():
     )
 
 
-def test_external_dns_gets_the_cloud_dns_role_through_the_identity_binder():
-    binder = RecordingBinder(PROFILES["gcp"])
-    args = PlatformArgs(external_dns=ExternalDnsArgs(enabled=True, domain_filters=("example.com",)))
-    plan = preview_platform(args, cloud="gcp", identity=binder).plan
-    assert binder.calls == [
-        {
-            "name": "main-platform-external-dns-identity",
-            "namespace": "external-dns",
-            "service_account": "external-dns",
-            "roles": ["roles/dns.admin"],
-        }
-    ]
-    sent = values(plan, "external-dns")
-    assert sent["provider"] == {"name": "google"}
-    assert sent["serviceAccount"]["annotations"] == {
-        "iam.gke.io/gcp-service-account": "identity-of-external-dns"
-    }
-
-
 def test_metrics_server_skips_kubelet_tls_checks_where_the_profile_says_certs_are_self_signed():
     @dataclasses.dataclass(frozen=True)
     class SelfSignedProfile(CloudProfile):
@@ -295,18 +275,6 @@ def test_cluster_autoscaler_gets_the_clusters_identity_and_name():
         "name": "cluster-autoscaler",
         "annotations": {"eks.amazonaws.com/role-arn": AUTOSCALER_ROLE},
     }
-
-
-def test_external_dns_on_azure_is_granted_each_zone_not_the_clusters_resource_group():
-    binder = RecordingBinder(PROFILES["azure"])
-    args = PlatformArgs(external_dns=ExternalDnsArgs(
-        enabled=True, domain_filters=("example.com", "example.org"), zones_resource_group="dns"))
-    preview_platform(args, cloud="azure", identity=binder)
-    zone = "resourceGroups/dns/providers/Microsoft.Network/dnszones"
-    assert binder.calls[0]["roles"] == [
-        f"DNS Zone Contributor@{zone}/example.com",
-        f"DNS Zone Contributor@{zone}/example.org",
-    ]
 
 
 def test_cluster_autoscaler_runs_the_release_built_for_the_clusters_minor():

@@ -8,8 +8,9 @@ from __future__ import annotations
 import functools
 
 import pytest
-from platform_harness import preview_platform, releases
+from platform_harness import RecordingDns, preview_platform, releases
 
+from components.cluster.clouds import PROFILES
 from components.platform import (
     ArgoCDArgs,
     ExternalDnsArgs,
@@ -27,7 +28,7 @@ pytestmark = pytest.mark.skipif(k8s_data.data_root() is None, reason=k8s_data.ab
 # Argo CD hostname, external-dns on, and the other ingress controller.
 EVERYTHING = PlatformArgs(
     argocd=ArgoCDArgs(hostname="cd.example.com"),
-    external_dns=ExternalDnsArgs(enabled=True, domain_filters=("example.com",)),
+    external_dns=ExternalDnsArgs(enabled=True, domain_filters=("example.com",), zones=("Z0123456789ABCDEFGHIJ",)),
 )
 NGINX = PlatformArgs(ingress=IngressControllerArgs(controller="ingress-nginx"))
 
@@ -37,7 +38,10 @@ def _sent_by_chart() -> dict[str, list[tuple[str, dict]]]:
     """(version, values) each chart is sent, from every preview, keyed by chart key."""
     sent: dict[str, list[tuple[str, dict]]] = {}
     for args, production in ((EVERYTHING, True), (EVERYTHING, False), (NGINX, True)):
-        for release in releases(preview_platform(args, production=production).plan).values():
+        # A DNS provider that hands external-dns a config file (AKS's azure.json), so the
+        # values that mount it are checked too.
+        dns = RecordingDns(PROFILES["aws"], files={"azure.json": "{}"})
+        for release in releases(preview_platform(args, production=production, dns=dns).plan).values():
             inputs = wire.reveal(release.inputs)
             chart = next(key for key, ref in CHARTS.items() if ref.chart == inputs["chart"])
             sent.setdefault(chart, []).append((inputs["version"], inputs.get("values", {})))

@@ -24,6 +24,7 @@ from .project import Edit, copy_project, edit_stack, edit_workloads, preview_err
 DEV = ("skyfleet:clusters", "skyfleet-dev")
 PROD = ("skyfleet:clusters", "skyfleet-prod")
 LOCAL = ("skyfleet:clusters", "local")
+SUB = "00000000-0000-0000-0000-000000000000"  # any subscription id
 
 
 @dataclass(frozen=True)
@@ -421,11 +422,29 @@ CASES = [
     Case("gcp-role-without-prefix", "gcp-dev",
          [wl("api.cloudAccess.gcp[0]", "storage.objectViewer", "must be an IAM role")],
          services=[put("api", "cloudAccess", "gcp", value=["storage.objectViewer"])]),
-    Case("azure-external-dns-zone-group", "azure-dev",
-         [cfg("azure-dev", "platform.externalDns.zonesResourceGroup", None,
-              "must name the resource group of the DNS zones")],
+    # --- external-dns is granted the zones it is told, named in the cloud's own form -----------------
+    Case("azure-external-dns-zones-required", "azure-dev",
+         [cfg("azure-dev", "platform.externalDns.zones", [],
+              "must name the zones external-dns may change on azure, each as an Azure DNS zone resource id")],
          config=[put("skyfleet:platform", "externalDns",
                      value={"enabled": True, "domainFilters": ["example.com"]})]),
+    Case("aws-external-dns-zone-not-a-hosted-zone-id", "aws-dev",
+         [cfg("aws-dev", "platform.externalDns.zones[0]", "example.com",
+              "must be a Route53 hosted zone id")],
+         config=[put("skyfleet:platform", "externalDns",
+                     value={"enabled": True, "domainFilters": ["example.com"], "zones": ["example.com"]})]),
+    Case("gcp-external-dns-zone-is-a-dns-name", "gcp-dev",
+         [cfg("gcp-dev", "platform.externalDns.zones[0]", "example.com.",
+              "must be a Cloud DNS managed zone name")],
+         config=[put("skyfleet:platform", "externalDns",
+                     value={"enabled": True, "domainFilters": ["example.com"], "zones": ["example.com."]})]),
+    Case("azure-external-dns-zones-in-two-groups", "azure-dev",
+         [cfg("azure-dev", "platform.externalDns.zones", ...,
+              "must all be in one resource group for one external-dns")],
+         config=[put("skyfleet:platform", "externalDns", value={
+             "enabled": True, "domainFilters": ["example.com", "example.org"],
+             "zones": [f"/subscriptions/{SUB}/resourceGroups/{group}/providers/Microsoft.Network/dnszones/{zone}"
+                       for group, zone in (("dns-a", "example.com"), ("dns-b", "example.org"))]})]),
     # --- maintenance windows and AKS logins where the cloud has them -------------------------------
     Case("gke-maintenance-window-too-short", "gcp-dev",
          [cfg("gcp-dev", "clusters.skyfleet-dev.maintenanceWindow.durationHours", 4, "must be 12-24 on gcp")],

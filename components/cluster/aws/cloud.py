@@ -18,7 +18,7 @@ from components.names import DNS1123_LABEL_PATTERN, NameRule, matches
 from .. import planning
 from ..cloud import CloudProfile, CloudSpec, DnsProvider, LetterZones, SubnetIds, by_size, pattern_rule
 from ..kubeconfig import ExecCredential
-from . import roles
+from . import dns_zones, roles
 
 if TYPE_CHECKING:
     from ..args import ClusterArgs
@@ -151,7 +151,7 @@ CLOUD = AwsCloud(
         node_autoscaler_namespace=AUTOSCALER_NAMESPACE, cluster_autoscaler_provider="aws",
         identity_annotation=ROLE_ARN_ANNOTATION,
         # Route53, which external-dns calls "aws".
-        dns=DnsProvider("aws", ("arn:aws:iam::aws:policy/AmazonRoute53FullAccess",)),
+        dns=DnsProvider("aws", dns_zones.ZONE_FORM, dns_zones.zone_problem, dns_zones.zone_filter),
     ),
     cluster_name=EKS_CLUSTER_NAME, pool_name=EKS_POOL_NAME,
     # Minors in standard support (checked 2026-02). A version outside the list is rejected

@@ -30,6 +30,7 @@ from . import iam as eks_iam
 from . import network as eks_network
 from . import nodes as eks_nodes
 from .cloud import aws_exec
+from .dns import EksDns
 from .log_storage import EksLogStorage
 
 CONTROL_PLANE_LOGS = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
@@ -89,6 +90,7 @@ class EksCluster(ClusterComponent):
             oidc_issuer_url=issuer,
             identity=irsa if args.workload_identity else NoCloudIdentity(),
             log_storage=EksLogStorage(self, irsa) if args.workload_identity else None,
+            dns=EksDns(irsa) if args.workload_identity else None,
             # Only volume users wait for the EBS CSI driver and its StorageClass.
             # The add-ons go through the API: a deployer admitted by a rule waits for it.
             ready=[*pools, *early, late.coredns, *admins, *api_access],

@@ -43,6 +43,7 @@ from ..tags import resource_tags
 from . import identity as aks_identity
 from . import pools as aks_pools
 from .cloud import aks_exec
+from .dns import AksDns
 from .log_storage import AksLogStorage
 
 AUDIT_LOG_CATEGORIES = [
@@ -127,6 +128,7 @@ class AksCluster(ClusterComponent):
             oidc_issuer_url=issuer,
             identity=workloads if workloads else NoCloudIdentity(),
             log_storage=AksLogStorage(self, ctx, workloads) if workloads else None,
+            dns=AksDns(workloads, ctx) if workloads else None,
             ready=ready,
         )
 

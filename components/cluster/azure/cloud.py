@@ -17,7 +17,7 @@ from components.names import NameRule
 from .. import planning
 from ..cloud import CloudProfile, CloudSpec, DnsProvider, NumberedZones, SubnetIds, by_size, pattern_rule
 from ..kubeconfig import ExecCredential
-from . import roles
+from . import dns_zones, roles
 
 if TYPE_CHECKING:
     from ..args import ClusterArgs
@@ -137,10 +137,9 @@ CLOUD = AzureCloud(
         cloud="azure", load_balancer_annotations=HEALTH_PROBE_ANNOTATIONS, load_balancer_address_field="ip",
         default_storage_class="managed-csi", ships_metrics_server=True, manages_node_autoscaling=True,
         identity_annotation=CLIENT_ID_ANNOTATION, identity_pod_labels=USE_LABEL,
-        # On each zone only: at the cluster's resource group the role would miss the zones
-        # (they live in their own group) and grant DNS rights over everything else there.
-        # https://kubernetes-sigs.github.io/external-dns/latest/docs/tutorials/azure/
-        dns=DnsProvider("azure", ("DNS Zone Contributor",), per_zone=True),
+        # Granted each zone only (azure/dns.py).
+        dns=DnsProvider("azure", dns_zones.ZONE_FORM, dns_zones.zone_problem, dns_zones.zone_filter,
+                        dns_zones.zones_problem),
         cluster_autoscaler_provider="azure",
     ),
     cluster_name=AKS_CLUSTER_NAME, pool_name=AKS_POOL_NAME,

@@ -19,7 +19,7 @@ from components.names import DNS1035_LABEL_PATTERN, NameRule, matches, short_has
 
 from ..cloud import CloudProfile, CloudSpec, DnsProvider, LetterZones, SubnetIds, by_size, pattern_rule
 from ..kubeconfig import ExecCredential
-from . import roles
+from . import dns_zones, roles
 
 if TYPE_CHECKING:
     from ..args import ClusterArgs, NetworkArgs
@@ -157,7 +157,8 @@ CLOUD = GcpCloud(
         default_storage_class="standard-rwo", ships_metrics_server=True, manages_node_autoscaling=True,
         identity_annotation=SERVICE_ACCOUNT_ANNOTATION, cluster_autoscaler_provider="gce",
         # Cloud DNS, which external-dns calls "google".
-        dns=DnsProvider("google", ("roles/dns.admin",)),
+        dns=DnsProvider("google", dns_zones.ZONE_FORM, dns_zones.zone_problem, dns_zones.zone_filter,
+                        dns_zones.zones_problem),
     ),
     cluster_name=GKE_CLUSTER_NAME, pool_name=GKE_POOL_NAME,
     # Minors in standard support (checked 2026-02): https://cloud.google.com/kubernetes-engine/docs/release-schedule

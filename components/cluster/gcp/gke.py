@@ -26,6 +26,7 @@ from . import iam as gke_iam
 from . import network as gke_network
 from . import nodes as gke_nodes
 from .cloud import authorized_networks, gke_exec
+from .dns import GkeDns
 from .log_storage import GkeLogStorage
 from .maintenance import recurring_window
 
@@ -82,6 +83,7 @@ class GkeCluster(ClusterComponent):
             oidc_issuer_url=issuer,
             identity=identity if identity else NoCloudIdentity(),
             log_storage=GkeLogStorage(self, identity) if identity else None,
+            dns=GkeDns(identity) if identity else None,
             ready=[*pools, *admins],
         )
 
