@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from rule_cases import Case, res, urn
 
 CLUSTER, NG = "aws:eks/cluster:Cluster", "aws:eks/nodeGroup:NodeGroup"
@@ -18,6 +20,19 @@ LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
 VERSIONING = "aws:s3/bucketVersioning:BucketVersioning"
 LOKI_RULE = {"id": "loki-retention", "status": "Enabled", "filter": {}, "expiration": {"days": 32},
              "noncurrentVersionExpiration": {"noncurrentDays": 7}}
+IAM_POLICY = "aws:iam/policy:Policy"
+
+
+def policy(*statements: dict) -> dict:
+    return res(IAM_POLICY, "p", {"policy": json.dumps({"Version": "2012-10-17", "Statement": list(statements)})})
+
+
+def allow(action: object, resource: object) -> dict:
+    return {"Effect": "Allow", "Action": action, "Resource": resource}
+
+
+def zones(count: int) -> list[str]:
+    return [f"arn:aws:route53:::hostedzone/Z{i:020d}" for i in range(count)]
 
 
 def cluster(name: str = "main", *, subnets: tuple[str, ...] = ("s-a", "s-b"), key: str | None = None,
@@ -71,6 +86,16 @@ CASES = [
          [res("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "p", {"policyArn": "AmazonS3ReadOnlyAccess"})],
          [res("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "p",
               {"policyArn": "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"})]),
+    Case("aws-iam-policy-document", [policy(allow("route53:ChangeResourceRecordSets", "hostedzone/Z0123456789"))],
+         [policy(allow("route53:ChangeResourceRecordSets", "arn:aws:route53:::hostedzone/Z0123456789"))]),
+    Case("aws-iam-policy-document", [policy(allow(["ListHostedZones"], "*"))],
+         [policy(allow(["route53:ListHostedZones"], "*"))]),
+    Case("aws-iam-policy-document", [policy({**allow("route53:ListHostedZones", "*"), "Effect": "Permit"})],
+         [policy(allow("route53:ListHostedZones", "*"))]),
+    Case("aws-iam-policy-document", [res(IAM_POLICY, "p", {"policy": "route53:*"})],
+         [policy(allow("route53:ListHostedZones", "*"))]),
+    Case("aws-iam-managed-policy-size", [policy(allow("route53:ChangeResourceRecordSets", zones(200)))],
+         [policy(allow("route53:ChangeResourceRecordSets", zones(20)))]),
     Case("aws-logs-retention", [res("aws:cloudwatch/logGroup:LogGroup", "l", {"retentionInDays": 100})],
          [res("aws:cloudwatch/logGroup:LogGroup", "l", {"retentionInDays": 90})]),
     Case("aws-kms-deletion-window", [res(KEY, "k", {"deletionWindowInDays": 45})],

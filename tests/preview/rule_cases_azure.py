@@ -17,6 +17,8 @@ VNET_ID = f"{RG}/providers/Microsoft.Network/virtualNetworks/vnet"
 SUBNET_ID = f"{VNET_ID}/subnets/nodes"
 VAULT_ID = f"{RG}/providers/Microsoft.KeyVault/vaults/kv-main-abc123"
 ID_ID = f"{RG}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/cp"
+ZONE_ID = f"{RG}/providers/Microsoft.Network/dnszones/example.com"
+DNS_ZONE_CONTRIBUTOR = DEFS + "befefa01-2a29-4197-83a8-272ff33ce314"
 
 THE_IDENTITY = res(IDENTITY, "cp", id=ID_ID, state={"principalId": PRINCIPAL})
 VAULT = res("azure-native:keyvault:Vault", "kv", id=VAULT_ID, state={"name": "kv-main-abc123"})
@@ -61,6 +63,18 @@ CASES = [
     Case("azure-role-definition-id", [grant("g", DEFS + "Storage Blob Data Reader", RG)],
          [grant("g", DEFS + "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1", RG)]),
     Case("azure-role-assignment-principal-scope", [grant("g", CRYPTO_USER, "rg")], [grant("g", CRYPTO_USER, RG)]),
+    # A DNS zone's type without its name (or a scope relative to the subscription) is no id.
+    Case("azure-role-assignment-principal-scope",
+         [grant("g", DNS_ZONE_CONTRIBUTOR, f"{RG}/providers/Microsoft.Network/dnszones")],
+         [grant("g", DNS_ZONE_CONTRIBUTOR, ZONE_ID)]),
+    Case("azure-role-assignment-principal-scope",
+         [grant("g", DNS_ZONE_CONTRIBUTOR, "resourceGroups/rg/providers/Microsoft.Network/dnszones/example.com")],
+         [grant("g", DNS_ZONE_CONTRIBUTOR, ZONE_ID)]),
+    Case("azure-role-assignment-exists",
+         [grant("a", DNS_ZONE_CONTRIBUTOR, ZONE_ID),
+          grant("b", DNS_ZONE_CONTRIBUTOR, ZONE_ID.replace("dnszones", "dnsZones"))],
+         [grant("a", DNS_ZONE_CONTRIBUTOR, ZONE_ID),
+          grant("b", DNS_ZONE_CONTRIBUTOR, ZONE_ID.replace("example.com", "example.org"))]),
     Case("azure-aks-pool-name", [*NET, cluster(profiles=[profile("system-pool")], after=NET_AFTER)],
          [*NET, cluster(after=NET_AFTER)]),
     Case("azure-aks-system-pool", [*NET, cluster(profiles=[profile(mode="User")], after=NET_AFTER)],

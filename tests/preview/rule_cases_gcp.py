@@ -11,6 +11,8 @@ KEY_GRANT = "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember"
 KEY = "projects/p/locations/europe-west1/keyRings/r/cryptoKeys/k"
 WI = "serviceAccount:p.svc.id.goog[ns/sa]"
 AGENT = "serviceAccount:service-1@container-engine-robot.iam.gserviceaccount.com"
+ZONE_MEMBER = "gcp:dns/dnsManagedZoneIamMember:DnsManagedZoneIamMember"
+GSA = "serviceAccount:main-external-dns@p.iam.gserviceaccount.com"
 
 
 def api(name: str) -> dict:
@@ -76,6 +78,17 @@ CASES = [
     Case("gcp-gke-maintenance-window", [*APIS, cluster(**window(4))], [*APIS, cluster(**window(12))]),
     Case("gcp-labels", [*APIS, cluster(resourceLabels={"Team": "x"})],
          [*APIS, cluster(resourceLabels={"team": "x"})]),
+    Case("gcp-dns-managed-zone-iam-zone",
+         [res(ZONE_MEMBER, "z", {"managedZone": "example.com.", "member": GSA, "role": "roles/dns.admin"})],
+         [res(ZONE_MEMBER, "z", {"managedZone": "example-com", "member": GSA, "role": "roles/dns.admin"})]),
+    Case("gcp-dns-managed-zone-iam-zone",
+         [res(ZONE_MEMBER, "z", {"managedZone": "projects/p/managedZones/Example", "member": GSA,
+                                 "role": "roles/dns.admin"})],
+         [res(ZONE_MEMBER, "z", {"managedZone": "projects/dns-project/managedZones/example-com", "member": GSA,
+                                 "role": "roles/dns.admin"})]),
+    Case("gcp-iam-binding-format",
+         [res(ZONE_MEMBER, "z", {"managedZone": "example-com", "member": GSA, "role": "dns.admin"})],
+         [res(ZONE_MEMBER, "z", {"managedZone": "example-com", "member": GSA, "role": "roles/dns.admin"})]),
     Case("gcp-gke-pool-autoscaling",
          [*APIS, res(POOL, "p", {"name": "pool", "autoscaling": {"totalMinNodeCount": 3, "totalMaxNodeCount": 2}},
                      after=AFTER_APIS)],

@@ -7,6 +7,7 @@ IAM principal in `admins` exists, AMI availability in the region.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 
@@ -190,3 +191,63 @@ def _metadata(res: Resource, plan: Plan) -> Iterator[str]:
         yield f"httpTokens {options.get('httpTokens')!r} must be optional or required"
     if options.get("httpEndpoint", "enabled") not in ("enabled", "disabled"):
         yield f"httpEndpoint {options.get('httpEndpoint')!r} must be enabled or disabled"
+
+
+# A policy document IAM refuses with MalformedPolicyDocument: a Resource that is neither "*" nor
+# an ARN (arn:partition:service:region:account:resource, six parts; Route53's hosted zones are
+# arn:aws:route53:::hostedzone/<id>), an Action without its service prefix, an Effect other
+# than Allow or Deny, a Version other than the two IAM knows.
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html
+POLICIES = ("aws:iam/policy:Policy", "aws:iam/rolePolicy:RolePolicy")
+_ACTION = re.compile(r"\*|[a-z0-9-]+:[A-Za-z0-9*?]+")
+
+
+def _listed(value: object) -> list[object]:
+    return list(value) if isinstance(value, list) else [value]
+
+
+def _document(res: Resource) -> dict | None:
+    try:
+        document = json.loads(str(res.get("policy", "")))
+    except ValueError:
+        return None
+    return document if isinstance(document, dict) else None
+
+
+@refuses("aws-iam-policy-document", *POLICIES,
+         source="IAM JSON policy reference: Resource, Action, Effect, Version (MalformedPolicyDocument)")
+def _policy_document(res: Resource, plan: Plan) -> Iterator[str]:
+    document = _document(res)
+    if document is None:
+        yield "policy is not a JSON policy document (MalformedPolicyDocument)"
+        return
+    if document.get("Version", "2012-10-17") not in ("2012-10-17", "2008-10-17"):
+        yield f"Version {document.get('Version')!r} must be 2012-10-17"
+    for statement in _listed(document.get("Statement")):
+        if not isinstance(statement, dict):
+            yield f"Statement {statement!r} must be an object"
+            continue
+        if statement.get("Effect") not in ("Allow", "Deny"):
+            yield f"Effect {statement.get('Effect')!r} must be Allow or Deny"
+        for action in _listed(statement.get("Action", [])) + _listed(statement.get("NotAction", [])):
+            if not _ACTION.fullmatch(str(action)):
+                yield f"Action {action!r} must be prefaced by its service (route53:ListHostedZones)"
+        for arn in _listed(statement.get("Resource", [])) + _listed(statement.get("NotResource", [])):
+            if arn != "*" and not (str(arn).startswith("arn:") and str(arn).count(":") >= 5):
+                yield f"Resource {arn!r} must be in ARN format or \"*\""
+
+
+# "Managed policy size: 6,144 characters" (whitespace not counted): CreatePolicy fails with
+# LimitExceeded, e.g. for a policy naming many hosted zones.
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
+MANAGED_POLICY_MAX = 6144
+
+
+@refuses("aws-iam-managed-policy-size", "aws:iam/policy:Policy",
+         source="IAM quotas: managed policy size 6,144 characters (LimitExceeded)")
+def _policy_size(res: Resource, plan: Plan) -> Iterator[str]:
+    size = len(re.sub(r"\s", "", str(res.get("policy", ""))))
+    if size > MANAGED_POLICY_MAX:
+        yield f"policy is {size} characters without whitespace; a managed policy takes {MANAGED_POLICY_MAX}"

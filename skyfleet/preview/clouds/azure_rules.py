@@ -42,9 +42,27 @@ def _role_definition(res: Resource, plan: Plan) -> Iterator[str]:
 def _principal_scope(res: Resource, plan: Plan) -> Iterator[str]:
     if not re.fullmatch(G, str(res.get("principalId", ""))):
         yield f"principalId {res.get('principalId')!r} is not an object id"
-    if not re.fullmatch(rf"/subscriptions/{G}(/resourceGroups/[-\w._()]+(/providers/.+)?)?",
+    # Below a group, a resource id is /providers/<namespace> then <type>/<name> pairs (a DNS
+    # zone: .../providers/Microsoft.Network/dnszones/example.com); a type without its name, or
+    # a path relative to the subscription, is no scope (InvalidScope / MissingSubscription).
+    if not re.fullmatch(rf"/subscriptions/{G}(/resourceGroups/[-\w._()]+"
+                        r"(/providers/[A-Za-z][A-Za-z0-9]*(\.[A-Za-z0-9]+)+(/[^/]+/[^/]+)+)?)?",
                         str(res.get("scope", ""))):
         yield f"scope {res.get('scope')!r} is not an ARM resource id"
+
+
+# One principal holds a role at a scope once: a second assignment of the same role, principal
+# and scope fails with RoleAssignmentExists (409), e.g. a zone listed twice.
+# https://learn.microsoft.com/azure/role-based-access-control/troubleshooting#symptom---role-assignment-already-exists
+@refuses("azure-role-assignment-exists", ROLE_ASSIGNMENT,
+         source="Azure RBAC troubleshooting: RoleAssignmentExists")
+def _assignment_exists(res: Resource, plan: Plan) -> Iterator[str]:
+    def key(r: Resource) -> tuple[str, ...]:
+        return tuple(str(r.get(k, "")).lower() for k in ("principalId", "roleDefinitionId", "scope"))
+
+    same = [r.urn for r in plan.of_type(ROLE_ASSIGNMENT) if key(r) == key(res)]
+    if same and same[0] != res.urn:
+        yield f"the same role is already assigned to {res.get('principalId')} at {res.get('scope')}"
 
 
 def _profiles(res: Resource) -> list[dict]:

@@ -17,10 +17,12 @@ from ..cloud_rules import Plan, Resource, refuses
 CLUSTER = "gcp:container/cluster:Cluster"
 NODE_POOL = "gcp:container/nodePool:NodePool"
 SERVICE = "gcp:projects/service:Service"
+ZONE_MEMBER = "gcp:dns/dnsManagedZoneIamMember:DnsManagedZoneIamMember"
 IAM_BINDINGS = (
     "gcp:serviceaccount/iAMMember:IAMMember",
     "gcp:projects/iAMMember:IAMMember",
     "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember",
+    ZONE_MEMBER,
 )
 # GKE names: RFC 1035 labels of at most 40 characters (terraform-provider-google
 # services/container/resource_container_cluster.go and resource_container_node_pool.go).
@@ -205,3 +207,21 @@ def _autoscaling(res: Resource, plan: Plan) -> Iterator[str]:
     hi = scaling.get("totalMaxNodeCount", scaling.get("maxNodeCount", 1))
     if int(lo) > int(hi) or int(hi) < 1:
         yield f"autoscaling min {lo} / max {hi}: max must be >= 1 and >= min"
+
+
+# A managed zone's IAM policy is set on projects/<project>/managedZones/<name>; the name is
+# "1-63 characters long, must begin with a letter, end with a letter or digit, and only contain
+# lowercase letters, digits or dashes" (a DNS name such as example.com. is not one). The provider
+# takes the name or the full path (terraform-provider-google
+# services/dns/iam_dns_managed_zone.go: projects/{{project}}/managedZones/{{managed_zone}}).
+# https://cloud.google.com/dns/docs/reference/rest/v1/managedZones
+MANAGED_ZONE = re.compile(r"(projects/[a-z][-a-z0-9]{4,28}[a-z0-9]/managedZones/)?[a-z]([-a-z0-9]{0,61}[a-z0-9])?")
+
+
+@refuses("gcp-dns-managed-zone-iam-zone", ZONE_MEMBER,
+         source="Cloud DNS API ManagedZone.name; provider dns_managed_zone_iam")
+def _managed_zone(res: Resource, plan: Plan) -> Iterator[str]:
+    zone = str(res.get("managedZone", ""))
+    if not MANAGED_ZONE.fullmatch(zone):
+        yield (f"managedZone {zone!r} must be a managed zone name: 1-63 lowercase letters, digits "
+               "and '-', starting with a letter (not the zone's DNS name)")
