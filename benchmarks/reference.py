@@ -22,6 +22,13 @@ Program = Callable[[], None]
 FLEET_NAME = "bench"
 NAMESPACES = 5  # services spread over a few team namespaces, as a real fleet would
 DOMAIN = "bench.example.com"
+# The zone of DOMAIN on each cloud, in that cloud's form (external-dns is granted these only).
+DNS_ZONES = {
+    "aws": ("Z0123456789ABCDEFGHIJ",),
+    "gcp": ("bench-example-com",),
+    "azure": ("/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/dns"
+              "/providers/Microsoft.Network/dnszones/bench.example.com",),
+}
 # The stack's `skyfleet:secrets`: the one key the services that carry a secret read.
 SECRETS: Mapping[str, str] = {"benchDatabasePassword": "bench-password-not-a-secret"}
 
@@ -95,7 +102,7 @@ def fleet_args(n: int) -> FleetArgs:
         "azure": ClusterArgs(name="bench-azure", cloud="azure", region="westeurope"),
     }
     platform = PlatformArgs(
-        external_dns=ExternalDnsArgs(enabled=True, domain_filters=(DOMAIN,), zones_resource_group="dns"),
+        external_dns=ExternalDnsArgs(enabled=True, domain_filters=(DOMAIN,), zones=DNS_ZONES),
     )
     return FleetArgs(clusters=clusters, platform=platform, services=services(n))
 

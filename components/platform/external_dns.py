@@ -15,6 +15,8 @@ from typing import Any, Literal
 
 import pulumi_kubernetes as k8s
 
+from components.cluster.cloud import Cloud
+from components.cluster.clouds import CLOUDS, PROFILES
 from components.cluster.handle import ClusterFacts, ClusterHandle, DnsAccess, DnsRequest, IdentityBinding
 from components.errors import Problems
 
@@ -54,10 +56,11 @@ class ExternalDnsArgs(AddonArgs):
     domain_filters: Sequence[str] = ()
     """DNS names of the zones external-dns may change (example.com); at least one is required.
     Default: () (must be set)."""
-    zones: Sequence[str] = ()
-    """The same zones in the cloud's form, which its identity is granted and nothing else:
-    Route53 hosted zone ids (aws), Cloud DNS managed zone names (gcp), Azure DNS zone resource
-    ids (azure). Required with the cloud's provider. Default: () (must be set there)."""
+    zones: Mapping[Cloud, Sequence[str]] = field(default_factory=dict)
+    """The same zones per cloud, in that cloud's form, which its identity is granted and nothing
+    else: Route53 hosted zone ids (aws), Cloud DNS managed zone names (gcp), Azure DNS zone
+    resource ids (azure). Required for each cloud a cluster runs on with the cloud's provider;
+    with another `provider`, passed to --zone-id-filter as written. Default: {} (must be set)."""
     policy: Literal["upsert-only", "sync"] = "upsert-only"
     """"upsert-only" never deletes records; "sync" also deletes those whose source is gone.
     Default: "upsert-only"."""
@@ -79,12 +82,26 @@ class ExternalDnsArgs(AddonArgs):
                            "must name at least one DNS zone external-dns may change")
         for index, domain in enumerate(self.domain_filters):
             check_hostname(problems, f"domainFilters[{index}]", domain)
-        problems.check(len(set(self.zones)) == len(self.zones), "zones", list(self.zones),
-                       "must not name a zone twice")
+        for cloud, zones in self.zones.items():
+            path = f"zones.{cloud}"
+            if not problems.check(cloud in CLOUDS, path, cloud, f"must be one of {', '.join(CLOUDS)}"):
+                continue
+            problems.check(len(set(zones)) == len(zones), path, list(zones), "must not name a zone twice")
+            dns = PROFILES[cloud].dns
+            if dns is None or self.provider not in (None, dns.name):
+                continue  # another provider's zones, as it names them
+            for index, zone in enumerate(zones):
+                why = dns.zone_problem(zone)
+                problems.check(why is None, f"{path}[{index}]", zone, why or "")
+            why = dns.zones_problem(zones)
+            problems.check(why is None, path, list(zones), why or "")
 
     def uses_cloud_dns(self, handle: ClusterFacts) -> bool:
         dns = handle.profile.dns
         return dns is not None and self.provider in (None, dns.name)
+
+    def zones_on(self, cloud: Cloud) -> tuple[str, ...]:
+        return tuple(self.zones.get(cloud, ()))
 
     def check_cluster(self, handle: ClusterFacts, problems: Problems) -> None:
         # An existing cluster has no cloud identity: set `provider`, credentials go in values.
@@ -93,17 +110,12 @@ class ExternalDnsArgs(AddonArgs):
             problems.add(
                 "provider", None, f"must be set: cloud {handle.cloud!r} has no default DNS provider"
             )
-        if dns is None or not self.uses_cloud_dns(handle):
+        if dns is None or not self.uses_cloud_dns(handle) or not self.enabled:
             return
-        if self.enabled:
-            problems.check(bool(self.zones), "zones", list(self.zones),
-                           f"must name the zones external-dns may change on {handle.cloud}, "
-                           f"each as {dns.zone_form}: its identity is granted those only")
-        for index, zone in enumerate(self.zones):
-            why = dns.zone_problem(zone)
-            problems.check(why is None, f"zones[{index}]", zone, why or "")
-        why = dns.zones_problem(self.zones)
-        problems.check(why is None, "zones", list(self.zones), why or "")
+        cloud = handle.cloud
+        problems.check(bool(self.zones_on(cloud)), f"zones.{cloud}", list(self.zones_on(cloud)),
+                       f"must name the zones external-dns may change on {cloud}, "
+                       f"each as {dns.zone_form}: its identity is granted those only")
 
 
 class ExternalDns(HelmAddon):
@@ -125,7 +137,8 @@ class ExternalDns(HelmAddon):
         provider = args.provider or (dns.name if dns else "")
         cloud_dns = args.uses_cloud_dns(handle) and dns is not None
         access = self._access(handle, args) if cloud_dns else DnsAccess(IdentityBinding())
-        filters = [dns.zone_filter(z) for z in args.zones] if cloud_dns and dns else list(args.zones)
+        zones = args.zones_on(handle.cloud)
+        filters = [dns.zone_filter(z) for z in zones] if cloud_dns and dns else list(zones)
         binding = access.binding
         extra: dict[str, Any] = dict(access.args)
         if filters:
@@ -155,13 +168,14 @@ class ExternalDns(HelmAddon):
         self.install(typed=typed, defaults={"resources": resources("50m", "64Mi", "256Mi")},
                      depends_on=needs)
         self.finish(provider=provider, domain_filters=list(args.domain_filters),
-                    zones=list(args.zones), watches=watches)
+                    zones=list(zones), watches=watches)
 
     def _access(self, handle: ClusterHandle, args: ExternalDnsArgs) -> DnsAccess:
         if handle.dns is None:  # a cloud cluster without workload identity: nothing to bind
             return DnsAccess(IdentityBinding())
         return handle.dns.dns_access(DnsRequest(
-            f"{self.addon_name}-identity", tuple(args.zones), self.namespace_name, SERVICE_ACCOUNT, self,
+            f"{self.addon_name}-identity", args.zones_on(handle.cloud), self.namespace_name,
+            SERVICE_ACCOUNT, self,
         ))
 
     def _files(self, access: DnsAccess, typed: dict[str, Any]) -> list[k8s.core.v1.Secret]:

@@ -22,7 +22,7 @@ CRDS = "kubernetes:yaml/v2:ConfigFile"  # the Gateway API CRD bundle (gateway_ap
 
 
 def on(cloud: str, **overrides: object) -> PlatformArgs:
-    fields: dict = {"enabled": True, "domain_filters": ("example.com",), "zones": ZONES[cloud]}
+    fields: dict = {"enabled": True, "domain_filters": ("example.com",), "zones": {cloud: ZONES[cloud]}}
     return PlatformArgs(external_dns=ExternalDnsArgs(**{**fields, **overrides}))
 
 
@@ -95,7 +95,11 @@ def test_without_the_crds_the_gateway_source_fails_the_api_check() -> None:
 
 @pytest.mark.parametrize("cloud", ["aws", "gcp", "azure"])
 def test_zones_are_required_with_the_clouds_provider(cloud: str) -> None:
-    assert "must name the zones external-dns may change" in problems_on(cloud)["zones"]
+    assert "must name the zones external-dns may change" in problems_on(cloud)[f"zones.{cloud}"]
+
+
+def test_zones_of_the_other_clouds_do_not_count() -> None:
+    assert "zones.aws" in problems_on("aws", zones={"gcp": ("example-com",)})
 
 
 @pytest.mark.parametrize(("cloud", "zone"), [
@@ -105,7 +109,7 @@ def test_zones_are_required_with_the_clouds_provider(cloud: str) -> None:
     ("azure", AZURE_ZONE.replace("example.com", "Example.com")),
 ])
 def test_a_zone_not_in_the_clouds_form_is_refused(cloud: str, zone: str) -> None:
-    assert "zones[0]" in problems_on(cloud, zones=(zone,))
+    assert f"zones.{cloud}[0]" in problems_on(cloud, zones={cloud: (zone,)})
 
 
 @pytest.mark.parametrize(("cloud", "zone"), [
@@ -113,13 +117,23 @@ def test_a_zone_not_in_the_clouds_form_is_refused(cloud: str, zone: str) -> None
     ("azure", AZURE_ZONE), ("azure", AZURE_ZONE.replace("dnszones", "dnsZones")),
 ])
 def test_a_zone_in_the_clouds_form_is_accepted(cloud: str, zone: str) -> None:
-    assert problems_on(cloud, zones=(zone,)) == {}
+    assert problems_on(cloud, zones={cloud: (zone,)}) == {}
+
+
+def test_every_clouds_zones_are_checked_on_any_cluster() -> None:
+    # A fleet shares one platform config: a bad Azure zone is reported on the AWS stack too.
+    zones = {"aws": (ZONE_ID,), "azure": ("example.com",)}
+    assert list(problems_on("aws", zones=zones)) == ["zones.azure[0]"]
+
+
+def test_a_zone_named_twice_is_refused() -> None:
+    assert "zones.aws" in problems_on("aws", zones={"aws": (ZONE_ID, ZONE_ID)})
 
 
 def test_gcp_zones_of_two_projects_are_refused() -> None:
     zones = ("example-com", "projects/dns-project/managedZones/example-org")
-    assert "one project" in problems_on("gcp", zones=zones)["zones"]
+    assert "one project" in problems_on("gcp", zones={"gcp": zones})["zones.gcp"]
 
 
 def test_another_provider_takes_its_zones_as_it_names_them() -> None:
-    assert problems_on("aws", provider="cloudflare", zones=("example.com",)) == {}
+    assert problems_on("aws", provider="cloudflare", zones={"aws": ("example.com",)}) == {}

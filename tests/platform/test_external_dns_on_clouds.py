@@ -30,7 +30,7 @@ DNS_ZONE_CONTRIBUTOR = "befefa01-2a29-4197-83a8-272ff33ce314"
 def _previewed(stack: str, root: str) -> tuple[int, Path]:
     project = copy_project(Path(root) / stack / "project")
     edit_stack(project, stack, put("skyfleet:platform", "externalDns", value={
-        "enabled": True, "domainFilters": ["example.com"], "zones": ZONES[stack]}))
+        "enabled": True, "domainFilters": ["example.com"], "zones": {stack.split("-")[0]: ZONES[stack]}}))
     out = Path(root) / stack / "out"
     return preview_one(project, stack, out, quiet=True), out / stack
 

@@ -28,7 +28,8 @@ pytestmark = pytest.mark.skipif(k8s_data.data_root() is None, reason=k8s_data.ab
 # Argo CD hostname, external-dns on, and the other ingress controller.
 EVERYTHING = PlatformArgs(
     argocd=ArgoCDArgs(hostname="cd.example.com"),
-    external_dns=ExternalDnsArgs(enabled=True, domain_filters=("example.com",), zones=("Z0123456789ABCDEFGHIJ",)),
+    external_dns=ExternalDnsArgs(enabled=True, domain_filters=("example.com",),
+                                 zones={"aws": ("Z0123456789ABCDEFGHIJ",)}),
 )
 NGINX = PlatformArgs(ingress=IngressControllerArgs(controller="ingress-nginx"))
 
