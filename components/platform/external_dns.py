@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import pulumi
 import pulumi_kubernetes as k8s
 
 from components.cluster.cloud import Cloud
@@ -160,7 +161,7 @@ class ExternalDns(HelmAddon):
             "podLabels": {**binding.pod_labels, **component_labels("external-dns")},
             "extraArgs": {**extra, **args.extra_args},
         }
-        needs = self._files(access, typed)
+        needs: list[pulumi.Resource] = [*self._files(access, typed)]
         watches = watched_kinds(args.sources)
         if any(kind.startswith(_GATEWAY) for kind in watches):
             # Its gateway informers never sync without the Gateway API CRDs.
