@@ -487,3 +487,13 @@ def test_the_rollback_workflow_runs_skyfleet_rollback_as_a_deploy_of_that_stack_
     assert len(order) == 2 and "deploy-order" in runs[order[0]], "the deploy-order check comes first"
     assert any(str(s.get("uses", "")).startswith("pulumi/actions@") for s in steps)
     assert any("policies/venv" in r for r in runs)
+
+
+def test_a_weekly_run_deploys_every_stack_so_eks_nodes_get_patched() -> None:
+    """EKS never updates a node group's AMI or an add-on build by itself; each `pulumi up` reads
+    the newest for the minor, so without a scheduled run of every stack the nodes stay unpatched
+    until someone changes a stack (docs/clusters.md, "Patches without a manual step")."""
+    deploy = _load(GITHUB / "workflows" / "deploy.yml")
+    assert [s["cron"] for s in deploy["on"]["schedule"]], "no scheduled deploy"
+    [base] = [s for s in deploy["jobs"]["plan"]["steps"] if s.get("id") == "base"]
+    assert base["env"]["REQUESTED"] == "${{ github.event_name == 'schedule' && 'none' || inputs.base }}"
