@@ -27,6 +27,7 @@ class Day2:
     """One change's effect, by URN (`updated` maps a URN to the input paths that are sent)."""
 
     created: list[str] = field(default_factory=list)
+    imported: list[str] = field(default_factory=list)  # new in the stack, adopted from the cloud
     deleted: list[str] = field(default_factory=list)
     updated: dict[str, list[str]] = field(default_factory=dict)
     replaced: dict[str, str] = field(default_factory=dict)  # URN -> why
@@ -56,8 +57,10 @@ def sent_paths(before: Recorded, after: Recorded) -> list[str]:
 def day2(base: Plan, head: Plan) -> Day2:
     old = {r.urn: r for r in base.resources}
     new = {r.urn: r for r in head.resources}
+    added = [u for u in new if u not in old and new[u].custom]
     result = Day2(
-        created=sorted(u for u in new if u not in old and new[u].custom),
+        created=sorted(u for u in added if not new[u].options.get("import")),
+        imported=sorted(u for u in added if new[u].options.get("import")),
         deleted=sorted(u for u in old if u not in new and old[u].custom),
     )
     for urn in sorted(set(old) & set(new)):

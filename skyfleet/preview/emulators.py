@@ -86,6 +86,11 @@ def deployed_from(records: Sequence[tuple[str, Mapping[str, Any]]]) -> Deployed:
     return Deployed(tuple((type_, dict(state)) for type_, state in records))
 
 
+class CallFailed(Exception):
+    """An emulated invoke the provider answers with an error (a GET of something absent): the
+    program receives it as the provider's failure, which it may catch, not as a crash."""
+
+
 @dataclass
 class Answer:
     token: str

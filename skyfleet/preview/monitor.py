@@ -12,6 +12,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+import grpc
 from pulumi.runtime import mocks
 from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.sync_await import _ensure_event_loop
@@ -63,7 +64,25 @@ class PreviewMocks(mocks.Mocks):
         return id_, added
 
     def call(self, args: mocks.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
-        return emulators.answer(args.token, wire.reveal(args.args)), []  # [] not None: MockMonitor iterates it
+        try:
+            return emulators.answer(args.token, wire.reveal(args.args)), []  # [] not None: MockMonitor iterates it
+        except emulators.CallFailed as failed:
+            raise ProviderCallError(f"invoke of {args.token} failed: {failed}") from failed
+
+
+class ProviderCallError(grpc.RpcError):
+    """How the engine reports a provider's failed invoke: a gRPC error, which the SDK raises to
+    the caller (pulumi/runtime/invoke.py) instead of recording it as the program's crash."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def code(self) -> grpc.StatusCode:
+        return grpc.StatusCode.UNKNOWN
+
+    def details(self) -> str:
+        return self.message
 
 
 def _strip_id(provider_ref: str | None) -> str:
@@ -203,6 +222,7 @@ def _options(request: Any) -> dict[str, Any]:
         "retainOnDelete": bool(request.retainOnDelete),
         "deletedWith": request.deletedWith or None,
         "aliases": sorted(str(a) for a in request.aliasURNs),
+        "import": request.importId or None,  # adopted from the cloud, not created
     }
     timeouts = request.customTimeouts
     if timeouts.create or timeouts.update or timeouts.delete:

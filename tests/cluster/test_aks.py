@@ -111,7 +111,35 @@ def test_the_system_pool_is_a_cluster_profile_reserved_for_critical_addons(dev: 
     assert profile["nodeTaints"] == ["CriticalAddonsOnly=true:NoSchedule"]
     assert profile["availabilityZones"] == ["1", "2", "3"]
     assert (profile["enableAutoScaling"], profile["minCount"], profile["maxCount"]) == (True, 1, 3)
-    assert one(dev, CLUSTER, "main").options["ignoreChanges"] == ["agentPoolProfiles[*].count"]
+
+
+def test_the_inline_profile_only_creates_the_cluster(dev: Plan) -> None:
+    """AKS refuses pool changes through an existing cluster's profiles (pulumi-azure-native#579)."""
+    assert one(dev, CLUSTER, "main").options["ignoreChanges"] == ["agentPoolProfiles"]
+
+
+def test_a_new_cluster_creates_its_first_system_pool_inline_only(dev: Plan) -> None:
+    """azure-native refuses to create a pool that exists, so no AgentPool races the cluster for it."""
+    assert [p for p in dev.by_type(AGENT_POOL) if p.name == "main-system"] == []
+
+
+def test_the_next_deploy_imports_the_inline_pool_as_an_agent_pool(dev: Plan) -> None:
+    again = preview(cluster_args("azure", node_pools=dev_pools()), deployed=dev)
+    pool = one(again, AGENT_POOL, "main-system")
+    assert pool.options["import"] == pool.id
+    assert (inputs(pool)["agentPoolName"], inputs(pool)["mode"]) == ("system", "System")
+    assert one(again, AGENT_POOL, "main-general").options["import"] == one(dev, AGENT_POOL, "main-general").id
+
+
+def test_the_first_system_pool_can_be_replaced_by_adding_one_and_removing_it() -> None:
+    first = preview(cluster_args("azure", node_pools=dev_pools()))
+    deployed = preview(cluster_args("azure", node_pools=dev_pools()), deployed=first)
+    pools = {"system2": NodePoolArgs(system=True, size="large"), "general": NodePoolArgs()}
+    added = preview(cluster_args("azure", node_pools={**dev_pools(), **pools}), deployed=deployed)
+    removed = preview(cluster_args("azure", node_pools=pools), deployed=added)
+    assert [p.name for p in removed.by_type(AGENT_POOL)] == ["main-system2", "main-general"]
+    assert inputs(one(removed, AGENT_POOL, "main-system2"))["mode"] == "System"
+    assert one(removed, CLUSTER, "main").options["ignoreChanges"] == ["agentPoolProfiles"]
 
 
 def test_a_second_system_pool_is_an_agent_pool_so_it_can_be_added_to_a_running_cluster() -> None:

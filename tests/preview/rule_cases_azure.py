@@ -54,6 +54,15 @@ def pool(name: str, mode: str = "User", subnet: str = SUBNET_ID) -> dict:
     return res(POOL, name, {"agentPoolName": name, "resourceName": "main", "mode": mode, "vnetSubnetID": subnet})
 
 
+D2, D4, D8 = "Standard_D2s_v5", "Standard_D4s_v5", "Standard_D8s_v5"
+
+
+def sized(name: str, vm_size: str, *, options: dict | None = None) -> dict:
+    """A System AgentPool of `vm_size`."""
+    return res(POOL, name, {"agentPoolName": name, "resourceName": "main", "mode": "System",
+                            "vnetSubnetID": SUBNET_ID, "vmSize": vm_size}, options=options)
+
+
 ACCOUNT, CONTAINER = "azure-native:storage:StorageAccount", "azure-native:storage:BlobContainer"
 BLOB_SERVICE, POLICY = "azure-native:storage:BlobServiceProperties", "azure-native:storage:ManagementPolicy"
 LIFECYCLE_RULE = {"name": "loki-retention", "type": "Lifecycle", "enabled": True, "definition": {
@@ -128,6 +137,10 @@ CASES = [
          base=[*NET, cluster(after=NET_AFTER), pool("system", "System"), pool("general")],
          bad=[*NET, cluster(after=NET_AFTER), pool("general")],
          good=[*NET, cluster(after=NET_AFTER), pool("system2", "System"), pool("general")]),
+    Case("azure-aks-replace-last-system-pool",
+         base=[*NET, cluster(after=NET_AFTER, options=IGNORE_PROFILES), sized("system", D2), sized("system2", D8)],
+         bad=[*NET, cluster(after=NET_AFTER, options=IGNORE_PROFILES), sized("system", D4)],
+         good=[*NET, cluster(after=NET_AFTER, options=IGNORE_PROFILES), sized("system", D4), sized("system2", D8)]),
     # Blob log container (azure_storage_rules.py)
     Case("azure-storage-account-name", [res(ACCOUNT, "a", {"accountName": "logs-skyfleet-dev"})],
          [res(ACCOUNT, "a", {"accountName": "logsskyfleetdev1a2b3c"})]),

@@ -20,7 +20,7 @@ from skyfleet.analysis.day2 import Day2, day2
 from skyfleet.preview.runner import Plan
 
 from .conftest import InProcessPreview
-from .project import DEV_STACKS, PROJECT, Edit, copy_project, edit_stack, preview, put
+from .project import DEV_STACKS, PROJECT, Edit, copy_project, drop, edit_stack, preview, put
 
 DEV = ("skyfleet:clusters", "skyfleet-dev")
 POOLS = (*DEV, "nodePools")
@@ -38,6 +38,8 @@ class Change:
     what: str
     base: tuple[Edit, ...]  # from the shipped stack to what is deployed
     head: tuple[Edit, ...]  # from the shipped stack to the changed config
+    # Deployed for a while (the second `pulumi up` done), or just created by the first one.
+    settled: bool = True
 
 
 BATCH = {"size": "large", "minSize": 0, "maxSize": 4}
@@ -56,19 +58,27 @@ CHANGES = [
            (put("skyfleet:secrets", "apiDatabasePassword", value={"secure": "v1:cm90YXRlZA=="}),)),
     Change("tags", "tags: add `cost-center: c42`", (),
            (put(*DEV, "tags", value={"team": "platform", "cost-center": "c42"}),)),
+    Change("swap-system-pool", "add system pool `system2` (large), remove `system`",
+           (put(*POOLS, "system2", value={"size": "large", "minSize": 1, "maxSize": 3, "system": True}),),
+           (put(*POOLS, "system2", value={"size": "large", "minSize": 1, "maxSize": 3, "system": True}),
+            drop(*POOLS, "system"))),
+    Change("second-deploy", "the deploy after the first `pulumi up`, nothing changed", (), (),
+           settled=False),
 ]
 # What the docs say a change may do beyond updating in place: (stack, change) -> the rule the
 # cloud refuses it with. None on EKS: a node group sends its live desired size clamped into the
 # new bounds, so a raised minSize is never refused (terraform-aws-eks#2030).
 EXPECTED_REFUSALS = {
-    # The first system pool is the cluster's inline pool; its VM size is fixed (add a pool).
-    ("azure-dev", "system-size"): "azure-aks-pool-immutable",
+    # Replacing the only System pool deletes it first, which AKS refuses: add one, then remove.
+    ("azure-dev", "system-size"): "azure-aks-replace-last-system-pool",
 }
 # The announced replacements (docs/clusters.md, Operating notes): a new machine type is a new
 # node group (EKS: create-first, auto-named) or pool (GKE: delete-first under the same name).
 EXPECTED_REPLACEMENTS = {
     ("aws-dev", "system-size"): "NodeGroup skyfleet-dev-system",
     ("gcp-dev", "system-size"): "NodePool skyfleet-dev-system",
+    # AKS: an AgentPool is replaced delete-first (same name), refused for the only System pool.
+    ("azure-dev", "system-size"): "AgentPool skyfleet-dev-system",
 }
 
 
@@ -91,6 +101,8 @@ def _result(stack: str, change: Change, tmp_path_factory: pytest.TempPathFactory
     key = (stack, change.id)
     if key not in _RESULTS:
         base = _plan(stack, change.base, tmp_path_factory.mktemp("base"), shipped)
+        if change.settled:  # the second `pulumi up` adopts what the first created inline (AKS)
+            base = _plan(stack, change.base, tmp_path_factory.mktemp("settled"), shipped, deployed=base)
         head = _plan(stack, change.head, tmp_path_factory.mktemp("head"), shipped, deployed=base)
         _RESULTS[key] = day2(base, head)
     return _RESULTS[key]
@@ -143,6 +155,17 @@ def _system_pool_created(stack: str, d: Day2) -> None:
     assert _has(d.created, stack, POOL_TYPE[stack], "skyfleet-dev-system2"), d.created
 
 
+def _system_pool_swapped(stack: str, d: Day2) -> None:
+    assert _has(d.deleted, stack, POOL_TYPE[stack], "skyfleet-dev-system"), d.deleted
+    assert not _has(d.deleted, stack, CLUSTER_TYPE[stack]) and not d.replaced, (d.deleted, d.replaced)
+
+
+def _adopted(stack: str, d: Day2) -> None:
+    if stack == "azure-dev":  # the pool created inline with the cluster becomes its AgentPool
+        assert _has(d.imported, stack, POOL_TYPE[stack], "skyfleet-dev-system"), d.imported
+    assert not d.created and not d.deleted, (d.created, d.deleted)
+
+
 def _system_pool_changed(stack: str, d: Day2) -> None:
     assert d.updated or d.replaced or d.refused, "the size change reached nothing"
 
@@ -151,7 +174,7 @@ CHECKS: dict[str, Check] = {
     "add-system-pool": _system_pool_created, "system-size": _system_pool_changed,
     "resize": _pool_resized, "grow": _pool_updated, "add-pool": _pool_created,
     "remove-pool": _pool_deleted, "minor": _versions_follow, "rotate": _secret_rolled,
-    "tags": _tagged,
+    "tags": _tagged, "swap-system-pool": _system_pool_swapped, "second-deploy": _adopted,
 }
 
 
@@ -167,6 +190,7 @@ def test_a_day_2_change_does_only_what_the_docs_say(
     assert [t.rsplit(":", 1)[-1] for t in d.types(d.replaced)] == ([replaced] if replaced else []), d.replaced
     expected = EXPECTED_REFUSALS.get((stack, change.id))
     assert [r.split(":", 1)[0] for r in d.refused] == ([expected] if expected else []), d.refused
+    assert change.id == "second-deploy" or not d.imported, d.imported  # settled stacks import nothing
 
 
 def _cell(items: list[str], limit: int = 4) -> str:
@@ -177,13 +201,14 @@ def _cell(items: list[str], limit: int = 4) -> str:
 
 
 def _table(tmp_path_factory: pytest.TempPathFactory, shipped: InProcessPreview) -> str:
-    rows = ["| cloud | change | updated in place | created | deleted | replaced | refused by the cloud |",
-            "| --- | --- | --- | --- | --- | --- | --- |"]
+    rows = ["| cloud | change | updated in place | created | imported | deleted | replaced | refused by the cloud |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     for stack in DEV_STACKS:
         for change in CHANGES:
             d = _result(stack, change, tmp_path_factory, shipped)
             rows.append(" | ".join([
                 f"| {CLOUD[stack]}", change.what, _cell(d.types(d.updated)), _cell(d.types(d.created)),
+                _cell(d.types(d.imported)),
                 _cell(d.types(d.deleted)), _cell(d.types(d.replaced)),
                 _cell([r.split(":", 1)[0] for r in d.refused]) + " |",
             ]))

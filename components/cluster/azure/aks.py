@@ -34,6 +34,8 @@ from pulumi_azure_native import (
     resources,
 )
 
+from components.names import short_hash
+
 from ..args import ClusterArgs
 from ..base import ClusterComponent
 from ..handle import NoCloudIdentity
@@ -69,8 +71,10 @@ class AksCluster(ClusterComponent):
             f"{n}-azure", location=args.region, opts=pulumi.ResourceOptions(parent=self)
         )
         client = authorization.get_client_config_output(opts=self.invoke_options())
+        group_name = resource_group_name(n, pulumi.get_project(), pulumi.get_stack())
         group = resources.ResourceGroup(
-            f"{n}-rg", location=args.region, tags=resource_tags(args), opts=self.child()
+            f"{n}-rg", resource_group_name=group_name, location=args.region, tags=resource_tags(args),
+            opts=self.child(),
         )
         ctx = aks_identity.AzureContext(
             resource_group_name=group.name,
@@ -97,7 +101,8 @@ class AksCluster(ClusterComponent):
                 enabled=True, key_id=key.key_uri_with_version, key_vault_network_access="Public"
             )
         cluster = self._cluster(ctx, identity, subnet_id, kms, before_cluster)
-        pools = aks_pools.agent_pools(self, cluster, group.name, subnet_id)
+        live = aks_pools.live_pools(self, group_name, n)
+        pools = aks_pools.agent_pools(self, cluster, group_name, subnet_id, live)
         # Kubernetes children wait for audit logging (every write they make is audited), not
         # for the production delete lock, which guards the cluster in Azure only.
         self._maintenance(ctx, cluster)
@@ -306,6 +311,14 @@ class Protection:
 
     audit: list[monitor.DiagnosticSetting] = field(default_factory=list)
     delete_lock: authorization.ManagementLockAtResourceLevel | None = None
+
+
+def resource_group_name(cluster: str, project: str, stack: str) -> str:
+    """`<cluster>-rg-<hash of project and stack>`: known before anything exists, so each deploy
+    can read the live pools (aks_pools.live_pools), and distinct per stack within a
+    subscription (1-90 characters; an AKS cluster name has at most 63).
+    https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftresources"""
+    return f"{cluster}-rg-{short_hash(project, stack)}"
 
 
 def _dns_prefix(name: str) -> str:

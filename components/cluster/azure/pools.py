@@ -1,20 +1,30 @@
-"""AKS node pools: the first system pool is created with the cluster (AKS needs one inline to
-create it); every other pool, system pools included, is an AgentPool resource. One function
-describes a pool for both, so the two forms cannot drift apart.
+"""AKS node pools: every pool is its own AgentPool resource, the first system pool included.
 
-The cluster's `agentPoolProfiles` therefore always lists that one pool: AKS refuses a pool
-added to or removed from an existing cluster's profiles ("A new agent pool was introduced...",
-pulumi-azure-native#579, #2719), so a new system pool is an AgentPool in mode System, and "add
-a new pool, then remove the old one" works for every pool but the first. The first pool's
-mutable settings (sizes, labels, taints, its Kubernetes version) update through the cluster; its
-VM size cannot change, and it stays until deleted with `az aks nodepool delete` once another
-system pool runs (docs/clusters.md). It cannot be adopted by an AgentPool of the same name in
-the same deployment: azure-native refuses to create a resource that already exists.
+AKS needs a system pool to create a cluster, so the first system pool is also the cluster's
+inline `agentPoolProfiles`, used only at creation: the cluster ignores `agentPoolProfiles`
+afterwards (AKS refuses pools added to or removed from an existing cluster's profiles, "A new
+agent pool was introduced...", pulumi-azure-native#579, #1686, #2719), and no pool is ever
+changed through the cluster. As the Azure Verified Module for AKS does, pools are managed as
+separate resources, so "add a new pool, then remove the old one" works for every pool.
+
+Adopting the inline pool: ARM's agentPools PUT is create-or-update, but azure-native GETs a
+resource before creating it and refuses one that exists ("cannot create already existing
+resource", pulumi-azure-native provider/pkg/provider/crud/crud.go `CanCreate`, called from
+provider.go `defaultCreate`). So each `pulumi up` reads the live pools first (a synchronous
+`getManagedCluster` and `getAgentPool`; not found means a first create) and gives every live
+pool's AgentPool the `import` option with the id AKS reports: the inline pool is imported into
+the stack on the first deploy after the cluster exists, then updated like any other (the engine
+reconciles an imported resource's differences with an update since pulumi/pulumi#19339; docs:
+pulumi/docs#16580, #18198). For a pool already in the stack, `import` with its own id changes
+nothing. On the first create the inline pool has no AgentPool yet, so nothing creates it twice.
+One function describes a pool for both forms, so they cannot drift apart.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
@@ -29,7 +39,49 @@ from .cloud import CLOUD
 SPOT_TAINT = Taint(key="kubernetes.azure.com/scalesetpriority", value="spot", effect="NoSchedule")
 # The cluster autoscaler owns the node count once a pool exists.
 AGENT_POOL_IGNORE_CHANGES = ["count"]
-CLUSTER_POOL_IGNORE_CHANGES = ["agentPoolProfiles[*].count"]
+# The inline profile creates the cluster and is never sent again (see the module docstring).
+CLUSTER_POOL_IGNORE_CHANGES = ["agentPoolProfiles"]
+# What an ARM GET of something absent fails with (ResourceNotFound, ResourceGroupNotFound, 404).
+NOT_FOUND = re.compile(r"NotFound|\b404\b")
+
+
+@dataclass(frozen=True)
+class LivePools:
+    """What AKS has before this deploy: whether the cluster exists, and each live pool's id."""
+
+    cluster_exists: bool = False
+    ids: Mapping[str, str] = field(default_factory=dict)
+
+
+def _absent(exc: Exception) -> bool:
+    return NOT_FOUND.search(str(exc)) is not None
+
+
+def live_pools(c: ClusterComponent, resource_group: str, cluster: str) -> LivePools:
+    """The cluster's live pools by name (none before its first `pulumi up`); any failure other
+    than "not found" (credentials, throttling) stops the program rather than guess."""
+    opts = pulumi.InvokeOptions(parent=c, provider=c.cloud_provider)
+    try:
+        live = containerservice.get_managed_cluster(
+            resource_group_name=resource_group, resource_name=cluster, opts=opts
+        )
+    except Exception as exc:
+        if _absent(exc):
+            return LivePools()
+        raise
+    ids: dict[str, str] = {}
+    for profile in live.agent_pool_profiles or []:
+        try:
+            pool = containerservice.get_agent_pool(
+                agent_pool_name=profile.name, resource_group_name=resource_group,
+                resource_name=cluster, opts=opts,
+            )
+        except Exception as exc:
+            if _absent(exc):
+                continue  # deleted since the cluster was read
+            raise
+        ids[profile.name] = pool.id
+    return LivePools(cluster_exists=True, ids=ids)
 
 
 def pool_fields(
@@ -84,11 +136,13 @@ def bootstrap_profile(
 def agent_pools(
     c: ClusterComponent,
     cluster: containerservice.ManagedCluster,
-    resource_group_name: pulumi.Input[str],
+    resource_group_name: str,
     subnet_id: pulumi.Input[str],
+    live: LivePools,
     depends_on: Sequence[pulumi.Resource] = (),
 ) -> list[containerservice.AgentPool]:
-    """Every pool but the bootstrap one, as its own resource (system pools in mode System)."""
+    """Every pool as its own resource (system pools in mode System); a live pool is imported
+    (a no-op once it is in the stack); the inline pool of a cluster being created waits."""
     first = bootstrap_pool(c)
     return [
         containerservice.AgentPool(
@@ -96,15 +150,18 @@ def agent_pools(
             # The pool's key is its AKS name: a change AKS cannot make in place is a delete
             # then create; to swap without losing capacity, add a new key, then remove the old.
             agent_pool_name=name,
-            resource_name_=cluster.name,
+            resource_name_=cluster.name,  # waits for the cluster
             resource_group_name=resource_group_name,
             **pool_fields(c, name, pool, subnet_id),
-            opts=c.child(
-                depends_on=depends_on,
-                ignore_changes=AGENT_POOL_IGNORE_CHANGES,
-                delete_before_replace=True,
+            opts=pulumi.ResourceOptions.merge(
+                c.child(
+                    depends_on=depends_on,
+                    ignore_changes=AGENT_POOL_IGNORE_CHANGES,
+                    delete_before_replace=True,
+                ),
+                pulumi.ResourceOptions(import_=live.ids.get(name)),
             ),
         )
         for name, pool in c.args.node_pools.items()
-        if name != first
+        if live.cluster_exists or name != first
     ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..emulators import CA_DATA, Answer, Emulation, answers, computes, digest, guid, provider_rules
+from ..emulators import CA_DATA, Answer, CallFailed, Emulation, answers, computes, digest, guid, provider_rules
 
 # The account every ARN of the preview names.
 ACCOUNT_ID = "123456789012"
@@ -209,7 +209,7 @@ def _node_group_read(call: Answer) -> dict[str, Any]:
             return {"clusterName": call.args.get("clusterName"), "nodeGroupName": name,
                     "scalingConfigs": [dict(state.get("scalingConfig") or {})],
                     "status": "ACTIVE", "id": state.get("id", f"{call.args.get('clusterName')}:{name}")}
-    raise LookupError(f"ResourceNotFoundException: No node group found for name: {name}")
+    raise CallFailed(f"ResourceNotFoundException: No node group found for name: {name}")
 
 
 @answers("aws:index/getPartition:getPartition")

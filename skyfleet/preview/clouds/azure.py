@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from ..emulators import CA_DATA, Answer, Emulation, answers, computes, digest, guid
+from ..emulators import CA_DATA, Answer, CallFailed, Emulation, answers, computes, digest, guid
 
 # The subscription and tenant every ARM id and identity of the preview names.
 SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000"
@@ -181,6 +181,43 @@ def _agent_pool(res: Emulation) -> dict[str, Any]:
         "name": name,
         "provisioningState": "Succeeded",
     }
+
+
+def _live_pools(call: Answer) -> list[str] | None:
+    """The pools AKS has for the cluster the call names, once the deployed plan is applied: the
+    inline profiles it was created with and every AgentPool; None if the cluster does not exist."""
+    group, cluster = call.args.get("resourceGroupName"), call.args.get("resourceName")
+    clusters = [c for c in call.deployed.of_type("azure-native:containerservice:ManagedCluster")
+                if c.get("resourceGroupName") == group and c.get("name") == cluster]
+    if not clusters:
+        return None
+    names = {str(p.get("name")) for c in clusters for p in c.get("agentPoolProfiles") or []}
+    names |= {str(p.get("agentPoolName")) for p in call.deployed.of_type("azure-native:containerservice:AgentPool")
+              if p.get("resourceGroupName") == group and p.get("resourceName") == cluster}
+    return sorted(names)
+
+
+def _not_found(what: str) -> CallFailed:
+    """How ARM answers a GET of something absent (the program tells it from other failures)."""
+    return CallFailed(f"RESPONSE 404: 404 Not Found ERROR CODE: ResourceNotFound: {what}")
+
+
+@answers("azure-native:containerservice:getManagedCluster")
+def _get_managed_cluster(call: Answer) -> dict[str, Any]:
+    """GET managedClusters/{name}: its `agentPoolProfiles` list every pool, however created."""
+    pools = _live_pools(call)
+    if pools is None:
+        raise _not_found(f"managedClusters/{call.args.get('resourceName')}")
+    return {"name": call.args.get("resourceName"), "agentPoolProfiles": [{"name": p} for p in pools]}
+
+
+@answers("azure-native:containerservice:getAgentPool")
+def _get_agent_pool(call: Answer) -> dict[str, Any]:
+    group, cluster, name = (call.args.get(k) for k in ("resourceGroupName", "resourceName", "agentPoolName"))
+    if name not in (_live_pools(call) or []):
+        raise _not_found(f"agentPools/{name}")
+    return {"id": f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/{group}/providers/"
+                  f"Microsoft.ContainerService/managedClusters/{cluster}/agentPools/{name}", "name": name}
 
 
 @computes("azure-native:monitor:DiagnosticSetting")

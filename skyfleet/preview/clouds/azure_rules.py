@@ -12,6 +12,8 @@ import ipaddress
 import re
 from collections.abc import Iterator
 
+from components.cluster.azure.cloud import CLOUD
+
 from ..cloud_rules import Plan, Resource, outside, refuses, refuses_change, refuses_outside
 
 CLUSTER = "azure-native:containerservice:ManagedCluster"
@@ -203,11 +205,14 @@ def _subnet_in_vnet(res: Resource, plan: Plan) -> Iterator[str]:
 
 
 # azure-native GETs a resource before creating it and refuses one that exists ("cannot create
-# already existing resource"): a pool the cluster created inline cannot be adopted by an
-# AgentPool of the same name (pulumi-azure-native provider/pkg/provider/provider.go, Create).
+# already existing resource"): a pool the cluster created inline cannot be created again by an
+# AgentPool of the same name; it can only be imported (the `import` option reads it instead).
+# pulumi-azure-native provider/pkg/provider/provider.go (defaultCreate) and crud/crud.go (CanCreate)
 @refuses("azure-native-already-exists", POOL,
          source="pulumi-azure-native provider Create: existence check")
 def _already_exists(res: Resource, plan: Plan) -> Iterator[str]:
+    if res.options.get("import"):
+        return
     for cluster in plan.of_type(CLUSTER):
         if cluster.state.get("name") == res.get("resourceName") and res.get("agentPoolName") in {
                 p.get("name") for p in _profiles(cluster)}:
@@ -270,6 +275,8 @@ IMMUTABLE_POOL_FIELDS = ("vmSize", "osDiskSizeGB", "osType", "osSKU", "availabil
 
 @refuses_change("azure-aks-pool-immutable", CLUSTER, source="AKS docs: node pool limitations")
 def _pool_immutable(old: Resource, new: Resource, before: Plan, after: Plan) -> Iterator[str]:
+    if "agentPoolProfiles" in new.options.get("ignoreChanges", []):
+        return  # the profiles are never sent again: pools change through their AgentPools
     was = {str(p.get("name")): p for p in _profiles(old)}
     for profile in _profiles(new):
         previous = was.get(str(profile.get("name")))
@@ -291,3 +298,38 @@ def _last_system_pool(old: Resource, new: Resource, before: Plan, after: Plan) -
     was, now = system_pools(before), system_pools(after)
     if was and not now:
         yield f"the change removes the last System pool(s) {sorted(was)}"
+
+
+def _system_pool_fields(plan: Plan, cluster: object) -> dict[str, dict[str, object]]:
+    """The cluster's System pools by name: its AgentPools, and inline profiles no AgentPool
+    manages yet (a plan of a cluster before its second deploy)."""
+    pools = {str(p.get("agentPoolName")): {**p.inputs, "managed": True} for p in plan.of_type(POOL)
+             if p.get("resourceName") == cluster}
+    for c in plan.of_type(CLUSTER):
+        if c.state.get("name") == cluster:
+            for profile in _profiles(c):
+                pools.setdefault(str(profile.get("name")), {**profile, "vmSize": profile.get("vmSize")})
+    return {name: p for name, p in pools.items() if p.get("mode") == "System"}
+
+
+# A System pool whose VM size (or another create-only input) changes is replaced, and an
+# AgentPool is replaced delete-first (same name; pulumi-azure-native#3655 made a vmSize change a
+# replacement): if it is the cluster's only System pool, AKS refuses the delete ("You can't
+# delete the last system node pool"). Add a System pool under a new key, then remove the old one.
+# Judged on the AgentPool, or on the inline profile of a plan whose pool is not adopted yet.
+# https://learn.microsoft.com/azure/aks/use-system-pools#remove-a-system-node-pool
+@refuses_change("azure-aks-replace-last-system-pool", POOL, CLUSTER,
+                source="AKS docs: system node pools; pulumi-azure-native#3655")
+def _replace_last_system_pool(old: Resource, new: Resource, before: Plan, after: Plan) -> Iterator[str]:
+    cluster = new.get("resourceName") if new.type == POOL else new.state.get("name")
+    was, now = _system_pool_fields(before, cluster), _system_pool_fields(after, cluster)
+    names = [str(new.get("agentPoolName"))] if new.type == POOL else [
+        n for n, p in now.items() if not p.get("managed")]
+    fixed = [k for k in CLOUD.create_only.get(POOL, ()) if k not in ("agentPoolName", "resourceName")]
+    for name in names:
+        if name not in was or name not in now:
+            continue
+        changed = [k for k in fixed if was[name].get(k) != now[name].get(k)]
+        if changed and not (set(was) & set(now)) - {name}:
+            yield (f"pool {name!r}: a new {', '.join(changed)} replaces it delete-first, and it is "
+                   "the only System pool; add a System pool under a new key, then remove this one")
