@@ -2,7 +2,7 @@
 or refused by the cloud. Told offline from two previews (the deployed config, then the change).
 
 The rules follow the engine: an input under `ignoreChanges` keeps its old value, so a change
-there sends nothing (GKE `nodeCount`, AKS `agentPoolProfiles`); a resource is
+there sends nothing (GKE `nodeCount`, AKS `count`); a resource is
 replaced by `replacements.replacements` (each provider's create-only inputs and cascades); an
 update the cloud would refuse is found by the cloud rules' update checks (`check_change`).
 Inputs are compared in plain form, so a rotated secret shows as the update it is.

@@ -100,8 +100,8 @@ class AksCluster(ClusterComponent):
             kms = containerservice.AzureKeyVaultKmsArgs(
                 enabled=True, key_id=key.key_uri_with_version, key_vault_network_access="Public"
             )
-        cluster = self._cluster(ctx, identity, subnet_id, kms, before_cluster)
         live = aks_pools.live_pools(self, group_name, n)
+        cluster = self._cluster(ctx, identity, subnet_id, kms, before_cluster, live)
         pools = aks_pools.agent_pools(self, cluster, group_name, subnet_id, live)
         # Kubernetes children wait for audit logging (every write they make is audited), not
         # for the production delete lock, which guards the cluster in Azure only.
@@ -166,6 +166,7 @@ class AksCluster(ClusterComponent):
         subnet_id: pulumi.Input[str],
         kms: containerservice.AzureKeyVaultKmsArgs | None,
         depends_on: list[pulumi.Resource],
+        live: aks_pools.LivePools,
     ) -> containerservice.ManagedCluster:
         args = self.args
         public = args.endpoint.public
@@ -184,7 +185,7 @@ class AksCluster(ClusterComponent):
             sku=containerservice.ManagedClusterSKUArgs(
                 name="Base", tier="Standard" if args.production else "Free"
             ),
-            agent_pool_profiles=aks_pools.bootstrap_profile(self, subnet_id),
+            agent_pool_profiles=None if live.cluster_exists else aks_pools.bootstrap_profile(self, subnet_id),
             network_profile=containerservice.ContainerServiceNetworkProfileArgs(
                 network_plugin="azure",
                 network_plugin_mode="overlay",
@@ -222,11 +223,10 @@ class AksCluster(ClusterComponent):
                 upgrade_channel="patch", node_os_upgrade_channel="NodeImage"
             ),
             tags=ctx.tags,
-            opts=self.child(
-                protect=True,
-                depends_on=depends_on,
-                ignore_changes=aks_pools.CLUSTER_POOL_IGNORE_CHANGES,
-            ),
+            # Inert on a create; it tells a diff of two creation plans (skyfleet diff previews
+            # from an empty cloud) that the profiles are never sent again.
+            opts=self.child(protect=True, depends_on=depends_on,
+                            ignore_changes=[] if live.cluster_exists else ["agentPoolProfiles"]),
         )
 
     def _maintenance(

@@ -1,11 +1,13 @@
 """AKS node pools: every pool is its own AgentPool resource, the first system pool included.
 
 AKS needs a system pool to create a cluster, so the first system pool is also the cluster's
-inline `agentPoolProfiles`, used only at creation: the cluster ignores `agentPoolProfiles`
-afterwards (AKS refuses pools added to or removed from an existing cluster's profiles, "A new
-agent pool was introduced...", pulumi-azure-native#579, #1686, #2719), and no pool is ever
-changed through the cluster. As the Azure Verified Module for AKS does, pools are managed as
-separate resources, so "add a new pool, then remove the old one" works for every pool.
+inline `agentPoolProfiles`, sent only to create it: once the cluster exists the program sends no
+profiles at all, and no pool is ever changed through the cluster. Ignoring the profiles instead
+would resend the creation-time list on every cluster update, and once that pool is gone AKS
+refuses it ("A new agent pool was introduced...", pulumi-azure-native#2719; #579, #1686); a
+cluster update without profiles succeeds and deletes no pool (the maintainers' trial in #579).
+As the Azure Verified Module for AKS does, pools are managed as separate resources, so "add a
+new pool, then remove the old one" works for every pool.
 
 Adopting the inline pool: ARM's agentPools PUT is create-or-update, but azure-native GETs a
 resource before creating it and refuses one that exists ("cannot create already existing
@@ -39,8 +41,6 @@ from .cloud import CLOUD
 SPOT_TAINT = Taint(key="kubernetes.azure.com/scalesetpriority", value="spot", effect="NoSchedule")
 # The cluster autoscaler owns the node count once a pool exists.
 AGENT_POOL_IGNORE_CHANGES = ["count"]
-# The inline profile creates the cluster and is never sent again (see the module docstring).
-CLUSTER_POOL_IGNORE_CHANGES = ["agentPoolProfiles"]
 # What an ARM GET of something absent fails with (ResourceNotFound, ResourceGroupNotFound, 404).
 NOT_FOUND = re.compile(r"NotFound|\b404\b")
 

@@ -85,6 +85,10 @@ def _pool_name(res: Resource, plan: Plan) -> Iterator[str]:
 # https://learn.microsoft.com/azure/aks/use-system-pools
 @refuses("azure-aks-system-pool", CLUSTER, source="AKS docs: system node pools")
 def _system_pool(res: Resource, plan: Plan) -> Iterator[str]:
+    if res.get("agentPoolProfiles") is None and any(
+            p.options.get("import") and p.get("mode") == "System" for p in plan.of_type(POOL)
+            if p.get("resourceName") == res.state.get("name")):
+        return  # an existing cluster (its System pool is read from AKS) sends no profiles
     if not any(p.get("mode") == "System" for p in _profiles(res)):
         yield "agentPoolProfiles has no pool in mode System: AKS needs one to create the cluster"
 
@@ -252,18 +256,26 @@ def _maintenance(res: Resource, plan: Plan) -> Iterator[str]:
         yield f"startTime {window.get('startTime')!r} must be HH:mm"
 
 
-# Pools cannot be added to (or removed from) an existing cluster through agentPoolProfiles:
-# "A new agent pool was introduced. Adding agent pools to an existing cluster is not allowed
-# through managed cluster operations" (pulumi-azure-native#579, #2719).
+# Pools cannot be added to an existing cluster through agentPoolProfiles: "A new agent pool was
+# introduced. Adding agent pools to an existing cluster is not allowed through managed cluster
+# operations" (pulumi-azure-native#579). With ignoreChanges the old list is what is sent, which
+# AKS refuses once a pool in it is gone (#2719). A pool left out of a list that is sent is not
+# deleted (the maintainers' trial in #579): refused too, as the change would silently do nothing.
+# No list at all sends nothing and changes no pool.
 @refuses_change("azure-aks-pools-through-cluster", CLUSTER,
                 source="pulumi-azure-native#579, #2719")
 def _pools_through_cluster(old: Resource, new: Resource, before: Plan, after: Plan) -> Iterator[str]:
-    if "agentPoolProfiles" in new.options.get("ignoreChanges", []):
-        return
+    ignored = "agentPoolProfiles" in new.options.get("ignoreChanges", [])
     was = {str(p.get("name")) for p in _profiles(old)}
-    now = {str(p.get("name")) for p in _profiles(new)}
-    if was != now:
-        yield f"agentPoolProfiles changes from {sorted(was)} to {sorted(now)} on an existing cluster"
+    sent = was if ignored else {str(p.get("name")) for p in _profiles(new)}
+    if not sent:
+        return
+    live = was | {str(p.get("agentPoolName")) for p in before.of_type(POOL)
+                  if p.get("resourceName") == old.state.get("name")}
+    if sent - live:
+        yield f"agentPoolProfiles would introduce {sorted(sent - live)} on an existing cluster"
+    if was - sent:
+        yield f"leaving {sorted(was - sent)} out of agentPoolProfiles deletes no pool"
 
 
 # A pool's VM size, OS disk, OS, zones and subnet are fixed when it is created ("You can't change
