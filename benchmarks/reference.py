@@ -42,12 +42,12 @@ def services(n: int) -> tuple[ServiceSpec, ...]:
     from components.workload import (
         Autoscaling,
         ContainerPort,
-        IngressSpec,
         Limits,
         MetricsSpec,
         Probe,
         Requests,
         Resources,
+        RouteSpec,
         ServiceSpec,
     )
 
@@ -69,7 +69,7 @@ def services(n: int) -> tuple[ServiceSpec, ...]:
                     limits=Limits(cpu="1", memory="512Mi"),
                 ),
                 autoscaling=Autoscaling(min_replicas=2, max_replicas=10),
-                ingress=IngressSpec(host=f"{name}.{DOMAIN}"),
+                route=RouteSpec(host=f"{name}.{DOMAIN}"),
                 config={"LOG_LEVEL": "info", "HTTP_ADDR": ":8080", "SERVICE_INDEX": str(i)},
                 secrets={"DATABASE_PASSWORD": "benchDatabasePassword"} if i % 2 == 0 else {},
                 metrics=MetricsSpec(port="metrics"),

@@ -63,6 +63,19 @@ def with_alerting_secrets(platform: PlatformArgs, secrets: pulumi.Input[Mapping[
     return dataclasses.replace(platform, monitoring=dataclasses.replace(monitoring, alerting=alerting))
 
 
+def with_route_hosts(platform: PlatformArgs, services: Sequence[ServiceSpec]) -> PlatformArgs:
+    """The platform args with each service's Gateway route host among the Gateway's HTTPS hosts,
+    admitting that service's namespace (cert-manager issues one certificate per host)."""
+    hosts: dict[str, list[str]] = {h: list(ns) for h, ns in platform.ingress.gateway_hosts.items()}
+    for spec in services:
+        if spec.route is not None and spec.route.api == "gateway":
+            namespaces = hosts.setdefault(spec.route.host, [])
+            if spec.namespace not in namespaces:
+                namespaces.append(spec.namespace)
+    ingress = dataclasses.replace(platform.ingress, gateway_hosts=hosts)
+    return dataclasses.replace(platform, ingress=ingress)
+
+
 def _minor(version: str) -> int | None:
     major, _, minor = version.partition(".")
     return int(minor) if major == "1" and minor.isdigit() else None
@@ -120,7 +133,7 @@ class Fleet(pulumi.ComponentResource):
 
         secret_map = pulumi.Output.secret(secrets or {})
         gitops = args.gitops if args.delivery == "argocd" else None
-        platform_args = args.platform
+        platform_args = with_route_hosts(args.platform, args.services)
         if gitops is not None and gitops.repo_url is not None:
             platform_args = with_gitops_repository(platform_args, gitops.repo_url)
         platform_args = with_alerting_secrets(platform_args, secret_map)

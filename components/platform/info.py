@@ -47,7 +47,8 @@ class PlatformInfo:
     gateway: str | None = None
     # The Gateway's HTTPS listener (sectionName) for each host name it serves.
     gateway_listeners: Mapping[str, str] = field(default_factory=dict)
-    # What an HTTPRoute must wait for: the CRDs and the Gateway it attaches to.
+    # What the cluster's Gateway waits for (the CRDs and the controller's GatewayClass); once
+    # made, the Gateway itself. An HTTPRoute waits only for `gateway_api_crds`.
     gateway_ready: Sequence[pulumi.Resource] = ()
     # Where Loki takes pushes and queries (None: no logging add-on).
     logs_url: str | None = None

@@ -24,6 +24,7 @@ from components.errors import Problems
 from .addon import AddonArgs, HelmAddon, Layout, PodSecurityLevel, helm_fullname
 from .checks import check_hostname, check_namespace, check_replicas
 from .config import camel
+from .gateway import listener_name
 from .info import PlatformInfo
 from .route_metrics import TRAEFIK_ROUTE_METRICS, RouteMetrics
 from .workload_shape import RESTRICTED_POD_SECURITY_CONTEXT, component_labels, pdb, resources, spread
@@ -198,6 +199,18 @@ def ingress_namespace_of(args: IngressControllerArgs) -> str:
     return args.namespace or CONTROLLERS[args.controller].chart_key
 
 
+def serves_gateway_api(args: IngressControllerArgs) -> bool:
+    """Whether the controller's Gateway API provider is on (Traefik unless turned off)."""
+    return args.gateway_api if args.gateway_api is not None else args.controller == "traefik"
+
+
+def has_gateway(args: IngressControllerArgs) -> bool:
+    """Whether the cluster gets its Gateway: once some route host needs an HTTPS listener (a
+    Gateway with nothing but plain HTTP would serve nothing; cert-manager's HTTP-01 solver then
+    goes through an Ingress of this class, which Traefik serves too)."""
+    return serves_gateway_api(args) and bool(args.gateway_hosts)
+
+
 class IngressController(HelmAddon):
     """`skyfleet:platform:IngressController`: the ingress controller and its load balancer."""
 
@@ -227,9 +240,7 @@ class IngressController(HelmAddon):
             replicas=args.replicas,
             class_name=self.class_name,
             default_class=args.default_class,
-            gateway_api=(
-                args.gateway_api if args.gateway_api is not None else args.controller == "traefik"
-            ),
+            gateway_api=serves_gateway_api(args),
             service_monitor=service_monitor,
             service_annotations={
                 **handle.profile.load_balancer_annotations, **args.service_annotations,
@@ -237,11 +248,8 @@ class IngressController(HelmAddon):
         )
         # The Gateway API provider lists GatewayClasses, Gateways and routes at start, and the
         # chart renders a GatewayClass: both need the CRDs first.
-        # The cluster's Gateway exists once some route host needs an HTTPS listener: a Gateway
-        # with nothing but plain HTTP would serve nothing (cert-manager's HTTP-01 solver then
-        # goes through an Ingress of this class, which Traefik serves too).
         self.gateway_api = wiring.gateway_api
-        self.has_gateway = wiring.gateway_api and bool(args.gateway_hosts)
+        self.has_gateway = has_gateway(args)
         self.install(
             typed=shape.typed(wiring),
             defaults=shape.defaults(),
@@ -263,8 +271,10 @@ class IngressController(HelmAddon):
 
     @classmethod
     def plans(cls, args: IngressControllerArgs, platform: PlatformInfo, *, production: bool) -> PlatformInfo:
+        gateway = f"{ingress_namespace_of(args)}/{ingress_class_of(args)}" if has_gateway(args) else None
         return replace(platform, ingress_class=ingress_class_of(args), ingress_namespace=ingress_namespace_of(args),
-                       ingress_pod_labels=dict(POD_LABELS))
+                       ingress_pod_labels=dict(POD_LABELS), gateway=gateway,
+                       gateway_listeners={host: listener_name(host) for host in args.gateway_hosts} if gateway else {})
 
     def provides(self, platform: PlatformInfo) -> PlatformInfo:
         return replace(

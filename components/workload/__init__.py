@@ -19,6 +19,7 @@ from .spec import (
     Requests,
     Resources,
     Rollout,
+    RouteSpec,
     ServiceSpec,
 )
 from .validate import check_platform, validate_spec
@@ -37,6 +38,7 @@ __all__ = [
     "Requests",
     "Resources",
     "Rollout",
+    "RouteSpec",
     "ServiceSpec",
     "TcpSocket",
     "check_platform",

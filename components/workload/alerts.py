@@ -60,7 +60,7 @@ def render_prometheus_rule(
     if not monitoring:
         return None
     rules = [*_pod_rules(spec)]
-    if spec.ingress is not None and route_metrics is not None:
+    if route_metrics is not None and measures_route(spec, route_metrics):
         rules += _route_rules(spec, route_metrics)
     for rule in rules:
         rule["labels"] = {**rule["labels"], "service": spec.name, "namespace": spec.namespace}
@@ -131,11 +131,20 @@ def _pod_rules(spec: ServiceSpec) -> list[Rule]:
     return rules
 
 
+def measures_route(spec: ServiceSpec, metrics: RouteMetrics) -> bool:
+    """Whether the controller's metrics name the service's public route (it has one, of an API
+    the controller serves)."""
+    return spec.route is not None and metrics.selector(spec.route.api) is not None
+
+
 def route_selector(spec: ServiceSpec, metrics: RouteMetrics) -> str:
-    """The ingress controller's matchers for the service's public route."""
-    assert spec.ingress is not None
-    port_name = spec.ingress.port
-    return metrics.selector.format(
+    """The ingress controller's matchers for the service's public route (its HTTPRoute or its
+    Ingress: the controller names the two differently)."""
+    assert spec.route is not None
+    port_name = spec.route.port
+    selector = metrics.selector(spec.route.api)
+    assert selector is not None, "measures_route first"
+    return selector.format(
         namespace=spec.namespace, name=spec.name, port=spec.ports[port_name].port, port_name=port_name
     )
 

@@ -15,7 +15,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .alerts import error_ratio, pod_selector, route_selector
+from .alerts import error_ratio, measures_route, pod_selector, route_selector
 from .spec import ServiceSpec
 
 if TYPE_CHECKING:  # only annotations: importing the platform package pulls in every add-on
@@ -80,7 +80,7 @@ def dashboard_model(spec: ServiceSpec, route_metrics: RouteMetrics | None) -> di
     pods = pod_selector(spec)
     who = f"{spec.namespace}/{spec.name}"
     panels: list[dict[str, Any]] = []
-    if spec.ingress is not None and route_metrics is not None:
+    if route_metrics is not None and measures_route(spec, route_metrics):
         route = route_selector(spec, route_metrics)
         panels += [
             _panel("Requests per second", [(f"sum(rate({route_metrics.requests}{{{route}}}[5m])) by "

@@ -196,6 +196,10 @@ class Microservice(pulumi.ComponentResource):
                 depends_on += [self.objects[k] for k in _POD_INPUTS if k in self.objects]
             if kind in _MONITORING_KINDS:
                 depends_on += list(platform.monitoring_crds)  # the CRD ships with the platform
+            if kind == "HTTPRoute":
+                # Only the CRDs: a route may exist before its Gateway (it attaches once the
+                # Gateway does), so it never waits for the controller's rollout.
+                depends_on += list(platform.gateway_api_crds)
             key, resource_name = _object_key(name, manifest, spec)
             self.objects[key] = create_object(
                 resource_name, manifest, handle.k8s_options(self, depends_on=depends_on)
@@ -205,7 +209,7 @@ class Microservice(pulumi.ComponentResource):
         self.deployment: pulumi.CustomResource | None = self.objects.get("Deployment")
         self.service: pulumi.CustomResource | None = self.objects.get("Service")
         self.host = f"{spec.name}.{spec.namespace}.svc.cluster.local"
-        self.url = f"https://{spec.ingress.host}{spec.ingress.path}" if spec.ingress else None
+        self.url = f"https://{spec.route.host}{spec.route.path}" if spec.route else None
         self.register_outputs(
             {
                 "name": spec.name,

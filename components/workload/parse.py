@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import pulumi
+
 from components.config_reader import MISSING, Reader, config_fields, unknown_key_rule
 from components.errors import Problems
 from components.yaml_input import load_yaml, require_mapping
@@ -65,6 +67,7 @@ def parse_workloads(raw: Mapping[str, Any], problems: Problems, source: str = ""
                                 f"must be a name, but YAML read {name!r} as a number or boolean: quote it"):
                 continue
             before = len(scoped.found)
+            entry = _old_ingress_key(entry, scoped, f"services.{name}")
             spec = READER.read(ServiceSpec, entry, scoped, fixed={"name": name})
             if spec is not None and len(scoped.found) == before:
                 validate_spec(spec, scoped)
@@ -75,6 +78,28 @@ def parse_workloads(raw: Mapping[str, Any], problems: Problems, source: str = ""
         # Services with problems of their own are left out: a caller naming one is no new mistake.
         validate_services(sound, [str(n) for n in services], at)
     return specs
+
+
+# Keys of the old `ingress:` field that routes no longer have: the Gateway is the platform's.
+_OLD_INGRESS_KEYS = ("gatewayApi", "gateway")
+
+
+def _old_ingress_key(entry: Any, problems: Problems, where: str) -> Any:
+    """`ingress:` (the field's name before routes became HTTPRoutes) read as `route:`, with a
+    warning: the route now attaches to the cluster's Gateway; `api: ingress` keeps an Ingress."""
+    if not isinstance(entry, Mapping) or "ingress" not in entry:
+        return entry
+    if not problems.check("route" not in entry, "ingress", entry["ingress"],
+                          "is the old name of route: set only route"):
+        return {k: v for k, v in entry.items() if k != "ingress"}
+    old = entry["ingress"]
+    route = {k: v for k, v in old.items() if k not in _OLD_INGRESS_KEYS} if isinstance(old, Mapping) else old
+    pulumi.log.warn(
+        f"{where}.ingress is deprecated: it is read as route (an HTTPRoute on the cluster's "
+        "Gateway, with TLS from cert-manager); rename it to route, and add api: ingress only "
+        "if you need an Ingress object (README: Migrating from ingress: to route:)"
+    )
+    return {**{k: v for k, v in entry.items() if k != "ingress"}, "route": route}
 
 
 def _probe(raw: Any, problems: Problems) -> Any:

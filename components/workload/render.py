@@ -344,8 +344,9 @@ def render_pdb(spec: ServiceSpec) -> Manifest:
 
 
 def render_ingress(spec: ServiceSpec, platform: PlatformInfo) -> Manifest | None:
-    ingress = spec.ingress
-    if ingress is None or ingress.gateway_api:
+    """An Ingress, for a route that asks for one (`api: ingress`)."""
+    ingress = spec.route
+    if ingress is None or ingress.api != "ingress":
         return None
     metadata = _metadata(spec)
     ingress_spec: dict[str, Any] = {
@@ -378,23 +379,29 @@ def render_ingress(spec: ServiceSpec, platform: PlatformInfo) -> Manifest | None
     }
 
 
-def render_http_route(spec: ServiceSpec) -> Manifest | None:
-    """A Gateway API route; TLS is the Gateway listener's business, not the route's."""
-    ingress = spec.ingress
-    if ingress is None or not ingress.gateway_api or ingress.gateway is None:
+def render_http_route(spec: ServiceSpec, platform: PlatformInfo) -> Manifest | None:
+    """An HTTPRoute on the cluster's Gateway, attached to the HTTPS listener of its host: TLS
+    (the certificate cert-manager issues for that listener) is the Gateway's business."""
+    route = spec.route
+    if route is None or route.api != "gateway" or platform.gateway is None:
         return None
-    gateway_namespace, _, gateway_name = ingress.gateway.partition("/")
+    gateway_namespace, _, gateway_name = platform.gateway.partition("/")
+    parent = {"group": "gateway.networking.k8s.io", "kind": "Gateway",
+              "name": gateway_name, "namespace": gateway_namespace}
+    listener = platform.gateway_listeners.get(route.host)
+    if listener is not None:
+        parent["sectionName"] = listener
     return {
         "apiVersion": "gateway.networking.k8s.io/v1",
         "kind": "HTTPRoute",
         "metadata": _metadata(spec),
         "spec": {
-            "parentRefs": [{"name": gateway_name, "namespace": gateway_namespace}],
-            "hostnames": [ingress.host],
+            "parentRefs": [parent],
+            "hostnames": [route.host],
             "rules": [
                 {
-                    "matches": [{"path": {"type": "PathPrefix", "value": ingress.path}}],
-                    "backendRefs": [{"name": spec.name, "port": spec.ports[ingress.port].port}],
+                    "matches": [{"path": {"type": "PathPrefix", "value": route.path}}],
+                    "backendRefs": [{"name": spec.name, "port": spec.ports[route.port].port}],
                 }
             ],
         },
@@ -404,13 +411,13 @@ def render_http_route(spec: ServiceSpec) -> Manifest | None:
 def render_network_policy(spec: ServiceSpec, platform: PlatformInfo) -> Manifest:
     """Admits only the ingress controller, the declared callers and Prometheus; egress is open."""
     admitted: list[dict[str, Any]] = []
-    if spec.ingress is not None and platform.ingress_namespace:
+    if spec.route is not None and platform.ingress_namespace:
         peer: dict[str, Any] = {
             "namespaceSelector": _namespace_selector(platform.ingress_namespace)
         }
         if platform.ingress_pod_labels:
             peer["podSelector"] = {"matchLabels": dict(platform.ingress_pod_labels)}
-        admitted.append({"from": [peer], "ports": [_policy_port(spec, spec.ingress.port)]})
+        admitted.append({"from": [peer], "ports": [_policy_port(spec, spec.route.port)]})
     if spec.callers:
         callers = []
         for caller in sorted(spec.callers):
@@ -493,7 +500,7 @@ def render_service_objects(
         render_hpa(spec),
         render_pdb(spec),
         render_ingress(spec, platform),
-        render_http_route(spec),
+        render_http_route(spec, platform),
         render_network_policy(spec, platform),
         render_service_monitor(spec, platform),
         alerts.render_prometheus_rule(

@@ -96,8 +96,11 @@ class Rollout:
     """Extra pods above the desired count during a rollout (default: 1)."""
 
 
+RouteApi = Literal["gateway", "ingress"]
+
+
 @dataclass(frozen=True, kw_only=True)
-class IngressSpec:
+class RouteSpec:
     host: str
     """Public hostname (no default)."""
     path: str = "/"
@@ -106,10 +109,15 @@ class IngressSpec:
     """Container port name traffic goes to (default: "http")."""
     tls: bool = True
     """Serve HTTPS with a certificate from the platform's ClusterIssuer (default: True)."""
-    gateway_api: bool = False
-    """Route with a Gateway API HTTPRoute instead of an Ingress (default: False)."""
-    gateway: str | None = None
-    """The HTTPRoute's Gateway, "namespace/name" (default: None; gateway_api needs it)."""
+    api: RouteApi = "gateway"
+    """"gateway": an HTTPRoute on the cluster's Gateway (its HTTPS listener for `host`);
+    "ingress": an Ingress of the platform's ingress class, for controllers or tools that need
+    one (default: "gateway")."""
+
+
+# The name the field had before routes became HTTPRoutes (`ingress:` in workloads.yaml still
+# reads into a RouteSpec, with a warning).
+IngressSpec = RouteSpec
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -159,8 +167,9 @@ class ServiceSpec:
     """PodDisruptionBudget (default: maxUnavailable 1)."""
     rollout: Rollout = Rollout()
     """Rolling update (default: maxUnavailable 0, maxSurge 1)."""
-    ingress: IngressSpec | None = None
-    """Public HTTP(S) route (default: None: reachable inside the cluster only)."""
+    route: RouteSpec | None = None
+    """Public HTTP(S) route (default: None: reachable inside the cluster only). `ingress:` in
+    workloads.yaml is the old name, still read (with a warning) as a route."""
     config: Mapping[str, str] = field(default_factory=dict)
     """Non-secret settings: a ConfigMap, each key an environment variable (default: none)."""
     secrets: Mapping[str, str] = field(default_factory=dict)

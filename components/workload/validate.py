@@ -19,12 +19,11 @@ from components.names import (
     check_dns1123_label,
     check_dns1123_subdomain,
     check_label_value,
-    is_dns1123_label,
 )
 
 from . import alerts, rules
 from .probes import Exec, HttpGet, Probe
-from .spec import IngressSpec, Resources, Rollout, ServiceSpec, volume_name
+from .spec import Resources, Rollout, RouteSpec, ServiceSpec, volume_name
 
 if TYPE_CHECKING:  # only annotations: importing the platform package pulls in every add-on
     from components.platform.info import PlatformInfo
@@ -43,8 +42,8 @@ def validate_spec(spec: ServiceSpec, problems: Problems) -> None:
     _check_replicas(spec, problems)
     _check_disruption(spec, problems)
     _check_rollout(spec.rollout, problems)
-    if spec.ingress is not None:
-        _check_ingress(spec, spec.ingress, problems)
+    if spec.route is not None:
+        _check_route(spec, spec.route, problems)
     if spec.metrics is not None:
         _check_port_ref(spec, "metrics.port", spec.metrics.port, problems)
         _check_path("metrics.path", spec.metrics.path, problems)
@@ -73,29 +72,45 @@ def validate_spec(spec: ServiceSpec, problems: Problems) -> None:
 def check_platform(spec: ServiceSpec, platform: PlatformInfo, problems: Problems) -> None:
     """What the cluster's platform must provide for `spec` (a ServiceMonitor without the
     Prometheus Operator is left out with a warning by `Microservice`, not an error)."""
-    ingress = spec.ingress
-    if ingress is None:
+    route = spec.route
+    if route is None:
         return
-    if not ingress.gateway_api:
+    if route.api == "gateway":
+        if not problems.check(
+            platform.gateway is not None,
+            "route",
+            route.host,
+            "needs the cluster's Gateway, and the platform has none (ingress-nginx serves no "
+            "Gateway API): use controller: traefik, or api: ingress",
+        ):
+            return
+        problems.check(
+            route.host in platform.gateway_listeners,
+            "route.host",
+            route.host,
+            "has no HTTPS listener on the cluster's Gateway: add it to "
+            "platform.ingress.gatewayHosts (a Fleet adds its services' hosts itself)",
+        )
+    else:
         if not problems.check(
             platform.ingress_class is not None,
-            "ingress",
-            ingress.host,
+            "route",
+            route.host,
             "needs an ingress controller, and the platform installs none",
         ):
             return
-        if ingress.tls:
-            problems.check(
-                platform.cluster_issuer is not None,
-                "ingress.tls",
-                True,
-                "needs cert-manager's ClusterIssuer, and the platform installs none; "
-                "set tls: false only for a private endpoint",
-            )
+    if route.tls:
+        problems.check(
+            platform.cluster_issuer is not None,
+            "route.tls",
+            True,
+            "needs cert-manager's ClusterIssuer, and the platform installs none; "
+            "set tls: false only for a private endpoint (with api: ingress)",
+        )
     problems.check(
         platform.ingress_namespace is not None,
-        "ingress",
-        ingress.host,
+        "route",
+        route.host,
         "needs the ingress controller's namespace (for the NetworkPolicy), and the "
         "platform reports none",
     )
@@ -348,33 +363,25 @@ def _check_slo(spec: ServiceSpec, problems: Problems) -> None:
     )
 
 
-def _check_ingress(spec: ServiceSpec, ingress: IngressSpec, problems: Problems) -> None:
-    host = ingress.host
+def _check_route(spec: ServiceSpec, route: RouteSpec, problems: Problems) -> None:
+    host = route.host
     bare = host[2:] if isinstance(host, str) and host.startswith("*.") else host
-    if check_dns1123_subdomain(problems, "ingress.host", bare) and problems.check(
-        "." in bare, "ingress.host", host, "must be a fully qualified hostname"
+    if check_dns1123_subdomain(problems, "route.host", bare) and problems.check(
+        "." in bare, "route.host", host, "must be a fully qualified hostname"
     ):
         # Kubernetes checks only the whole name (253); DNS and ACME refuse a label above 63.
-        problems.check(all(len(label) <= 63 for label in bare.split(".")), "ingress.host", host,
+        problems.check(all(len(label) <= 63 for label in bare.split(".")), "route.host", host,
                        "must be a hostname whose labels are at most 63 characters (RFC 1035)")
-    _check_path("ingress.path", ingress.path, problems)
-    _check_port_ref(spec, "ingress.port", ingress.port, problems)
-    if ingress.gateway_api:
-        namespace, slash, name = (ingress.gateway or "").partition("/")
-        ok = bool(slash) and is_dns1123_label(namespace) and is_dns1123_label(name)
-        problems.check(
-            ok,
-            "ingress.gateway",
-            ingress.gateway,
-            'must be "namespace/name" of the Gateway the HTTPRoute attaches to',
-        )
-    else:
-        problems.check(
-            ingress.gateway is None,
-            "ingress.gateway",
-            ingress.gateway,
-            "only applies with gatewayApi: true",
-        )
+    _check_path("route.path", route.path, problems)
+    _check_port_ref(spec, "route.port", route.port, problems)
+    problems.check(
+        route.tls or route.api == "ingress", "route.tls", route.tls,
+        "can only be false with api: ingress: the Gateway serves route hosts over HTTPS only",
+    )
+    problems.check(
+        route.api == "ingress" or not str(host).startswith("*"), "route.host", host,
+        "cannot be a wildcard on the Gateway: ACME HTTP-01 cannot issue wildcard certificates",
+    )
 
 
 def _check_environment(spec: ServiceSpec, problems: Problems) -> None:
@@ -470,8 +477,8 @@ def validate_services(specs: Sequence[ServiceSpec], written: Sequence[str], prob
             problems.check(place in by_place or name.lower() in unusable, f"{spec.name}.callers[{i}]", caller,
                            f"names no service: none is called {name!r} in namespace {place[0]!r} "
                            f"(services: {', '.join(sorted(f'{n}/{s}' for n, s in by_place))})")
-        if spec.ingress is not None:
-            route = (spec.ingress.host.lower(), spec.ingress.path)
+        if spec.route is not None:
+            route = (spec.route.host.lower(), spec.route.path)
             owner = routes.setdefault(route, spec.name)
-            problems.check(owner == spec.name, f"{spec.name}.ingress", f"{route[0]}{route[1]}",
+            problems.check(owner == spec.name, f"{spec.name}.route", f"{route[0]}{route[1]}",
                            f"is already routed to service {owner!r}: two services cannot share a host and path")

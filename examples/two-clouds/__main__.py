@@ -4,13 +4,14 @@
 import pulumi
 
 from components.cluster import ClusterArgs, EndpointArgs, NodePoolArgs, create_cluster
+from components.fleet import with_route_hosts
 from components.platform import Platform, PlatformArgs
 from components.workload import (
     Autoscaling,
     ContainerPort,
-    IngressSpec,
     Microservice,
     Probe,
+    RouteSpec,
     ServiceSpec,
     create_service_namespace,
 )
@@ -29,7 +30,7 @@ web = ServiceSpec(
     ports={"http": ContainerPort(port=8080)},
     liveness=Probe.http_get("/", "http"), readiness=Probe.http_get("/", "http"),
     autoscaling=Autoscaling(min_replicas=2, max_replicas=config.require_int("webMaxReplicas")),
-    ingress=IngressSpec(host=f"www.{config.require('domain')}"),
+    route=RouteSpec(host=f"www.{config.require('domain')}"),
 )
 api = ServiceSpec(
     name="api", namespace="shop", image="ghcr.io/skyfleet/api:1.4.2", replicas=3,
@@ -39,7 +40,8 @@ api = ServiceSpec(
 
 for args in clusters:
     cluster = create_cluster(args)
-    platform = Platform(f"{args.name}-platform", cluster.handle, PlatformArgs())
+    # The cluster's Gateway gets an HTTPS listener (and a certificate) for each route host.
+    platform = Platform(f"{args.name}-platform", cluster.handle, with_route_hosts(PlatformArgs(), [web, api]))
     # Child names start with the cluster's: the same service on two clusters is two URNs.
     shop = create_service_namespace(f"{args.name}-ns-shop", "shop", cluster.handle, parent=cluster)
     for spec in (web, api):

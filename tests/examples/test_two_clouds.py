@@ -65,7 +65,7 @@ def test_web_is_autoscaled_and_public_on_each_cluster_from_the_projects_config_d
         shop = out / "dev" / "manifests" / cluster / "shop"
         hpa = shop / "HorizontalPodAutoscaler-web.yaml"
         assert "maxReplicas: 6" in hpa.read_text()  # Pulumi.yaml: webMaxReplicas default
-        assert "host: www.shop.example.com" in (shop / "Ingress-web.yaml").read_text()  # domain default
+        assert "- www.shop.example.com" in (shop / "HTTPRoute-web.yaml").read_text()  # domain default
         assert not (shop / "HorizontalPodAutoscaler-api.yaml").exists()
 
 

@@ -19,14 +19,17 @@ from platform_harness import (
 
 from components.cluster.cloud import CloudProfile
 from components.cluster.clouds import PROFILES
+from components.cluster.handle import PlannedCluster
 from components.errors import ValidationError
 from components.platform import (
     ArgoCDArgs,
     ClusterAutoscalerArgs,
     ExternalDnsArgs,
+    IngressControllerArgs,
     MonitoringArgs,
     PlatformArgs,
     addons_to_install,
+    planned_info,
 )
 from skyfleet.preview.runner import PreviewError
 
@@ -179,6 +182,17 @@ def test_info_describes_the_installed_addons():
     assert info.monitoring is True
     assert info.monitoring_namespace == "monitoring"
     assert info.argocd_namespace == "argocd"
+
+
+@pytest.mark.parametrize("hosts", [{}, {"web.example.com": ["apps"]}])
+def test_the_planned_gateway_is_the_one_the_platform_gives(hosts):
+    # Services are checked against `planned_info` before any cluster exists: it must name the
+    # Gateway and listeners the Platform then makes (none without a route host).
+    args = PlatformArgs(ingress=IngressControllerArgs(gateway_hosts=hosts))
+    built = preview_platform(args).built
+    planned = planned_info(args, PlannedCluster("main", "aws", PROFILES["aws"]), production=False)
+    assert (planned.gateway, dict(planned.gateway_listeners)) == (
+        built.info.gateway, dict(built.info.gateway_listeners))
 
 
 def test_info_monitoring_crds_is_the_monitoring_release():

@@ -43,10 +43,10 @@ CRD_KINDS_AFTER_RELEASE = {
 USES: dict[str, Callable[[ServiceSpec], bool]] = {
     MONITORING: lambda spec: True,  # its alerts: a PrometheusRule
     "GatewayApiCrds": lambda spec: False,
-    "IngressController": lambda spec: spec.ingress is not None,
-    "CertManager": lambda spec: spec.ingress is not None,
+    "IngressController": lambda spec: spec.route is not None,
+    "CertManager": lambda spec: spec.route is not None,
     "MetricsServer": lambda spec: spec.autoscaling is not None,
-    "ExternalDns": lambda spec: spec.ingress is not None,
+    "ExternalDns": lambda spec: spec.route is not None,
     "ArgoCD": lambda spec: False,
     "ClusterAutoscaler": lambda spec: False,
 }

@@ -15,6 +15,8 @@ PLATFORM = PlatformInfo(
     cluster_issuer="letsencrypt",
     monitoring=True,
     monitoring_namespace="monitoring",
+    gateway="ingress/traefik",
+    gateway_listeners={"api.example.com": "https-api-example-com", "web.example.com": "https-web-example-com"},
 )
 
 

@@ -98,3 +98,24 @@ def test_loading_raises_one_error_listing_every_problem(tmp_path):
         "services.api.image",
         "services.api.replicas",
     }
+
+
+def test_the_old_ingress_key_is_read_as_a_gateway_route_with_a_warning(monkeypatch):
+    warnings: list[str] = []
+    monkeypatch.setattr("components.workload.parse.pulumi.log.warn", warnings.append)
+    found = Problems()
+    (spec,) = parse_workloads(_service(ingress={"host": "api.example.com", "path": "/v1",
+                                                "gatewayApi": False}), found)
+    assert found.found == []
+    assert (spec.route.host, spec.route.path, spec.route.api) == ("api.example.com", "/v1", "gateway")
+    assert len(warnings) == 1 and "services.api.ingress is deprecated" in warnings[0]
+
+
+def test_ingress_and_route_together_is_an_error():
+    raw = _service(ingress={"host": "a.example.com"}, route={"host": "a.example.com"})
+    assert "old name of route" in _problems(raw)["services.api.ingress"]
+
+
+def test_an_ingress_object_is_an_explicit_choice():
+    (spec,) = parse_workloads(_service(route={"host": "api.example.com", "api": "ingress"}), Problems())
+    assert spec.route.api == "ingress"

@@ -5,8 +5,8 @@ import dataclasses
 from components.workload import (
     Autoscaling,
     ContainerPort,
-    IngressSpec,
     MetricsSpec,
+    RouteSpec,
 )
 from components.workload import render as r
 
@@ -162,29 +162,31 @@ def test_service_ports_are_the_container_ports():
     ]
 
 
-def test_an_ingress_uses_the_platform_class_with_tls_from_cert_manager():
-    ingress = r.render_ingress(service(ingress=IngressSpec(host="api.example.com")), PLATFORM)
+def test_an_ingress_route_uses_the_platform_class_with_tls_from_cert_manager():
+    ingress = r.render_ingress(service(route=RouteSpec(host="api.example.com", api="ingress")), PLATFORM)
     assert ingress is not None
     assert ingress["spec"]["ingressClassName"] == "traefik"
     assert ingress["metadata"]["annotations"] == {"cert-manager.io/cluster-issuer": "letsencrypt"}
     assert ingress["spec"]["tls"] == [{"hosts": ["api.example.com"], "secretName": "api-tls"}]
 
 
-def test_gateway_api_renders_an_http_route_instead_of_an_ingress():
-    spec = service(
-        ingress=IngressSpec(host="api.example.com", gateway_api=True, gateway="ingress/web")
-    )
+def test_a_route_is_an_http_route_on_the_https_listener_of_its_host_by_default():
+    spec = service(route=RouteSpec(host="api.example.com", path="/v1"))
     kinds = [o["kind"] for o in _all(spec)]
     assert "HTTPRoute" in kinds and "Ingress" not in kinds
-    route = r.render_http_route(spec)
-    assert route is not None and route["spec"]["parentRefs"] == [
-        {"name": "web", "namespace": "ingress"}
-    ]
+    route = r.render_http_route(spec, PLATFORM)
+    assert route is not None and route["spec"] == {
+        "parentRefs": [{"group": "gateway.networking.k8s.io", "kind": "Gateway", "name": "traefik",
+                        "namespace": "ingress", "sectionName": "https-api-example-com"}],
+        "hostnames": ["api.example.com"],
+        "rules": [{"matches": [{"path": {"type": "PathPrefix", "value": "/v1"}}],
+                   "backendRefs": [{"name": "api", "port": 8080}]}],
+    }
 
 
 def test_the_network_policy_admits_only_ingress_callers_and_prometheus():
     spec = service(
-        ingress=IngressSpec(host="api.example.com"),
+        route=RouteSpec(host="api.example.com"),
         callers=["web", "ops/cron"],
         metrics=MetricsSpec(),
     )

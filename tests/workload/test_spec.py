@@ -7,13 +7,13 @@ from components.workload import (
     Autoscaling,
     ContainerPort,
     Disruption,
-    IngressSpec,
     Limits,
     MetricsSpec,
     Probe,
     Requests,
     Resources,
     Rollout,
+    RouteSpec,
 )
 from components.workload.validate import check_platform
 
@@ -56,8 +56,8 @@ def test_a_probe_on_an_unknown_port_names_the_service():
 
 
 def test_an_ingress_port_no_container_exposes_names_the_service():
-    spec = service(ingress=IngressSpec(host="api.example.com", port="web"))
-    assert "not a container port of service 'api'" in problems(spec)["ingress.port"]
+    spec = service(route=RouteSpec(host="api.example.com", port="web"))
+    assert "not a container port of service 'api'" in problems(spec)["route.port"]
 
 
 def test_a_metrics_port_no_container_exposes_is_an_error():
@@ -151,13 +151,13 @@ def test_two_ports_with_the_same_number_are_an_error():
     assert "already declared" in problems(service(ports=ports))["ports.web.port"]
 
 
-def test_an_invalid_ingress_host_is_an_error():
-    spec = service(ingress=IngressSpec(host="API_example.com"))
-    assert "DNS-1123 subdomain" in problems(spec)["ingress.host"]
+def test_an_invalid_route_host_is_an_error():
+    spec = service(route=RouteSpec(host="API_example.com"))
+    assert "DNS-1123 subdomain" in problems(spec)["route.host"]
 
 
-def test_an_unqualified_ingress_host_is_an_error():
-    assert "fully qualified" in problems(service(ingress=IngressSpec(host="api")))["ingress.host"]
+def test_an_unqualified_route_host_is_an_error():
+    assert "fully qualified" in problems(service(route=RouteSpec(host="api")))["route.host"]
 
 
 def test_a_rollout_of_zero_unavailable_and_zero_surge_is_an_error():
@@ -165,9 +165,30 @@ def test_a_rollout_of_zero_unavailable_and_zero_surge_is_an_error():
     assert "both be 0" in problems(spec)["rollout"]
 
 
-def test_a_gateway_route_needs_its_gateway():
-    spec = service(ingress=IngressSpec(host="api.example.com", gateway_api=True))
-    assert "namespace/name" in problems(spec)["ingress.gateway"]
+def test_a_gateway_route_without_tls_is_an_error():
+    spec = service(route=RouteSpec(host="api.example.com", tls=False))
+    assert "api: ingress" in problems(spec)["route.tls"]
+
+
+def test_a_plain_http_route_is_possible_as_an_ingress():
+    assert "route.tls" not in problems(service(route=RouteSpec(host="api.example.com", tls=False, api="ingress")))
+
+
+def test_a_wildcard_host_cannot_get_a_gateway_certificate():
+    assert "wildcard" in problems(service(route=RouteSpec(host="*.example.com")))["route.host"]
+
+
+def test_a_gateway_route_needs_the_clusters_gateway():
+    found = Problems()
+    check_platform(service(route=RouteSpec(host="api.example.com")),
+                   dataclasses.replace(PLATFORM, gateway=None), found)
+    assert [p.path for p in found.found] == ["route"]
+
+
+def test_a_gateway_route_needs_a_listener_for_its_host():
+    found = Problems()
+    check_platform(service(route=RouteSpec(host="new.example.com")), PLATFORM, found)
+    assert [p.path for p in found.found] == ["route.host"]
 
 
 def test_an_env_name_set_twice_is_an_error():
@@ -196,21 +217,21 @@ def test_every_problem_is_reported_at_once():
     assert {"image", "readiness", "name"} <= set(problems(spec))
 
 
-def test_an_ingress_without_an_ingress_controller_is_an_error():
+def test_an_ingress_route_without_an_ingress_controller_is_an_error():
     found = Problems()
     check_platform(
-        service(ingress=IngressSpec(host="api.example.com")),
+        service(route=RouteSpec(host="api.example.com", api="ingress")),
         dataclasses.replace(PLATFORM, ingress_class=None, ingress_namespace=None),
         found,
     )
-    assert [p.path for p in found.found] == ["ingress"]
+    assert [p.path for p in found.found] == ["route"]
 
 
 def test_tls_without_a_cluster_issuer_is_an_error():
     found = Problems()
     check_platform(
-        service(ingress=IngressSpec(host="api.example.com")),
+        service(route=RouteSpec(host="api.example.com")),
         dataclasses.replace(PLATFORM, cluster_issuer=None),
         found,
     )
-    assert [p.path for p in found.found] == ["ingress.tls"]
+    assert [p.path for p in found.found] == ["route.tls"]
