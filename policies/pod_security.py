@@ -29,6 +29,9 @@ from .props import Props, as_map, dig
 
 NAMESPACE = "kubernetes:core/v1:Namespace"
 ENFORCE_LABEL = "pod-security.kubernetes.io/enforce"
+# Why a namespace enforces a level outside `namespace-pod-security`'s allowed ones (Skyfleet's
+# node-exporter namespace: components/platform/addon.py POD_SECURITY_EXCEPTION).
+POD_SECURITY_EXCEPTION = "skyfleet.io/pod-security-exception"
 # Modes in which admission admits a violating pod but reports it (warning, audit event).
 REPORT_LABELS = ("pod-security.kubernetes.io/warn", "pod-security.kubernetes.io/audit")
 PRIVILEGED, BASELINE, RESTRICTED = "privileged", "baseline", "restricted"

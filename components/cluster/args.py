@@ -160,6 +160,11 @@ class ExistingClusterArgs:
     """Default "~/.kube/config": the kubeconfig file's path (read by the provider, not by us)."""
     context: str | None = None
     """Default None (the file's current-context): the kubeconfig context to use."""
+    self_signed_kubelet_certs: bool | None = None
+    """Default None (true only for a kind cluster: a context named `kind-<name>`, as `kind create
+    cluster` writes it): whether the kubelets serve self-signed certificates, so metrics-server
+    must skip verifying them (`--kubelet-insecure-tls`). A managed cluster reached as `existing`
+    keeps verification on; set true for minikube or another self-signed cluster."""
 
 
 @dataclass(frozen=True, kw_only=True)

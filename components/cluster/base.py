@@ -14,6 +14,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from .args import ClusterArgs
+from .cloud import CloudProfile
 from .clouds import PROFILES
 from .handle import ClusterHandle, DnsZones, IdentityBinder, LogStorage, NodeAutoscalerSupport
 
@@ -99,7 +100,10 @@ class ClusterComponent(pulumi.ComponentResource):
         node_autoscaler: NodeAutoscalerSupport | None = None,
         log_storage: LogStorage | None = None,
         dns: DnsZones | None = None,
+        profile: CloudProfile | None = None,
     ) -> None:
+        """`profile`: default the cloud's (`PROFILES`); a cluster whose facts vary (an existing
+        cluster's kubelet certificates) passes its own."""
         args = self.args
         self.kubeconfig = kubeconfig
         self.handle = ClusterHandle(
@@ -111,7 +115,7 @@ class ClusterComponent(pulumi.ComponentResource):
             provider=provider,
             kubeconfig=kubeconfig,
             oidc_issuer_url=pulumi.Output.from_input(oidc_issuer_url),
-            profile=PROFILES[args.cloud],
+            profile=profile or PROFILES[args.cloud],
             identity=identity,
             ready=tuple(ready),
             storage_ready=tuple(storage_ready),

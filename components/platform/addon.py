@@ -125,6 +125,11 @@ def helm_fullname(release_name: str, chart_name: str) -> str:
     return name[:63].rstrip("-")
 
 
+# The annotation saying why a namespace enforces less than the policy pack allows (the pack's
+# `namespace-pod-security` accepts such a namespace: policies/pod_security.py).
+POD_SECURITY_EXCEPTION = "skyfleet.io/pod-security-exception"
+
+
 def pod_security_labels(enforce: PodSecurityLevel) -> dict[str, str]:
     """Pod Security Standards labels: enforce the add-on's level, audit and warn at restricted so
     anything short of restricted is still reported (the pattern the Kubernetes docs recommend):

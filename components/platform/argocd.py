@@ -29,6 +29,7 @@ from .workload_shape import component_labels, resources, spread
 
 REPOSITORY_LABEL = {"argocd.argoproj.io/secret-type": "repository"}
 IN_CLUSTER = "https://kubernetes.default.svc"
+PORT_FORWARD_DOMAIN = "localhost:8080"
 # The start of a DNS-1123 subdomain: what may precede the directory name in an Application's name.
 _NAME_PREFIX = re.compile(r"[a-z0-9]([-a-z0-9.]*)?")
 # What Argo CD's backoff reads (Go's time.ParseDuration units Argo CD documents).
@@ -224,6 +225,11 @@ class ArgoCD(HelmAddon):
             # An ingress controller with an admission webhook (ingress-nginx) must be up
             # before anything creates an Ingress.
             depends_on += ingress_ready
+        else:
+            # Without a host name the UI is reached through `kubectl port-forward
+            # svc/argocd-server -n argocd 8080:443`; the chart would otherwise put its example
+            # host (global.domain: argocd.example.com) into every link and SSO callback.
+            typed = deep_merge(typed, {"global": {"domain": PORT_FORWARD_DOMAIN}})
         self.install(typed=typed, defaults=self._defaults(), depends_on=depends_on)
         self.repositories = {
             key: self._repository(key, repo) for key, repo in sorted(args.repositories.items())
@@ -252,7 +258,13 @@ class ArgoCD(HelmAddon):
         # ApplicationSet controllers; the application controller stays at one replica (it
         # shards by cluster, and this Argo CD manages one).
         return {
-            "redis-ha": {"enabled": ha},
+            # redis-ha 4.38.0 renders a PodDisruptionBudget for its Redis StatefulSet and for
+            # HAProxy only when these are set: one of three may be down during a drain.
+            "redis-ha": {
+                "enabled": ha,
+                "podDisruptionBudget": {"maxUnavailable": 1},
+                "haproxy": {"podDisruptionBudget": {"maxUnavailable": 1}},
+            },
             "controller": {"replicas": 1, "metrics": metrics},
             "server": {"autoscaling": autoscaled, "pdb": pdb, "metrics": metrics},
             "repoServer": {"autoscaling": autoscaled, "pdb": pdb, "metrics": metrics},
@@ -289,6 +301,20 @@ class ArgoCD(HelmAddon):
                 "topologySpreadConstraints": spread(labels),
                 "resources": resources("100m", "256Mi", "1Gi"),
             }
+        small = resources("10m", "32Mi", "64Mi")
+        values["notifications"] = {"resources": resources("50m", "64Mi", "256Mi")}
+        values["redisSecretInit"] = {"resources": small}
+        # Every container redis-ha 4.38.0 runs: Redis, Sentinel, the split-brain fixer, the
+        # config init containers, HAProxy and the `helm test` pods.
+        values["redis-ha"] = {
+            "redis": {"resources": resources("100m", "256Mi", "512Mi")},
+            "sentinel": {"resources": resources("50m", "64Mi", "128Mi")},
+            "splitBrainDetection": {"resources": small},
+            "init": {"resources": small},
+            "configmapTest": {"resources": small},
+            "haproxy": {"resources": resources("50m", "64Mi", "256Mi"),
+                        "init": {"resources": small}, "tests": {"resources": small}},
+        }
         return values
 
     def _repository(self, key: str, repo: GitRepository) -> k8s.core.v1.Secret:

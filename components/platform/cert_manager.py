@@ -146,6 +146,8 @@ class CertManager(HelmAddon):
                 values[section] = shape
             else:
                 values.update(shape)
+        # The post-install Job that waits for the webhook.
+        values["startupapicheck"] = {"resources": resources("10m", "32Mi", "64Mi")}
         return values
 
     def _cluster_issuer(

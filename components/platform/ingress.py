@@ -184,8 +184,10 @@ CONTROLLERS: Mapping[Controller, _ControllerShape] = {
         service_name=lambda release: f"{helm_fullname(release, 'ingress-nginx')}-controller",
         typed=_nginx_typed,
         defaults=_nginx_defaults,
-        warning="ingress-nginx is retired upstream (March 2026) and gets no security fixes; "
-        "move these Ingresses to Traefik (controller: traefik).",
+        warning="ingress-nginx is deprecated: it was retired upstream in March 2026 "
+        "(https://kubernetes.io/blog/2025/11/11/ingress-nginx-retirement/), gets no security "
+        "fixes after its last release (chart 4.15.1, pinned here) and serves no Gateway API; "
+        "move to Traefik (controller: traefik) and routes on the cluster's Gateway.",
     ),
 }
 

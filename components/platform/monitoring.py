@@ -7,6 +7,7 @@ so neither the Helm release Secret nor a plan shows it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -17,15 +18,32 @@ import pulumi_random as random
 from components.cluster.handle import ClusterHandle
 from components.errors import Problems
 
-from .addon import AddonArgs, HelmAddon, Layout
+from .addon import POD_SECURITY_EXCEPTION, AddonArgs, HelmAddon, Layout, pod_security_labels
 from .alerting import RECEIVERS_SECRET, AlertingArgs, alertmanager_config
 from .checks import check_duration, check_quantity, check_replicas
 from .info import PlatformInfo
-from .workload_shape import ha_replicas, pdb, resources
+from .workload_shape import ha_replicas, pdb, resources, spread
 
 GRAFANA_ADMIN_SECRET = "grafana-admin"
 GRAFANA_USER_KEY = "admin-user"
 GRAFANA_PASSWORD_KEY = "admin-password"
+NODE_EXPORTER_NAMESPACE = "node-exporter"
+NODE_EXPORTER_REASON = (
+    "node-exporter alone runs here: it reads the node's /proc, /sys and root filesystem "
+    "(hostPath) with hostNetwork and hostPID, which only the privileged level admits"
+)
+_SIZE = re.compile(r"[0-9]+(B|KB|MB|GB|TB|PB|EB)")
+# Binary and decimal suffixes of a Kubernetes quantity, in bytes.
+_UNITS = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60,
+          "k": 10**3, "M": 10**6, "G": 10**9, "T": 10**12, "P": 10**15, "E": 10**18, "": 1}
+
+
+def retention_size(volume: str) -> str:
+    """85% of a volume size, as Prometheus writes sizes (`MB` is 2**20 bytes there:
+    https://prometheus.io/docs/prometheus/latest/storage/#operational-aspects)."""
+    number = volume.rstrip("KMGTPEikmgtpe")
+    size = float(number) * _UNITS[volume[len(number):]]
+    return f"{int(size * 0.85) // 2**20}MB"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -43,6 +61,9 @@ class MonitoringArgs(AddonArgs):
     """Install Grafana. Default: True."""
     grafana_storage: str = "10Gi"
     """Grafana's persistent volume (dashboards, users). Default: "10Gi"."""
+    retention_size: str | None = None
+    """Size past which Prometheus drops its oldest samples, a Prometheus size such as 42GB.
+    Default: None, 85% of `prometheus_storage` (room for the write-ahead log and compaction)."""
     storage_class: str | None = None
     """StorageClass of every volume. Default: None, `profile.default_storage_class`."""
     alerting: AlertingArgs = field(default_factory=AlertingArgs)
@@ -57,6 +78,12 @@ class MonitoringArgs(AddonArgs):
         check_quantity(problems, "prometheusStorage", self.prometheus_storage)
         check_quantity(problems, "alertmanagerStorage", self.alertmanager_storage)
         check_quantity(problems, "grafanaStorage", self.grafana_storage)
+        if self.retention_size is not None:
+            problems.check(
+                isinstance(self.retention_size, str) and _SIZE.fullmatch(self.retention_size) is not None,
+                "retentionSize", self.retention_size,
+                "must be a Prometheus size such as 42GB (units B KB MB GB TB PB EB)",
+            )
 
 
 def _claim(storage_class: str, size: str) -> dict[str, Any]:
@@ -79,20 +106,34 @@ class Monitoring(HelmAddon):
 
     TYPE = "skyfleet:platform:Monitoring"
     ARGS = MonitoringArgs
-    # node-exporter (a DaemonSet in this release) needs hostNetwork, hostPID and hostPath
-    # mounts of /proc and /sys to report node metrics: only "privileged" admits it.
-    # audit/warn stay at restricted, so every other pod here is still reported.
-    LAYOUT = Layout("kube-prometheus-stack", "monitoring", "kube-prometheus-stack", "privileged")
+    # Every pod left in `monitoring` meets "restricted" (Grafana's root chown init container is
+    # off); node-exporter, which needs hostNetwork, hostPID and hostPath mounts of /proc and /sys,
+    # runs in its own privileged namespace (NODE_EXPORTER_NAMESPACE) and nothing else does.
+    LAYOUT = Layout("kube-prometheus-stack", "monitoring", "kube-prometheus-stack", "restricted")
 
     def build(self, handle: ClusterHandle, args: MonitoringArgs, platform: PlatformInfo) -> None:
         self.grafana_admin_password: pulumi.Output[str] | None = None
         replicas = ha_replicas(args.replicas, handle.production)
         storage_class = args.storage_class or handle.profile.default_storage_class
+        node_exporter = k8s.core.v1.Namespace(
+            f"{self.addon_name}-node-exporter-ns",
+            metadata=k8s.meta.v1.ObjectMetaArgs(
+                name=NODE_EXPORTER_NAMESPACE, labels=pod_security_labels("privileged"),
+                annotations={POD_SECURITY_EXCEPTION: NODE_EXPORTER_REASON},
+            ),
+            opts=self.k8s_options(),
+        )
         typed = {
+            # The subchart's objects go to node-exporter's own namespace (the release waits for
+            # it through this output).
+            "prometheus-node-exporter": {"namespaceOverride": node_exporter.metadata.name},
             "prometheus": {
                 "prometheusSpec": {
                     "replicas": replicas,
                     "retention": args.retention,
+                    # Prometheus deletes the oldest blocks past this size, before the volume
+                    # fills up (a full volume stops ingestion altogether).
+                    "retentionSize": args.retention_size or retention_size(args.prometheus_storage),
                     "storageSpec": {
                         "volumeClaimTemplate": _claim(storage_class, args.prometheus_storage)
                     },
@@ -194,6 +235,9 @@ class Monitoring(HelmAddon):
             # One ReadWriteOnce volume: a rolling update's second pod could not mount it.
             "deploymentStrategy": {"type": "Recreate"},
             **({"additionalDataSources": [loki_data_source(logs_url)]} if logs_url else {}),
+            # The init container chowns the volume as root, which "restricted" refuses; the
+            # chart's fsGroup (472) already gives Grafana its volume.
+            "initChownData": {"enabled": False},
         }
 
     @staticmethod
@@ -206,7 +250,26 @@ class Monitoring(HelmAddon):
             "kubeScheduler": {"enabled": False},
             "kubeControllerManager": {"enabled": False},
             "kubeProxy": {"enabled": False},
-            "prometheus": {"prometheusSpec": {"resources": resources("500m", "2Gi", "4Gi")}},
-            "alertmanager": {"alertmanagerSpec": {"resources": resources("50m", "64Mi", "256Mi")}},
-            "grafana": {"resources": resources("100m", "256Mi", "512Mi")},
+            "prometheus": {"prometheusSpec": {
+                "resources": resources("500m", "2Gi", "4Gi"),
+                "topologySpreadConstraints": spread({"app.kubernetes.io/name": "prometheus"}),
+            }},
+            "alertmanager": {"alertmanagerSpec": {
+                "resources": resources("50m", "64Mi", "256Mi"),
+                "topologySpreadConstraints": spread({"app.kubernetes.io/name": "alertmanager"}),
+            }},
+            "grafana": {
+                "resources": resources("100m", "256Mi", "512Mi"),
+                # The dashboard and datasource watchers next to Grafana.
+                "sidecar": {"resources": resources("50m", "64Mi", "128Mi")},
+                # `helm test`'s pod runs as root without limits: "restricted" would refuse it.
+                "testFramework": {"enabled": False},
+            },
+            "prometheusOperator": {
+                "resources": resources("100m", "128Mi", "256Mi"),
+                # The Jobs that create and patch the admission webhook's certificate.
+                "admissionWebhooks": {"patch": {"resources": resources("10m", "32Mi", "64Mi")}},
+            },
+            "kube-state-metrics": {"resources": resources("50m", "128Mi", "256Mi")},
+            "prometheus-node-exporter": {"resources": resources("50m", "32Mi", "64Mi")},
         }

@@ -61,3 +61,25 @@ def test_no_cloud_sdk_is_imported() -> None:
         """
     )
     assert not loaded & {"pulumi_aws", "pulumi_gcp", "pulumi_azure_native"}
+
+
+def _self_signed(existing: ExistingClusterArgs) -> bool:
+    seen: list[bool] = []
+    preview(cluster_args("existing", name="local", existing=existing),
+            then=lambda cluster: seen.append(cluster.handle.profile.kubelet_certs_self_signed))
+    return seen[0]
+
+
+def test_a_kind_cluster_has_self_signed_kubelet_certificates() -> None:
+    assert _self_signed(ExistingClusterArgs(context="kind-skyfleet")) is True
+
+
+def test_a_managed_cluster_behind_existing_verifies_its_kubelets() -> None:
+    # An EKS context as `aws eks update-kubeconfig` names it, and the file's current context.
+    assert _self_signed(ExistingClusterArgs(context="arn:aws:eks:us-east-1:123456789012:cluster/shared")) is False
+    assert _self_signed(ExistingClusterArgs()) is False
+
+
+def test_self_signed_kubelet_certificates_can_be_stated() -> None:
+    assert _self_signed(ExistingClusterArgs(context="minikube", self_signed_kubelet_certs=True)) is True
+    assert _self_signed(ExistingClusterArgs(context="kind-x", self_signed_kubelet_certs=False)) is False

@@ -38,7 +38,8 @@ PSS = "pod-security.kubernetes.io/"
 ENFORCED = {
     "traefik": "restricted",
     "cert-manager": "restricted",
-    "monitoring": "privileged",  # node-exporter: hostNetwork, hostPID, hostPath
+    "monitoring": "restricted",
+    "node-exporter": "privileged",  # hostNetwork, hostPID, hostPath
     "argocd": "restricted",
     "metrics-server": "restricted",
     "logging": "restricted",

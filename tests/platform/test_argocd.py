@@ -40,7 +40,7 @@ def _gitops():
 
 def test_production_runs_argo_cd_highly_available():
     sent = values(default_platform(production=True).plan, "argocd")
-    assert sent["redis-ha"] == {"enabled": True}
+    assert sent["redis-ha"]["enabled"] is True
     assert sent["server"]["autoscaling"] == {"enabled": True, "minReplicas": 2}
     assert sent["repoServer"]["autoscaling"] == {"enabled": True, "minReplicas": 2}
     assert sent["applicationSet"]["replicas"] == 2
@@ -49,7 +49,7 @@ def test_production_runs_argo_cd_highly_available():
 
 def test_dev_runs_argo_cd_without_redis_ha():
     sent = values(default_platform().plan, "argocd")
-    assert sent["redis-ha"] == {"enabled": False}
+    assert sent["redis-ha"]["enabled"] is False
     assert sent["server"]["pdb"]["enabled"] is False
 
 

@@ -41,3 +41,22 @@ def test_a_chart_default_decides_a_kind_the_values_do_not_mention():
     on = {"providers": {"kubernetesGateway": {"enabled": True}}}
     assert "gateway.networking.k8s.io/v1 Gateway" not in TRAEFIK.creates({**on, "gateway": {"enabled": False}})
     assert "gateway.networking.k8s.io/v1 Gateway" in TRAEFIK.creates(on)
+
+
+def test_grafanas_test_pod_is_rendered_only_with_its_test_framework():
+    from components.platform.chart_kinds import KUBE_PROMETHEUS_STACK
+
+    pods = [r for r in KUBE_PROMETHEUS_STACK.renders if r.kind == "Pod"]
+    assert [r.applies({"grafana": {"testFramework": {"enabled": False}}}) for r in pods] == [False]
+    assert [r.applies({}) for r in pods] == [True]
+
+
+def test_redis_ha_renders_its_disruption_budgets_when_they_are_set():
+    from components.platform.chart_kinds import ARGO_CD
+
+    budgets = [r.template for r in ARGO_CD.renders if r.kind == "PodDisruptionBudget" and "redis-ha" in r.template]
+    ha = {"redis-ha": {"enabled": True, "podDisruptionBudget": {"maxUnavailable": 1},
+                       "haproxy": {"podDisruptionBudget": {"maxUnavailable": 1}}}}
+    applies = {r.template for r in ARGO_CD.renders if r.template in budgets and r.applies(ha)}
+    assert applies == set(budgets) and len(budgets) == 2
+    assert not [r for r in ARGO_CD.renders if r.template in budgets and r.applies({"redis-ha": {"enabled": True}})]

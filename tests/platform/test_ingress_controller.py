@@ -159,3 +159,13 @@ def _problems(args):
     found = Problems()
     args.check(found)
     return found.found
+
+
+def test_ingress_nginx_warns_of_its_retirement_and_stays_at_its_last_release():
+    from components.platform.charts import CHARTS
+    from components.platform.ingress import CONTROLLERS
+
+    warning = CONTROLLERS["ingress-nginx"].warning or ""
+    assert "retired upstream in March 2026" in warning and "4.15.1" in warning
+    assert CHARTS["ingress-nginx"].version == "4.15.1"
+    assert CONTROLLERS["traefik"].warning is None

@@ -17,7 +17,6 @@ from platform_harness import (
     values,
 )
 
-from components.cluster.cloud import CloudProfile
 from components.cluster.clouds import PROFILES
 from components.cluster.handle import PlannedCluster
 from components.errors import ValidationError
@@ -231,15 +230,13 @@ def test_platform_outputs_name_the_installed_addons():
 
 
 def test_metrics_server_skips_kubelet_tls_checks_where_the_profile_says_certs_are_self_signed():
-    @dataclasses.dataclass(frozen=True)
-    class SelfSignedProfile(CloudProfile):
-        kubelet_certs_self_signed: bool = True
-
-    profile = SelfSignedProfile(
-        **{f.name: getattr(PROFILES["existing"], f.name) for f in dataclasses.fields(CloudProfile)}
-    )
+    profile = dataclasses.replace(PROFILES["existing"], kubelet_certs_self_signed=True)  # a kind cluster's
     plan = preview_platform(cloud="existing", profile=profile).plan
     assert values(plan, "metrics-server")["args"] == ["--kubelet-insecure-tls"]
+
+
+def test_metrics_server_verifies_kubelet_tls_on_an_existing_cluster_that_is_not_kind():
+    assert "args" not in values(preview_platform(cloud="existing").plan, "metrics-server")
 
 
 def test_metrics_server_verifies_kubelet_tls_by_default():

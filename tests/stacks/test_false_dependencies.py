@@ -42,7 +42,7 @@ CRD_KINDS_AFTER_RELEASE = {
 # Add-ons a service uses, by what its spec asks for.
 USES: dict[str, Callable[[ServiceSpec], bool]] = {
     MONITORING: lambda spec: True,  # its alerts: a PrometheusRule
-    "GatewayApiCrds": lambda spec: False,
+    "GatewayApiCrds": lambda spec: spec.route is not None and spec.route.api == "gateway",
     "IngressController": lambda spec: spec.route is not None,
     "CertManager": lambda spec: spec.route is not None,
     "MetricsServer": lambda spec: spec.autoscaling is not None,

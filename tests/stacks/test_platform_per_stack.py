@@ -32,7 +32,7 @@ CLOUD_RELEASES = {
     "existing": {"metrics-server"},
 }
 # Namespaces not enforcing "restricted", with the reason (components/platform/monitoring.py).
-ENFORCE_EXCEPTIONS = {"monitoring": "privileged"}  # node-exporter needs hostNetwork/hostPID/hostPath
+ENFORCE_EXCEPTIONS = {"node-exporter": "privileged"}  # hostNetwork, hostPID, hostPath: node-exporter alone
 PSS_LEVELS = {"restricted", "baseline", "privileged"}
 # The resources a cluster's node pools are, per cloud (an AKS system pool is part of the cluster).
 NODE_POOL_TYPES = {

@@ -107,10 +107,13 @@ class AzureCloud(CloudSpec):
         )
 
 
-# The Standard LB probes the controller's health endpoint rather than the TCP port:
+# The Standard LB probes each exposed port over TCP: a connection to the port the traffic uses
+# is what the controller actually serves there (Traefik answers /ping only on its own `traefik`
+# entry point, which the Service does not expose, so an HTTP probe of /ping on 80/443 fails and
+# takes every node out of the pool). The annotation applies to all ports of the Service:
 # https://cloud-provider-azure.sigs.k8s.io/topics/loadbalancer/#custom-load-balancer-health-probe
 HEALTH_PROBE_ANNOTATIONS = MappingProxyType(
-    {"service.beta.kubernetes.io/azure-load-balancer-health-probe-request-path": "/ping"}
+    {"service.beta.kubernetes.io/azure-load-balancer-health-probe-protocol": "tcp"}
 )
 
 # https://learn.microsoft.com/azure/virtual-machines/vm-naming-conventions: Standard_<family>

@@ -16,7 +16,7 @@ from .. import catalog
 from ..cloud import CloudProfile, CloudSpec
 
 if TYPE_CHECKING:
-    from ..args import ClusterArgs
+    from ..args import ClusterArgs, ExistingClusterArgs
 
 
 class ExistingCloud(CloudSpec):
@@ -49,14 +49,30 @@ class ExistingCloud(CloudSpec):
             )
 
 
+# `kind create cluster --name N` writes the context `kind-N`; kind's kubelets serve self-signed
+# certificates (https://kind.sigs.k8s.io/docs/user/known-issues/ and metrics-server's README,
+# "Kubelet certificate needs to be signed by cluster Certificate Authority (or disable
+# certificate validation by passing --kubelet-insecure-tls)").
+KIND_CONTEXT_PREFIX = "kind-"
+
+
+def kubelet_certs_self_signed(existing: ExistingClusterArgs) -> bool:
+    """Whether metrics-server must skip verifying the kubelets' certificates: as the cluster's
+    config says, else only on a kind cluster (a managed cluster behind `existing` verifies)."""
+    if existing.self_signed_kubelet_certs is not None:
+        return existing.self_signed_kubelet_certs
+    return (existing.context or "").startswith(KIND_CONTEXT_PREFIX)
+
+
 CLOUD = ExistingCloud(
     name="existing", order=90, implementation=("components.cluster.existing.cluster", "ExistingCluster"),
     # A plain conformant cluster: no load balancer annotations, no cloud identity, no metrics-server
     # of its own; node scaling is someone else's. kind and minikube both ship a default
-    # StorageClass named "standard" and kubelets with self-signed serving certificates.
+    # StorageClass named "standard"; whether kubelets' certificates are self-signed depends on
+    # the cluster (`kubelet_certs_self_signed`, set on each cluster's handle).
     profile=CloudProfile(
         cloud="existing", load_balancer_annotations=MappingProxyType({}), load_balancer_address_field="ip",
-        default_storage_class="standard", kubelet_certs_self_signed=True, ships_metrics_server=False,
+        default_storage_class="standard", kubelet_certs_self_signed=False, ships_metrics_server=False,
         manages_node_autoscaling=True, identity_annotation=None,
     ),
     # A cluster that already exists is only a name in Pulumi: children derive names from it.

@@ -7,11 +7,15 @@ a machine where the file does not exist; the provider reads it when it first con
 
 from __future__ import annotations
 
+import dataclasses
+
 import pulumi
 
 from ..args import ClusterArgs, ExistingClusterArgs
 from ..base import ClusterComponent
+from ..clouds import PROFILES
 from ..handle import NoCloudIdentity
+from .cloud import kubelet_certs_self_signed
 
 
 class ExistingCluster(ClusterComponent):
@@ -33,4 +37,7 @@ class ExistingCluster(ClusterComponent):
             endpoint=target.context or "current-context",
             oidc_issuer_url="",  # nothing to federate with; see NoCloudIdentity
             identity=NoCloudIdentity(),
+            profile=dataclasses.replace(
+                PROFILES["existing"], kubelet_certs_self_signed=kubelet_certs_self_signed(target)
+            ),
         )
