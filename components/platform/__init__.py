@@ -90,8 +90,9 @@ def platform_namespaces(args: PlatformArgs, cluster: ClusterFacts) -> dict[str, 
     """Namespace -> the config key of the add-on that creates it on `cluster`."""
     install = addons_to_install(args, cluster)
     chosen = args.addons()
-    return {addon.component.planned_namespace(chosen[addon.key]): addon.key
-            for addon in reversed(ADDONS) if install[addon.key]}
+    return {namespace: addon.key
+            for addon in reversed(ADDONS) if install[addon.key]
+            for namespace in addon.component.planned_namespaces(chosen[addon.key])}
 
 
 class Platform(pulumi.ComponentResource):

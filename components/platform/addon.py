@@ -208,6 +208,12 @@ class HelmAddon(pulumi.ComponentResource):
         """The namespace the add-on creates, from its args alone."""
         return args.namespace or cls.LAYOUT.namespace  # type: ignore[no-any-return]
 
+    @classmethod
+    def planned_namespaces(cls, args: Any) -> tuple[str, ...]:
+        """Every namespace the add-on creates (default: its own one), so that no service is placed
+        in one of them."""
+        return (cls.planned_namespace(args),)
+
     def layout(self, args: Any, handle: ClusterHandle) -> Layout:
         """The add-on's own layout, with the namespace and release name the args set."""
         own = self.own_layout(args, handle)

@@ -121,8 +121,8 @@ class GatewayApiCrds(pulumi.ComponentResource):
         return platform
 
     @classmethod
-    def planned_namespace(cls, args: Any) -> str:
-        return ""  # cluster-scoped CRDs: no namespace of its own
+    def planned_namespaces(cls, args: Any) -> tuple[str, ...]:
+        return ()  # cluster-scoped CRDs: no namespace of its own
 
     def provides(self, platform: PlatformInfo) -> PlatformInfo:
         from dataclasses import replace

@@ -111,6 +111,10 @@ class Monitoring(HelmAddon):
     # runs in its own privileged namespace (NODE_EXPORTER_NAMESPACE) and nothing else does.
     LAYOUT = Layout("kube-prometheus-stack", "monitoring", "kube-prometheus-stack", "restricted")
 
+    @classmethod
+    def planned_namespaces(cls, args: MonitoringArgs) -> tuple[str, ...]:
+        return (cls.planned_namespace(args), NODE_EXPORTER_NAMESPACE)
+
     def build(self, handle: ClusterHandle, args: MonitoringArgs, platform: PlatformInfo) -> None:
         self.grafana_admin_password: pulumi.Output[str] | None = None
         replicas = ha_replicas(args.replicas, handle.production)

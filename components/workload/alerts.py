@@ -74,13 +74,19 @@ def render_prometheus_rule(
 
 
 def _matchers(**labels: str) -> str:
-    return ", ".join(f'{key}="{value}"' if not key.endswith("_re") else f'{key[:-3]}=~"{value}"'
-                     for key, value in labels.items())
+    """PromQL equality matchers, in the order given."""
+    return ", ".join(f'{key}="{value}"' for key, value in labels.items())
+
+
+def _regex_matcher(label: str, pattern: str) -> str:
+    """A PromQL regular-expression matcher (anchored by Prometheus at both ends)."""
+    return f'{label}=~"{pattern}"'
 
 
 def pod_selector(spec: ServiceSpec) -> str:
     """Matchers for the service's containers: a Deployment's pods are `<name>-<rs hash>-<suffix>`."""
-    return _matchers(namespace=spec.namespace, pod_re=f"{spec.name}-[a-z0-9]+-[a-z0-9]+", container=spec.name)
+    pod = _regex_matcher("pod", f"{spec.name}-[a-z0-9]+-[a-z0-9]+")
+    return f"{_matchers(namespace=spec.namespace)}, {pod}, {_matchers(container=spec.name)}"
 
 
 def _alert(name: str, expr: str, duration: str, severity: str, summary: str, description: str) -> Rule:

@@ -329,6 +329,10 @@ CASES = [
          [in_workloads("services.web.namespace", "belongs to the platform (the monitoring add-on creates it)"),
           in_workloads("services.api.callers[0]", "names no service")],  # web left api's namespace
          workloads_edits=[replace("  web:\n    namespace: apps", "  web:\n    namespace: monitoring")]),
+    Case("namespace-of-node-exporter", "reference", AZ,
+         [in_workloads("services.web.namespace", "belongs to the platform (the monitoring add-on creates it)"),
+          in_workloads("services.api.callers[0]", "names no service")],  # web left api's namespace
+         workloads_edits=[replace("  web:\n    namespace: apps", "  web:\n    namespace: node-exporter")]),
     Case("namespace-kube-system", "reference", GCP,
          [in_workloads("services.api.namespace", "belongs to Kubernetes")],
          workloads_edits=[replace("  api:\n    namespace: apps", "  api:\n    namespace: kube-system")]),
