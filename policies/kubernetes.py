@@ -167,7 +167,13 @@ def check_replicas(workload: Props, config: Config) -> Iterator[str]:
             "allowedLevels",
             ["baseline", "restricted"],
             "Accepted values of pod-security.kubernetes.io/enforce.",
-        )
+        ),
+        list_setting(
+            "exemptNamespaces",
+            ["node-exporter"],
+            "Namespaces that may enforce another level, each stating why in the annotation "
+            f"{POD_SECURITY_EXCEPTION} (Skyfleet's node-exporter namespace by default).",
+        ),
     ],
 )
 def check_namespace_pod_security(namespace: Props, config: Config) -> Iterator[str]:
@@ -176,13 +182,16 @@ def check_namespace_pod_security(namespace: Props, config: Config) -> Iterator[s
     allowed = config["allowedLevels"]
     fix = f"label the namespace {POD_SECURITY_LABEL}: one of {', '.join(allowed)}"
     # A namespace made for exactly the pods that need a looser level (node-exporter's host
-    # namespaces and mounts) says why on itself, where a reviewer sees it; nothing else may.
+    # namespaces and mounts) is exempt only when the pack's config names it (an annotation alone
+    # would let any namespace exempt itself), and says why on itself, where a reviewer sees it.
     reason = dig(namespace, "metadata", "annotations", POD_SECURITY_EXCEPTION)
+    exempt = dig(namespace, "metadata", "name") in config["exemptNamespaces"]
     if level is None:
         yield violation("namespace has no Pod Security admission level", fix)
-    elif level not in allowed and not (isinstance(reason, str) and reason.strip()):
+    elif level not in allowed and not (exempt and isinstance(reason, str) and reason.strip()):
         yield violation(f'namespace enforces Pod Security level "{level}"',
-                        f"{fix}, or state why in the annotation {POD_SECURITY_EXCEPTION}")
+                        f"{fix}, or (for a namespace listed in exemptNamespaces) state why in the "
+                        f"annotation {POD_SECURITY_EXCEPTION}")
 
 
 def _local_chart(chart: object) -> bool:
