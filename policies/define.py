@@ -12,7 +12,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from pulumi_policy import (
     EnforcementLevel,
@@ -71,6 +71,57 @@ def uncovered(
     without the add-on, diagnostic setting or budget a stack policy asks for next to it."""
     companions = of_type(resources, companion_type)
     return [s for s in of_type(resources, subject_type) if not any(covers(c, s) for c in companions)]
+
+
+class Rule(Protocol):
+    """A resource validator written as a row of data; its `description` is the policy's."""
+
+    description: str
+
+    def __call__(self, props: Props, config: Config) -> Iterator[str]: ...
+
+
+class StackRule(Protocol):
+    """A stack validator written as a row of data; its `description` is the policy's."""
+
+    description: str
+
+    def __call__(self, resources: Resources, config: Config) -> Findings: ...
+
+
+@dataclass(frozen=True)
+class Companion:
+    """Each resource of `subject_type` needs a resource of `companion_type` that `covers` it
+    (`uncovered`): a cluster without the add-on or diagnostic setting a policy asks for."""
+
+    description: str
+    subject_type: str
+    companion_type: str
+    covers: Callable[[PolicyResource, PolicyResource], bool]
+    problem: str
+    """What is wrong, naming the subject as `{name}`."""
+    fix: str
+
+    def __call__(self, resources: Resources, config: Config) -> Findings:
+        for subject in uncovered(resources, self.subject_type, self.companion_type, self.covers):
+            yield blame(subject, self.problem.format(name=subject.name), self.fix)
+
+
+@dataclass(frozen=True)
+class UnsafeFlag:
+    """A boolean setting `key` whose explicit `unsafe` value is the whole finding. Only an
+    explicit value counts: an unset flag takes the cloud's (safe) default, which the row's
+    comment states."""
+
+    description: str
+    key: str
+    unsafe: bool
+    problem: str
+    fix: str
+
+    def __call__(self, props: Props, config: Config) -> Iterator[str]:
+        if props.get(self.key) is self.unsafe:
+            yield violation(self.problem, self.fix)
 
 
 def whole(props: Props) -> Iterable[Props]:
@@ -235,6 +286,16 @@ class PolicyList(list[Policy]):
         """Declare `check(resources, config)` as a stack policy."""
         return self._declaring(name, lambda check, description: stack_policy(
             name=name, description=description, level=level, check=check, settings=settings))
+
+    def rule(self, name: str, level: EnforcementLevel, targets: Mapping[str, View], rule: Rule) -> None:
+        """Declare a resource policy whose validator is a row of data (`UnsafeFlag`,
+        `networks.ApiEndpoint`), in the order of the module like the decorated ones."""
+        self.append(resource_policy(name=name, description=rule.description, level=level, targets=targets,
+                                    check=rule))
+
+    def stack_rule(self, name: str, level: EnforcementLevel, rule: StackRule) -> None:
+        """Declare a stack policy whose validator is a row of data (`Companion`)."""
+        self.append(stack_policy(name=name, description=rule.description, level=level, check=rule))
 
     def _declaring(self, name: str, build: Callable[[Any, str], Policy]) -> Callable[[Validator], Validator]:
         def declare(check: Validator) -> Validator:

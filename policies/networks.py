@@ -14,7 +14,8 @@ import ipaddress
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from .define import violation
+from .define import Config, violation
+from .props import Props, as_map, strings
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -112,6 +113,34 @@ def allow_list_violations(field: str, entries: list[str], *, when_empty: str, fi
     problem = range_problem(field, entries, when_empty=when_empty)
     if problem:
         yield violation(problem, fix)
+
+
+@dataclass(frozen=True)
+class ApiEndpoint:
+    """Where a managed cluster's props make its API endpoint private, and which allow-list
+    limits who reaches it while it is public (EKS `vpcConfig`, AKS `apiServerAccessProfile`).
+    A policy's validator (`PolicyList.rule`)."""
+
+    description: str
+    block: str
+    """The cluster property that holds the endpoint settings."""
+    allow_list: str
+    """The setting in `block` that lists the CIDR ranges admitted to a public endpoint."""
+    private: tuple[str, bool]
+    """The switch in `block` and the value that keeps the endpoint off the internet (then no
+    allow-list is needed); any other value, or none, leaves it public."""
+    when_empty: str
+    """What an empty allow-list means on this cloud."""
+    fix: str
+
+    def __call__(self, cluster: Props, config: Config) -> Iterator[str]:
+        settings = as_map(cluster.get(self.block))
+        switch, private = self.private
+        if settings.get(switch) is not private:
+            yield from allow_list_violations(
+                f"{self.block}.{self.allow_list}", strings(settings.get(self.allow_list)),
+                when_empty=self.when_empty, fix=self.fix,
+            )
 
 
 def describe(check: RangeCheck) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..define import ADVISORY, MANDATORY, Config, PolicyList, each_whole, flag_setting, list_setting, violation
-from ..networks import allow_list_violations
+from ..networks import ApiEndpoint
 from ..props import Props, as_list, as_map, number, one_or_many, present, strings
 
 EKS_CLUSTER = "aws:eks/cluster:Cluster"
@@ -20,19 +20,12 @@ EC2_INSTANCE = "aws:ec2/instance:Instance"
 POLICIES = PolicyList()
 
 
-@POLICIES.resource("eks-endpoint-restricted", MANDATORY, each_whole(EKS_CLUSTER))
-def check_endpoint_restricted(cluster: Props, config: Config) -> Iterator[str]:
-    """The EKS API endpoint is private or limited to known CIDRs."""
-    vpc = as_map(cluster.get("vpcConfig"))
+POLICIES.rule("eks-endpoint-restricted", MANDATORY, each_whole(EKS_CLUSTER), ApiEndpoint(
+    "The EKS API endpoint is private or limited to known CIDRs.", "vpcConfig", "publicAccessCidrs",
     # EKS turns the public endpoint on unless endpointPublicAccess is explicitly false.
-    if vpc.get("endpointPublicAccess") is not False:
-        yield from allow_list_violations(
-            "vpcConfig.publicAccessCidrs",
-            strings(vpc.get("publicAccessCidrs")),
-            when_empty="the public API endpoint accepts 0.0.0.0/0 (EKS default)",
-            fix="set vpcConfig.endpointPublicAccess: false (with endpointPrivateAccess: true), or "
-            "list your admin and CI ranges in vpcConfig.publicAccessCidrs",
-        )
+    ("endpointPublicAccess", False), "the public API endpoint accepts 0.0.0.0/0 (EKS default)",
+    "set vpcConfig.endpointPublicAccess: false (with endpointPrivateAccess: true), or "
+    "list your admin and CI ranges in vpcConfig.publicAccessCidrs"))
 
 
 @POLICIES.resource("eks-secrets-encryption", MANDATORY, each_whole(EKS_CLUSTER))

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pulumi_policy import PolicyResource
 from pulumi_policy.proxy import UnknownValueError
 
-from ..define import ADVISORY, MANDATORY, Config, Findings, PolicyList, Resources, blame, of_type, uncovered
+from ..define import ADVISORY, MANDATORY, Companion, Config, Findings, PolicyList, Resources, blame, of_type
 from ..props import dig, strings
 
 EKS_CLUSTER = "aws:eks/cluster:Cluster"
@@ -113,16 +113,11 @@ def _enforces_network_policy(addon: PolicyResource, cluster: PolicyResource) -> 
     )
 
 
-@POLICIES.stack("eks-network-policy", ADVISORY)
-def check_network_policy(resources: Resources, config: Config) -> Findings:
-    """EKS clusters enforce NetworkPolicies (vpc-cni network policy agent)."""
-    for cluster in uncovered(resources, EKS_CLUSTER, ADDON, _enforces_network_policy):
-        yield blame(
-            cluster,
-            f'EKS cluster "{cluster.name}" does not enforce NetworkPolicies',
-            'add the vpc-cni Addon with configurationValues {"enableNetworkPolicy": '
-            '"true"} (or run another enforcing CNI and disable this advisory)',
-        )
+POLICIES.stack_rule("eks-network-policy", ADVISORY, Companion(
+    "EKS clusters enforce NetworkPolicies (vpc-cni network policy agent).", EKS_CLUSTER, ADDON,
+    _enforces_network_policy, 'EKS cluster "{name}" does not enforce NetworkPolicies',
+    'add the vpc-cni Addon with configurationValues {"enableNetworkPolicy": '
+    '"true"} (or run another enforcing CNI and disable this advisory)'))
 
 
 @POLICIES.stack("eks-node-role-scoped", MANDATORY)

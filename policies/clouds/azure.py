@@ -14,19 +14,17 @@ from pulumi_policy.proxy import UnknownValueError
 from ..define import (
     ADVISORY,
     MANDATORY,
+    Companion,
     Config,
-    Findings,
     PolicyList,
-    Resources,
+    UnsafeFlag,
     View,
-    blame,
     count_setting,
     each_whole,
-    uncovered,
     violation,
     whole,
 )
-from ..networks import allow_list_violations
+from ..networks import ApiEndpoint
 from ..props import Props, as_list, as_map, dig, present, strings
 
 MANAGED_CLUSTER = "azure-native:containerservice:ManagedCluster"
@@ -75,29 +73,18 @@ def check_entra_rbac(cluster: Props, config: Config) -> Iterator[str]:
         )
 
 
-@POLICIES.resource("aks-api-server-restricted", MANDATORY, each_whole(MANAGED_CLUSTER))
-def check_api_server_restricted(cluster: Props, config: Config) -> Iterator[str]:
-    """The AKS API server is private or limited to authorized IP ranges."""
-    access = as_map(cluster.get("apiServerAccessProfile"))
-    if access.get("enablePrivateCluster") is not True:
-        yield from allow_list_violations(
-            "apiServerAccessProfile.authorizedIPRanges",
-            strings(access.get("authorizedIPRanges")),
-            when_empty="the API server is reachable from any address",
-            fix="set apiServerAccessProfile.enablePrivateCluster: true or list admin and CI "
-            "ranges in apiServerAccessProfile.authorizedIPRanges",
-        )
-
-
-@POLICIES.resource("aks-kubernetes-rbac", MANDATORY, each_whole(MANAGED_CLUSTER))
-def check_kubernetes_rbac(cluster: Props, config: Config) -> Iterator[str]:
-    """AKS keeps Kubernetes RBAC on."""
-    # AKS turns Kubernetes RBAC on unless enableRBAC is false (and it cannot be turned on later).
-    if cluster.get("enableRBAC") is False:
-        yield violation(
-            "Kubernetes RBAC is off, so every authenticated caller is authorized for everything",
-            "remove enableRBAC: false (the cluster must be recreated)",
-        )
+POLICIES.rule("aks-api-server-restricted", MANDATORY, each_whole(MANAGED_CLUSTER), ApiEndpoint(
+    "The AKS API server is private or limited to authorized IP ranges.", "apiServerAccessProfile",
+    # AKS clusters are public unless created private.
+    "authorizedIPRanges", ("enablePrivateCluster", True), "the API server is reachable from any address",
+    "set apiServerAccessProfile.enablePrivateCluster: true or list admin and CI "
+    "ranges in apiServerAccessProfile.authorizedIPRanges"))
+# AKS turns Kubernetes RBAC on unless enableRBAC is false (and it cannot be turned on later).
+POLICIES.rule("aks-kubernetes-rbac", MANDATORY, each_whole(MANAGED_CLUSTER), UnsafeFlag(
+    "AKS keeps Kubernetes RBAC on.", "enableRBAC", False,
+    "Kubernetes RBAC is off, so every authenticated caller is authorized for everything",
+    "remove enableRBAC: false (the cluster must be recreated)",
+))
 
 
 NETWORK_POLICY_ENGINES = ("azure", "calico", "cilium")
@@ -231,13 +218,8 @@ def _audits(setting: PolicyResource, cluster: PolicyResource) -> bool:
     return _targets(setting, cluster) and _collects_audit(setting)
 
 
-@POLICIES.stack("aks-audit-logging", ADVISORY)
-def check_audit_logging(resources: Resources, config: Config) -> Findings:
-    """AKS sends API-server audit logs to a diagnostic setting."""
-    for cluster in uncovered(resources, MANAGED_CLUSTER, DIAGNOSTIC_SETTING, _audits):
-        yield blame(
-            cluster,
-            f'AKS cluster "{cluster.name}" keeps no audit log of its API server',
-            "add a monitor DiagnosticSetting on the cluster with the kube-audit-admin "
-            "(or kube-audit) category enabled, sent to a Log Analytics workspace",
-        )
+POLICIES.stack_rule("aks-audit-logging", ADVISORY, Companion(
+    "AKS sends API-server audit logs to a diagnostic setting.", MANAGED_CLUSTER, DIAGNOSTIC_SETTING, _audits,
+    'AKS cluster "{name}" keeps no audit log of its API server',
+    "add a monitor DiagnosticSetting on the cluster with the kube-audit-admin "
+    "(or kube-audit) category enabled, sent to a Log Analytics workspace"))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from ..define import ADVISORY, MANDATORY, Config, PolicyList, View, each_whole, violation, whole
+from ..define import ADVISORY, MANDATORY, Config, PolicyList, UnsafeFlag, View, each_whole, violation, whole
 from ..networks import range_problem
 from ..props import Props, as_list, as_map, dig, present, strings
 
@@ -43,12 +43,11 @@ def check_workload_identity(cluster: Props, config: Config) -> Iterator[str]:
         )
 
 
-@POLICIES.resource("gke-shielded-nodes", ADVISORY, each_whole(GKE_CLUSTER))
-def check_shielded_nodes(cluster: Props, config: Config) -> Iterator[str]:
-    """GKE clusters keep Shielded Nodes on."""
-    # GKE enables Shielded Nodes by default; only an explicit false turns them off.
-    if cluster.get("enableShieldedNodes") is False:
-        yield violation("Shielded GKE Nodes are disabled", "remove enableShieldedNodes: false")
+# GKE enables Shielded Nodes by default; only an explicit false turns them off.
+POLICIES.rule("gke-shielded-nodes", ADVISORY, each_whole(GKE_CLUSTER), UnsafeFlag(
+    "GKE clusters keep Shielded Nodes on.", "enableShieldedNodes", False,
+    "Shielded GKE Nodes are disabled", "remove enableShieldedNodes: false",
+))
 
 
 WORKLOAD_IDENTITY = "clusterWorkloadIdentity"
@@ -211,14 +210,11 @@ def check_network_policy(cluster: Props, config: Config) -> Iterator[str]:
         )
 
 
-@POLICIES.resource("gke-legacy-abac-disabled", MANDATORY, each_whole(GKE_CLUSTER))
-def check_legacy_abac(cluster: Props, config: Config) -> Iterator[str]:
-    """GKE legacy ABAC authorization is off."""
-    if cluster.get("enableLegacyAbac") is True:
-        yield violation(
-            "legacy ABAC grants broad permissions that bypass RBAC",
-            "remove enableLegacyAbac or set it to false",
-        )
+# Off unless asked for (legacy ABAC predates RBAC).
+POLICIES.rule("gke-legacy-abac-disabled", MANDATORY, each_whole(GKE_CLUSTER), UnsafeFlag(
+    "GKE legacy ABAC authorization is off.", "enableLegacyAbac", True,
+    "legacy ABAC grants broad permissions that bypass RBAC", "remove enableLegacyAbac or set it to false",
+))
 
 
 @POLICIES.resource("gke-client-certificate-disabled", MANDATORY, each_whole(GKE_CLUSTER))
