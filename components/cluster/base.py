@@ -16,7 +16,7 @@ import pulumi_kubernetes as k8s
 from .args import ClusterArgs
 from .cloud import CloudProfile
 from .clouds import PROFILES
-from .handle import ClusterHandle, DnsZones, IdentityBinder, LogStorage, NodeAutoscalerSupport
+from .handle import ClusterHandle, NodeAutoscalerSupport, WorkloadIdentity
 
 
 class ClusterComponent(pulumi.ComponentResource):
@@ -94,17 +94,16 @@ class ClusterComponent(pulumi.ComponentResource):
         kubeconfig: pulumi.Output[str],
         endpoint: pulumi.Input[str],
         oidc_issuer_url: pulumi.Input[str],
-        identity: IdentityBinder,
+        workload: WorkloadIdentity | None = None,
         ready: Sequence[pulumi.Resource] = (),
         storage_ready: Sequence[pulumi.Resource] = (),
         node_autoscaler: NodeAutoscalerSupport | None = None,
-        log_storage: LogStorage | None = None,
-        dns: DnsZones | None = None,
         profile: CloudProfile | None = None,
     ) -> None:
         """`profile`: default the cloud's (`PROFILES`); a cluster whose facts vary (an existing
         cluster's kubelet certificates) passes its own."""
         args = self.args
+        workload = workload or WorkloadIdentity()
         self.kubeconfig = kubeconfig
         self.handle = ClusterHandle(
             name=args.name,
@@ -116,12 +115,12 @@ class ClusterComponent(pulumi.ComponentResource):
             kubeconfig=kubeconfig,
             oidc_issuer_url=pulumi.Output.from_input(oidc_issuer_url),
             profile=profile or PROFILES[args.cloud],
-            identity=identity,
+            identity=workload.binder,
             ready=tuple(ready),
             storage_ready=tuple(storage_ready),
             node_autoscaler=node_autoscaler,
-            log_storage=log_storage,
-            dns=dns,
+            log_storage=workload.log_storage,
+            dns=workload.dns,
         )
         self.register_outputs(
             {

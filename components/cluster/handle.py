@@ -111,6 +111,17 @@ class DnsZones(Protocol):
 
 
 @dataclass(frozen=True)
+class WorkloadIdentity:
+    """What a cluster hands its platform once pods can federate to cloud identities: the
+    binder, and the log storage and DNS zones granted through it. Without workload identity
+    (or on an existing cluster) nothing is bound and neither service is offered."""
+
+    binder: IdentityBinder = field(default_factory=NoCloudIdentity)
+    log_storage: LogStorage | None = None
+    dns: DnsZones | None = None
+
+
+@dataclass(frozen=True)
 class NodeAutoscalerSupport:
     """What cluster-autoscaler needs where the cloud does not autoscale nodes itself (EKS)."""
 

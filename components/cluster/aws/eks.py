@@ -22,7 +22,7 @@ import pulumi_aws as aws
 
 from ..args import ClusterArgs
 from ..base import ClusterComponent
-from ..handle import NoCloudIdentity, NodeAutoscalerSupport
+from ..handle import NodeAutoscalerSupport, WorkloadIdentity
 from ..kubeconfig import kubeconfig_output
 from ..tags import resource_tags
 from . import addons as eks_addons
@@ -83,14 +83,10 @@ class EksCluster(ClusterComponent):
         provider = self.kubernetes_provider(kubeconfig=kubeconfig, cluster_identifier=cluster.arn)
         storage = eks_addons.default_storage_class(self, provider, late.ebs_csi)
         self.cluster = cluster
+        workload = WorkloadIdentity(irsa, EksLogStorage(self, irsa), EksDns(irsa)) if args.workload_identity else None
         self.finish(
-            provider=provider,
-            kubeconfig=kubeconfig,
-            endpoint=cluster.endpoint,
-            oidc_issuer_url=issuer,
-            identity=irsa if args.workload_identity else NoCloudIdentity(),
-            log_storage=EksLogStorage(self, irsa) if args.workload_identity else None,
-            dns=EksDns(irsa) if args.workload_identity else None,
+            provider=provider, kubeconfig=kubeconfig, endpoint=cluster.endpoint, oidc_issuer_url=issuer,
+            workload=workload,
             # Only volume users wait for the EBS CSI driver and its StorageClass.
             # The add-ons go through the API: a deployer admitted by a rule waits for it.
             ready=[*pools, *early, late.coredns, *admins, *api_access],

@@ -38,7 +38,7 @@ from components.names import short_hash
 
 from ..args import ClusterArgs
 from ..base import ClusterComponent
-from ..handle import NoCloudIdentity
+from ..handle import WorkloadIdentity
 from ..kubeconfig import cluster_entry, kubeconfig_output
 from ..planning import plan_node_subnet
 from ..tags import resource_tags
@@ -126,16 +126,11 @@ class AksCluster(ClusterComponent):
         )
         self.cluster = cluster
         workloads = aks_identity.AksIdentity(self, ctx, issuer) if args.workload_identity else None
-        self.finish(
-            provider=provider,
-            kubeconfig=kubeconfig,
-            endpoint=endpoint,
-            oidc_issuer_url=issuer,
-            identity=workloads if workloads else NoCloudIdentity(),
-            log_storage=AksLogStorage(self, ctx, workloads) if workloads else None,
-            dns=AksDns(workloads, ctx) if workloads else None,
-            ready=ready,
-        )
+        workload = None
+        if workloads:
+            workload = WorkloadIdentity(workloads, AksLogStorage(self, ctx, workloads), AksDns(workloads, ctx))
+        self.finish(provider=provider, kubeconfig=kubeconfig, endpoint=endpoint, oidc_issuer_url=issuer,
+                    workload=workload, ready=ready)
 
     def _network(self, ctx: aks_identity.AzureContext) -> pulumi.Input[str]:
         """The node subnet's id: an existing one, or a new VNet's (overlay pods use no VNet IPs)."""

@@ -116,22 +116,6 @@ HEALTH_PROBE_ANNOTATIONS = MappingProxyType(
     {"service.beta.kubernetes.io/azure-load-balancer-health-probe-protocol": "tcp"}
 )
 
-# https://learn.microsoft.com/azure/virtual-machines/vm-naming-conventions: Standard_<family>
-# <vCPUs><features>_<version> (Standard_D4s_v5); Basic_ sizes are the legacy tier.
-AZURE_VM_SIZE = pattern_rule(
-    r"(Standard|Basic)_[A-Za-z0-9]+(_[A-Za-z0-9]+)*", 64,
-    "is not an Azure VM size such as Standard_D4s_v5",
-)
-# A role definition: a built-in role's name ("Storage Blob Data Reader") or a role id (GUID).
-# https://learn.microsoft.com/azure/role-based-access-control/built-in-roles
-AZURE_ROLE = pattern_rule(
-    r"[A-Za-z0-9][A-Za-z0-9 ._()-]*", 128,
-    "must be an Azure role name such as 'Storage Blob Data Reader' or a role definition id",
-)
-# "Maximum nodes per node pool (Virtual Machine Scale Sets): 1,000" (AKS quotas).
-# https://learn.microsoft.com/azure/aks/quotas-skus-regions
-AKS_MAX_NODES_PER_POOL = 1000
-
 
 CLOUD = AzureCloud(
     name="azure", order=30, implementation=("components.cluster.azure.aks", "AksCluster"),
@@ -173,6 +157,12 @@ CLOUD = AzureCloud(
         ("Deployment", f"spec.template.metadata.labels[{next(iter(USE_LABEL))}]",
          "AKS' workload identity webhook only injects credentials into pods with this label"),
     ),
-    machine_type_rule=AZURE_VM_SIZE, access_role=AZURE_ROLE,
-    max_pool_nodes=AKS_MAX_NODES_PER_POOL, pool_label="AKS node pool",
+    # https://learn.microsoft.com/azure/virtual-machines/vm-naming-conventions: Standard_<family>
+    # <vCPUs><features>_<version> (Standard_D4s_v5); Basic_ sizes are the legacy tier.
+    machine_type_rule=pattern_rule(r"(Standard|Basic)_[A-Za-z0-9]+(_[A-Za-z0-9]+)*", 64,
+                                   "is not an Azure VM size such as Standard_D4s_v5"),
+    access_role=roles.ACCESS_ROLE,
+    # "Maximum nodes per node pool (Virtual Machine Scale Sets): 1,000" (AKS quotas).
+    # https://learn.microsoft.com/azure/aks/quotas-skus-regions
+    max_pool_nodes=1000, pool_label="AKS node pool",
 )

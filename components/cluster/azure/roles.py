@@ -18,6 +18,8 @@ import re
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from ..cloud import pattern_rule
+
 BUILT_IN_ROLES: Mapping[str, str] = MappingProxyType(
     {
         # General
@@ -57,6 +59,13 @@ BUILT_IN_ROLES: Mapping[str, str] = MappingProxyType(
     }
 )
 
+# What a workload's `access` entry may name (workload/validate.py): a built-in role's name
+# ("Storage Blob Data Reader") or a role id (GUID).
+# https://learn.microsoft.com/azure/role-based-access-control/built-in-roles
+ACCESS_ROLE = pattern_rule(
+    r"[A-Za-z0-9][A-Za-z0-9 ._()-]*", 128,
+    "must be an Azure role name such as 'Storage Blob Data Reader' or a role definition id",
+)
 GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _G = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 # What ARM accepts as roleDefinitionId: subscription-scoped or tenant-scoped (built-in) ids.

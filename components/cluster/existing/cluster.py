@@ -14,7 +14,6 @@ import pulumi
 from ..args import ClusterArgs, ExistingClusterArgs
 from ..base import ClusterComponent
 from ..clouds import PROFILES
-from ..handle import NoCloudIdentity
 from .cloud import kubelet_certs_self_signed
 
 
@@ -35,8 +34,7 @@ class ExistingCluster(ClusterComponent):
             provider=provider,
             kubeconfig=kubeconfig,
             endpoint=target.context or "current-context",
-            oidc_issuer_url="",  # nothing to federate with; see NoCloudIdentity
-            identity=NoCloudIdentity(),
+            oidc_issuer_url="",  # nothing to federate with: no WorkloadIdentity, nothing is bound
             profile=dataclasses.replace(
                 PROFILES["existing"], kubelet_certs_self_signed=kubelet_certs_self_signed(target)
             ),

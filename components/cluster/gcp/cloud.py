@@ -131,23 +131,6 @@ class GcpCloud(CloudSpec):
         return replace(args, project=project)
 
 
-# https://cloud.google.com/compute/docs/machine-resource: series, type, vCPUs (e2-standard-4,
-# n2d-highmem-8, c3-standard-4-lssd, n2-custom-4-16384): lowercase, dashes, never a dot.
-GCE_MACHINE_TYPE = pattern_rule(
-    r"[a-z][a-z0-9]*(-[a-z0-9]+)+", 63,
-    "is not a Compute Engine machine type such as e2-standard-4 (series-type-vCPUs)",
-)
-# A predefined role (roles/storage.objectViewer) or a custom one of a project or organization.
-# https://cloud.google.com/iam/docs/roles-overview
-GCP_ROLE = pattern_rule(
-    r"(roles|(projects|organizations)/[a-z0-9-]+/roles)/[A-Za-z0-9_.]+", 256,
-    "must be an IAM role such as roles/storage.objectViewer",
-)
-# "Nodes per node pool zone: 1,000" (GKE quotas and limits).
-# https://cloud.google.com/kubernetes-engine/quotas
-GKE_MAX_NODES_PER_POOL_ZONE = 1000
-
-
 CLOUD = GcpCloud(
     name="gcp", order=20, implementation=("components.cluster.gcp.gke", "GkeCluster"),
     # GKE's default for a LoadBalancer Service is an external passthrough Network LB (no
@@ -186,7 +169,12 @@ CLOUD = GcpCloud(
         ("ServiceAccount", f"metadata.annotations[{SERVICE_ACCOUNT_ANNOTATION}]",
          "GKE workload identity: each cluster federates to its own Google service account"),
     ),
-    machine_type_rule=GCE_MACHINE_TYPE, access_role=GCP_ROLE,
-    max_pool_nodes=GKE_MAX_NODES_PER_POOL_ZONE, pool_limit_per_zone=True,
-    pool_label="GKE node pool (1000 per zone)",
+    # https://cloud.google.com/compute/docs/machine-resource: series, type, vCPUs (e2-standard-4,
+    # n2d-highmem-8, c3-standard-4-lssd, n2-custom-4-16384): lowercase, dashes, never a dot.
+    machine_type_rule=pattern_rule(r"[a-z][a-z0-9]*(-[a-z0-9]+)+", 63,
+                                   "is not a Compute Engine machine type such as e2-standard-4 (series-type-vCPUs)"),
+    access_role=roles.ACCESS_ROLE,
+    # "Nodes per node pool zone: 1,000" (GKE quotas and limits).
+    # https://cloud.google.com/kubernetes-engine/quotas
+    max_pool_nodes=1000, pool_limit_per_zone=True, pool_label="GKE node pool (1000 per zone)",
 )

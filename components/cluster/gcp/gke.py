@@ -19,7 +19,7 @@ import pulumi_gcp as gcp
 
 from ..args import ClusterArgs
 from ..base import ClusterComponent
-from ..handle import NoCloudIdentity
+from ..handle import WorkloadIdentity
 from ..kubeconfig import kubeconfig_output
 from ..tags import resource_tags
 from . import iam as gke_iam
@@ -76,16 +76,9 @@ class GkeCluster(ClusterComponent):
         )
         self.cluster = cluster
         identity = gke_iam.GkeIdentity(self, self.project, cluster) if args.workload_identity else None
-        self.finish(
-            provider=provider,
-            kubeconfig=kubeconfig,
-            endpoint=endpoint,
-            oidc_issuer_url=issuer,
-            identity=identity if identity else NoCloudIdentity(),
-            log_storage=GkeLogStorage(self, identity) if identity else None,
-            dns=GkeDns(identity) if identity else None,
-            ready=[*pools, *admins],
-        )
+        workload = WorkloadIdentity(identity, GkeLogStorage(self, identity), GkeDns(identity)) if identity else None
+        self.finish(provider=provider, kubeconfig=kubeconfig, endpoint=endpoint, oidc_issuer_url=issuer,
+                    workload=workload, ready=[*pools, *admins])
 
     def _cluster(
         self, network: gke_network.GkeNetwork, node_account: gcp.serviceaccount.Account

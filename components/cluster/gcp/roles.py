@@ -8,6 +8,15 @@ from __future__ import annotations
 
 import re
 
+from ..cloud import pattern_rule
+
+# What a workload's `access` entry may name (workload/validate.py): a predefined role
+# (roles/storage.objectViewer) or a custom one of a project or organization.
+# https://cloud.google.com/iam/docs/roles-overview
+ACCESS_ROLE = pattern_rule(
+    r"(roles|(projects|organizations)/[a-z0-9-]+/roles)/[A-Za-z0-9_.]+", 256,
+    "must be an IAM role such as roles/storage.objectViewer",
+)
 ROLE = re.compile(
     r"^(roles/[A-Za-z][\w.]*|projects/[a-z][-a-z0-9]{4,28}[a-z0-9]/roles/[\w.]{3,64}"
     r"|organizations/\d+/roles/[\w.]{3,64})$"
