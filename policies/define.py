@@ -76,17 +76,19 @@ def uncovered(
 class Rule(Protocol):
     """A resource validator written as a row of data; its `description` is the policy's."""
 
-    description: str
+    @property
+    def description(self) -> str: ...
 
-    def __call__(self, props: Props, config: Config) -> Iterator[str]: ...
+    def __call__(self, props: Props, config: Config, /) -> Iterator[str]: ...
 
 
 class StackRule(Protocol):
     """A stack validator written as a row of data; its `description` is the policy's."""
 
-    description: str
+    @property
+    def description(self) -> str: ...
 
-    def __call__(self, resources: Resources, config: Config) -> Findings: ...
+    def __call__(self, resources: Resources, config: Config, /) -> Findings: ...
 
 
 @dataclass(frozen=True)
