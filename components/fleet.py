@@ -76,6 +76,20 @@ def with_route_hosts(platform: PlatformArgs, services: Sequence[ServiceSpec]) ->
     return dataclasses.replace(platform, ingress=ingress)
 
 
+def check_route_hosts(platform: PlatformArgs, services: Sequence[ServiceSpec], problems: Problems) -> None:
+    """The Gateway the Fleet plans (`with_route_hosts`) fits the Gateway CRD: every route host
+    makes a valid listener name, and all of them fit one Gateway. Paths are `services.`...; a
+    host that is no DNS name at all is `validate_services`' problem, not repeated here."""
+    from components.names import is_dns1123_subdomain
+    from components.platform.gateway import check_listener_count, check_listener_name
+
+    for spec in services:
+        route = spec.route
+        if route is not None and route.api == "gateway" and is_dns1123_subdomain(str(route.host)):
+            check_listener_name(problems, f"services.{spec.name}.route.host", route.host)
+    check_listener_count(problems, "services", with_route_hosts(platform, services).ingress.gateway_hosts)
+
+
 def _minor(version: str) -> int | None:
     major, _, minor = version.partition(".")
     return int(minor) if major == "1" and minor.isdigit() else None
@@ -119,6 +133,7 @@ class Fleet(pulumi.ComponentResource):
         # too, not only for one read from workloads.yaml.
         with problems.under("services") as at:
             validate_services(args.services, [s.name for s in args.services], at)
+        check_route_hosts(args.platform, args.services, problems)
         check_waves(args.waves, args.clusters, args.delivery, problems,
                     hub=args.gitops.hub if args.gitops is not None else None)
         if isinstance(secrets, Mapping):  # known before anything exists: check the receivers' keys

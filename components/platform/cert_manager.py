@@ -173,8 +173,10 @@ class CertManager(HelmAddon):
 
 def _solver(ingress_class: str | None, gateway: str | None) -> dict[str, Any]:
     """ACME HTTP-01 through the cluster's Gateway (an HTTPRoute on its `http` listener) when
-    there is one, else through an Ingress of the ingress class. The Gateway's controller also
-    serves Ingresses, so one solver covers certificates for both:
+    there is one, else through an Ingress of the ingress class. cert-manager creates the solver
+    HTTPRoute in the Certificate's namespace, so it covers Ingresses' certificates too (Argo CD's
+    in argocd, `api: ingress` routes in theirs) only because the `http` listener admits routes
+    from every namespace (gateway.py):
     https://cert-manager.io/docs/configuration/acme/http01/#configuring-the-http-01-gateway-api-solver
     """
     if gateway is not None:

@@ -247,13 +247,14 @@ def _check_services_fit_platform(
     shared by clusters is listed once."""
     from components.cluster.clouds import PROFILES
     from components.cluster.handle import PlannedCluster
-    from components.fleet import with_route_hosts
+    from components.fleet import check_route_hosts, with_route_hosts
     from components.platform import planned_info, platform_namespaces
     from components.workload import check_platform
 
+    found = Problems(prefix=problems.prefix)
+    check_route_hosts(platform, services, found)
     # The Fleet gives the cluster's Gateway an HTTPS listener for every service's route host.
     platform = with_route_hosts(platform, services)
-    found = Problems(prefix=problems.prefix)
     for name, cluster in sorted(clusters.items()):
         planned = PlannedCluster(name, cluster.cloud, PROFILES[cluster.cloud])
         info = planned_info(platform, planned, production=production)

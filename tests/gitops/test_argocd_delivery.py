@@ -132,8 +132,10 @@ def by_cluster(root: Path) -> dict[str, list[dict[str, Any]]]:
 def test_pulumi_creates_the_namespaces_service_accounts_and_secrets_and_nothing_else_of_the_services(plan):
     kinds = sorted({obj["kind"] for obj in workload_objects(plan)})
     assert kinds == sorted(PULUMI_OWNED_KINDS)
-    # The fleet view (one dashboard ConfigMap per cluster) belongs to no service: Pulumi keeps it.
-    created = {r.type.rsplit(":", 1)[-1] for r in plan.resources if not r.name.endswith("-fleet-dashboard")}
+    # The fleet view (one dashboard ConfigMap per cluster) and the Gateway's HTTP->HTTPS redirect
+    # (an HTTPRoute of the platform's) belong to no service: Pulumi keeps them.
+    platform_owned = ("-fleet-dashboard", "-gateway-redirect")
+    created = {r.type.rsplit(":", 1)[-1] for r in plan.resources if not r.name.endswith(platform_owned)}
     assert not created & ARGO_KINDS
     # No per-service HMAC key either: nothing in Git is keyed with it.
     assert not [r for r in plan.resources if r.name.endswith("-checksum-key")]

@@ -65,3 +65,51 @@ def test_ingress_nginx_gets_no_gateway():
     preview = preview_platform(PlatformArgs(ingress=IngressControllerArgs(controller="ingress-nginx")))
     assert preview.plan.by_type(GATEWAY) == []
     assert preview.built.info.gateway is None
+
+
+HTTP_ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute"
+
+
+def _admits(listener: dict, route_namespace: str, gateway_namespace: str) -> bool:
+    """Gateway API's allowedRoutes.namespaces, for a namespace labelled only with its name
+    (https://gateway-api.sigs.k8s.io/reference/spec/#routenamespaces)."""
+    namespaces = listener["allowedRoutes"]["namespaces"]
+    if namespaces["from"] == "All":
+        return True
+    if namespaces["from"] == "Same":
+        return route_namespace == gateway_namespace
+    return all(route_namespace in e["values"] for e in namespaces["selector"]["matchExpressions"]
+               if e["key"] == "kubernetes.io/metadata.name" and e["operator"] == "In")
+
+
+def test_cert_managers_solver_routes_for_ingresses_in_other_namespaces_attach_to_the_http_listener():
+    # cert-manager creates a solver HTTPRoute in the Certificate's namespace: argocd for Argo
+    # CD's Ingress, a service's for an `api: ingress` route.
+    plan = preview_platform(HOSTS).plan
+    gateway = wire.reveal(one(plan, GATEWAY).inputs)
+    issuer = wire.reveal(one(plan, "kubernetes:cert-manager.io/v1:ClusterIssuer",
+                             name="main-platform-cert-manager-letsencrypt-staging").inputs)
+    (solver,) = issuer["spec"]["acme"]["solvers"]
+    (parent,) = solver["http01"]["gatewayHTTPRoute"]["parentRefs"]
+    (listener,) = [entry for entry in gateway["spec"]["listeners"] if entry["name"] == parent["sectionName"]]
+    assert listener["protocol"] == "HTTP"
+    for namespace in ("argocd", "apps", "traefik"):
+        assert _admits(listener, namespace, gateway["metadata"]["namespace"]), namespace
+
+
+def test_plain_http_requests_are_redirected_to_https_with_a_301():
+    route = wire.reveal(one(preview_platform(HOSTS).plan, HTTP_ROUTE).inputs)
+    assert route["metadata"]["namespace"] == "traefik"
+    assert route["spec"]["parentRefs"] == [
+        {"name": "traefik", "namespace": "traefik", "kind": "Gateway", "sectionName": "http"},
+    ]
+    assert route["spec"]["rules"] == [{
+        "matches": [{"path": {"type": "PathPrefix", "value": "/"}}],
+        "filters": [{"type": "RequestRedirect", "requestRedirect": {"scheme": "https", "statusCode": 301}}],
+    }]
+    assert "hostnames" not in route["spec"]
+
+
+def test_the_redirect_waits_for_the_gateway():
+    plan = preview_platform(HOSTS).plan
+    assert one(plan, GATEWAY).urn in one(plan, HTTP_ROUTE).dependencies

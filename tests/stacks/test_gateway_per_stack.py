@@ -86,3 +86,17 @@ def test_every_stack_installs_the_same_gateway_api_release(plans):
              for stack, plan in plans.items()}
     assert set(map(frozenset, files.values())) == {frozenset({
         "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.6.1/standard-install.yaml"})}
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_plain_http_is_redirected_to_https_and_the_http_listener_admits_solver_routes_from_any_namespace(
+    preview_all, stack,
+):
+    objects = _objects(preview_all, stack)
+    (gateway,) = [o for o in objects if o["kind"] == "Gateway"]
+    (http,) = [entry for entry in gateway["spec"]["listeners"] if entry["protocol"] == "HTTP"]
+    assert http["allowedRoutes"]["namespaces"]["from"] == "All"
+    (redirect,) = [o for o in objects if o["kind"] == "HTTPRoute"
+                   and any(p.get("sectionName") == http["name"] for p in o["spec"]["parentRefs"])]
+    (rule,) = redirect["spec"]["rules"]
+    assert rule["filters"] == [{"type": "RequestRedirect", "requestRedirect": {"scheme": "https", "statusCode": 301}}]
