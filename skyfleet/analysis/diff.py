@@ -303,7 +303,6 @@ def matrix_entry(stack: str, config: Mapping[str, Any] | None) -> dict[str, Any]
         "environment": stack_environment(stack, config),
         "clouds": " ".join(stack_clouds(stack, config)),
         "runner": deployer_of(config).runs_on,
-        "after": "",
     }
 
 
@@ -314,9 +313,8 @@ def to_json(diffs: Mapping[str, StackDiff], configs: Mapping[str, Mapping[str, A
     rest that still exist, `removed` those whose config is gone (never destroyed automatically),
     `ci_excluded` the changed stacks whose deployer says `ci: false` (in no matrix).
     `matrix` holds ready-made GitHub matrices, each `{"include": [{"stack", "environment",
-    "clouds", "runner", "after"}]}`: `all`, `dev` (every non-prod stack), `prod` (each entry's
-    `after` names the dev stacks of this matrix sharing a cloud with it: the only ones it waits
-    for) and `preview` (the non-prod stacks an internet deployer runs: what a pull request may
+    "clouds", "runner"}]}`: `all`, `dev` (every non-prod stack), `prod` (every prod stack) and
+    `preview` (the non-prod stacks an internet deployer runs: what a pull request may
     preview with its preview-only credentials, on a GitHub-hosted runner), and `waves`: wave
     number (a string) -> the matrix of that wave's changed stacks (deploy.yml runs one per job).
     """
@@ -326,17 +324,14 @@ def to_json(diffs: Mapping[str, StackDiff], configs: Mapping[str, Mapping[str, A
     entries = [matrix_entry(name, configs.get(name)) for name in changed if name not in excluded]
     dev = [e for e in entries if e["environment"] != "prod"]
     prod = [e for e in entries if e["environment"] == "prod"]
-    for entry in prod:
-        clouds = set(entry["clouds"].split())
-        entry["after"] = " ".join(e["stack"] for e in dev if clouds & set(e["clouds"].split()))
     preview = [e for e in dev if deployer_of(configs.get(e["stack"])).network == "internet"]
     # One matrix per deploy wave (`skyfleet:wave`), every wave of the stacks present, changed or
-    # not: a wave's job waits for the earlier waves' jobs, so `after` is not needed there.
+    # not: a wave's job waits for every earlier wave's job (deploy.yml).
     waves: dict[str, dict[str, list[dict[str, Any]]]] = {
         str(w.number): {"include": []} for w in plan_stack_waves(configs)[0]}
     for entry in entries:
         number = str(stack_wave(configs.get(entry["stack"]), entry["environment"]))
-        waves.setdefault(number, {"include": []})["include"].append(entry | {"after": ""})
+        waves.setdefault(number, {"include": []})["include"].append(entry)
     return {
         "changed": changed,
         "unchanged": [name for name, d in diffs.items() if d.status == "unchanged"],

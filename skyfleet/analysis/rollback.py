@@ -16,8 +16,19 @@ How, without touching the working tree:
 3. Preview the stack twice, offline and for real (`skyfleet preview`: the same program, waves and
    policy pack as any deploy): as it is, and from the temporary tree; print what changes, wave by
    wave. A failing preview or a mandatory policy violation stops here with the preview's status.
-4. With `--yes` only: `pulumi up` of that stack in the temporary tree (`deploy_command`), through
-   `Runner`, so the command line is one observable call.
+4. With `--yes` only: `pulumi preview --diff` of that stack in the temporary tree against the
+   live stack (`live_preview_command`), then, only if it succeeded, `pulumi up`
+   (`deploy_command`); both through `Runner`, so each command line is one observable call. The
+   offline previews of step 3 run under mocks, so they cannot see the live state (drift, a
+   resource someone changed by hand, a provider that refuses); a separate live preview is the
+   last point where that stops the rollback before anything changes, and it prints the real
+   diff in its own step. (`pulumi up --diff --yes` also previews first, but the diff and the
+   update are then one command: no output to read before the update, and nothing the tests can
+   tell apart from the update.)
+
+A rollback is a stop-gap: main still holds the newer service definitions, so the next deploy of
+main, including the weekly scheduled one of every stack (deploy.yml), puts them back. Commit the
+revert to main (`git revert`) before that.
 """
 
 from __future__ import annotations
@@ -106,10 +117,21 @@ def write_service_files(project: Path, commit: str, tree: Path) -> None:
         (tree / path).write_bytes(shown.stdout)
 
 
+def live_preview_command(stack_name: str, tree: Path, policy_pack: Path) -> list[str]:
+    """`pulumi preview --diff` of the stack from the temporary tree against its live state."""
+    return ["pulumi", "preview", "--diff", "--stack", stack_name, "--cwd", str(tree), "--policy-pack",
+            str(policy_pack), "--non-interactive"]
+
+
 def deploy_command(stack_name: str, tree: Path, policy_pack: Path) -> list[str]:
     """`pulumi up` of the stack from the temporary tree, with the policy pack, unattended."""
     return ["pulumi", "up", "--stack", stack_name, "--cwd", str(tree), "--policy-pack", str(policy_pack),
             "--yes", "--non-interactive"]
+
+
+STOP_GAP = ("a rollback is a stop-gap: main still has the newer services, so the next deploy of main, "
+            "including the weekly scheduled deploy of every stack (deploy.yml), brings them back. Commit the "
+            "revert to main before it (`git revert` the change, or commit {files} of {commit})")
 
 
 def _preview(project: Path, stack: str, out: Path, *, quiet: bool) -> subprocess.Popen[str]:
@@ -193,13 +215,19 @@ def main_rollback(project: Path, stack: str, ref: str, *, yes: bool = False, sta
         if count == 0:
             print(f"nothing to roll back: the services of {commit[:12]} are the ones of HEAD")
             return 0
+        stop_gap = STOP_GAP.format(files=", ".join(SERVICE_FILES), commit=commit[:12])
+        live = live_preview_command(stack_name or stack, tree, project / "policies")
         command = deploy_command(stack_name or stack, tree, project / "policies")
         if not yes:
-            print(f"\npreview only; to deploy it run again with --yes ({' '.join(command[:4])} ...)")
+            print(f"\npreview only; to deploy it run again with --yes ({' '.join(live[:3])}, then "
+                  f"{' '.join(command[:2])}). Note: {stop_gap}")
             return 0
+        print(f"\n$ {' '.join(live)}", flush=True)
+        if (code := runner(live, tree)) != 0:
+            print(f"error: the live preview of {stack} failed (exit {code}); nothing was deployed", file=sys.stderr)
+            return 1
         print(f"\n$ {' '.join(command)}", flush=True)
         code = runner(command, tree)
         if code == 0:
-            print(f"rolled back. Now make main say so (`git revert` the change, or commit {', '.join(SERVICE_FILES)} "
-                  f"of {commit[:12]}): the next deploy of main would otherwise bring the newer services back")
+            print(f"rolled back. Now, {stop_gap}.")
         return 1 if code else 0

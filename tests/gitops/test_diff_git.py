@@ -96,8 +96,8 @@ def test_added_removed_and_config_changes(repo: Path, tmp_path: Path) -> None:
     assert document["stacks"]["azure-dev"]["status"] == "added"
     assert document["stacks"]["aws-dev"]["config"] == ["config.skyfleet:delivery"]
     assert document["matrix"]["dev"]["include"] == [
-        {"stack": "aws-dev", "environment": "dev", "clouds": "aws", "runner": ["ubuntu-latest"], "after": ""},
-        {"stack": "azure-dev", "environment": "dev", "clouds": "azure", "runner": ["ubuntu-latest"], "after": ""},
+        {"stack": "aws-dev", "environment": "dev", "clouds": "aws", "runner": ["ubuntu-latest"]},
+        {"stack": "azure-dev", "environment": "dev", "clouds": "azure", "runner": ["ubuntu-latest"]},
     ]
 
 

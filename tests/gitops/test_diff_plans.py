@@ -198,10 +198,10 @@ def test_diff_dirs_over_per_stack_plans_and_rendered_files(tmp_path: Path) -> No
     }
     hosted = ["ubuntu-latest"]
     assert document["matrix"]["dev"] == {
-        "include": [{"stack": "aws-dev", "environment": "dev", "clouds": "aws", "runner": hosted, "after": ""}]
+        "include": [{"stack": "aws-dev", "environment": "dev", "clouds": "aws", "runner": hosted}]
     }
     assert document["matrix"]["prod"] == {
-        "include": [{"stack": "azure-dev", "environment": "prod", "clouds": "azure", "runner": hosted, "after": ""}]
+        "include": [{"stack": "azure-dev", "environment": "prod", "clouds": "azure", "runner": hosted}]
     }
     json.dumps(document)  # serialisable as is
 

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 from git_repo import git
@@ -34,14 +35,17 @@ config:
       secure: v1:c2t5ZmxlZXQtcHJldmlldy1wbGFjZWhvbGRlcg==
 """
 V1_IMAGE, V2_IMAGE = "ghcr.io/skyfleet/api:1.4.2", "ghcr.io/skyfleet/api:1.5.0"
-# A stand-in `pulumi`: records its arguments and the service definitions in the folder it deploys.
+# A stand-in `pulumi`: appends one JSON line per call (its arguments and the service definitions
+# in the folder it runs in) and exits with FAKE_PULUMI_PREVIEW_EXIT for `pulumi preview`.
 FAKE_PULUMI = """\
 #!{python}
-import json, sys
+import json, os, sys
 from pathlib import Path
 args = sys.argv[1:]
 tree = Path(args[args.index("--cwd") + 1])
-Path({record!r}).write_text(json.dumps({{"argv": args, "workloads": (tree / "stacks/workloads.yaml").read_text()}}))
+with open({record!r}, "a") as record:
+    record.write(json.dumps({{"argv": args, "workloads": (tree / "stacks/workloads.yaml").read_text()}}) + "\\n")
+sys.exit(int(os.environ.get("FAKE_PULUMI_PREVIEW_EXIT", "0")) if args[0] == "preview" else 0)
 """
 
 
@@ -80,8 +84,9 @@ def repo(tmp_path: Path) -> tuple[Path, str, str]:
     return path, v1, v2
 
 
-def rollback(repo: Path, *args: str, fake_bin: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+def rollback(repo: Path, *args: str, fake_bin: Path | None = None,
+             preview_exit: int = 0) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), FAKE_PULUMI_PREVIEW_EXIT=str(preview_exit))
     if fake_bin is not None:
         env["PATH"] = f"{fake_bin}{os.pathsep}{env['PATH']}"
     return subprocess.run([sys.executable, "-m", "skyfleet", "--project", str(repo), "rollback", *args],
@@ -95,6 +100,10 @@ def _fake_pulumi(tmp_path: Path) -> tuple[Path, Path]:
     script.write_text(textwrap.dedent(FAKE_PULUMI.format(python=sys.executable, record=str(record))))
     script.chmod(0o755)
     return bin_dir, record
+
+
+def _calls(record: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in record.read_text().splitlines()]
 
 
 def _untouched(repo: Path) -> None:
@@ -125,14 +134,52 @@ def test_rollback_yes_deploys_the_earlier_service_definitions_with_the_policy_pa
     done = rollback(path, "--stack", "fleet", "--to", "HEAD~1", "--yes", "--stack-name", "acme/fleet",
                     fake_bin=bin_dir)
     assert done.returncode == 0, done.stdout + done.stderr
-    call = json.loads(record.read_text())
+    [_, call] = _calls(record)
     assert call["argv"][:3] == ["up", "--stack", "acme/fleet"]
     assert call["argv"][call["argv"].index("--policy-pack") + 1] == str(path / "policies")
     assert {"--yes", "--non-interactive"} <= set(call["argv"])
     assert f"image: {V1_IMAGE}" in call["workloads"] and "replicas: 3" in call["workloads"]
     assert V2_IMAGE not in call["workloads"]
-    assert "git revert" in done.stdout
     _untouched(path)
+
+
+def test_rollback_yes_previews_the_live_stack_with_diff_before_pulumi_up(repo, tmp_path: Path) -> None:
+    path, _, _ = repo
+    bin_dir, record = _fake_pulumi(tmp_path)
+    done = rollback(path, "--stack", "fleet", "--to", "HEAD~1", "--yes", "--stack-name", "acme/fleet",
+                    fake_bin=bin_dir)
+    assert done.returncode == 0, done.stdout + done.stderr
+    preview, up = _calls(record)
+    assert preview["argv"][:2] == ["preview", "--diff"] and up["argv"][0] == "up"
+    assert preview["argv"][preview["argv"].index("--stack") + 1] == "acme/fleet"
+    assert preview["argv"][preview["argv"].index("--policy-pack") + 1] == str(path / "policies")
+    assert "--yes" not in preview["argv"]
+    assert preview["workloads"] == up["workloads"], "the live preview ran on other service definitions"
+
+
+def test_a_failing_live_preview_stops_the_rollback_before_pulumi_up(repo, tmp_path: Path) -> None:
+    path, _, _ = repo
+    bin_dir, record = _fake_pulumi(tmp_path)
+    done = rollback(path, "--stack", "fleet", "--to", "HEAD~1", "--yes", fake_bin=bin_dir, preview_exit=255)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert [call["argv"][0] for call in _calls(record)] == ["preview"]
+    assert "the live preview of fleet failed (exit 255); nothing was deployed" in done.stderr
+    assert "rolled back" not in done.stdout
+    _untouched(path)
+
+
+@pytest.mark.parametrize("deploy", [False, True], ids=["preview-only", "yes"])
+def test_rollback_says_it_is_a_stop_gap_until_main_has_the_revert(repo, tmp_path: Path, deploy: bool) -> None:
+    """main keeps the newer services, and deploy.yml deploys every stack from main weekly: the
+    output must say the revert belongs on main before the next deploy, the scheduled one too."""
+    path, _, _ = repo
+    bin_dir, _ = _fake_pulumi(tmp_path)
+    done = rollback(path, "--stack", "fleet", "--to", "HEAD~1", *(["--yes"] if deploy else []), fake_bin=bin_dir)
+    assert done.returncode == 0, done.stdout + done.stderr
+    said = " ".join(done.stdout.split())
+    assert "a rollback is a stop-gap" in said
+    assert "including the weekly scheduled deploy of every stack" in said
+    assert "Commit the revert to main before it (`git revert`" in said
 
 
 def test_a_rollback_to_the_current_services_deploys_nothing(repo, tmp_path: Path) -> None:

@@ -3,8 +3,11 @@ with flags and JSON keys that exist."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -208,6 +211,29 @@ def test_no_workflow_or_action_uses_stored_cloud_keys() -> None:
                 assert not set(step.get("with") or {}) & set(KEY_INPUTS), step
 
 
+def _run_scripts() -> Iterator[tuple[str, str]]:
+    """Every `run:` script of every workflow job and composite action, with where it is."""
+    for path, name, job in _jobs():
+        for step in _steps(job):
+            if "run" in step:
+                yield f"{path.name} {name} {step.get('name', '')}", str(step["run"])
+    for path in ACTIONS:
+        for step in (_load(path).get("runs") or {}).get("steps") or []:
+            if "run" in step:
+                yield f"{path.parent.name} {step.get('name', '')}", str(step["run"])
+
+
+def test_no_run_script_interpolates_an_expression() -> None:
+    """`${{ }}` in a `run:` script is pasted into the shell text before the shell runs, so a
+    dispatch input, matrix value or branch name holding `"; cmd` runs as code; through `env:` it
+    stays data. GitHub's security hardening guide (docs.github.com, "Security hardening for GitHub
+    Actions", "Understanding the risk of script injections" and "Using an intermediate environment
+    variable"; now docs/actions/concepts/security/script-injections)."""
+    found = [f"{where}: {expr}" for where, script in _run_scripts() for expr in re.findall(r"\$\{\{.*?\}\}", script)]
+    assert list(_run_scripts()), "no run scripts found"
+    assert found == [], "pass these through the step's env: instead"
+
+
 def test_token_permissions_are_minimal() -> None:
     for path in WORKFLOWS:
         document = _load(path)
@@ -388,14 +414,6 @@ def test_the_local_stack_is_in_no_matrix() -> None:
         assert "local" not in {e["stack"] for e in matrix["include"]}, name
 
 
-def test_a_prod_leg_waits_only_for_the_dev_stacks_of_its_clouds() -> None:
-    prod = {e["stack"]: e["after"] for e in _every_stack_changed()["matrix"]["prod"]["include"]}
-    assert prod == {"aws-prod": "aws-dev", "azure-prod": "azure-dev", "gcp-prod": "gcp-dev"}
-    stacks = _load(GITHUB / "workflows" / "pulumi-stacks.yml")
-    check = next(s for s in _steps(stacks["jobs"]["stack"]) if "matrix.after" in str(s.get("if", "")))
-    assert "AFTER" in check["run"] and "success" in check["run"]
-
-
 def test_every_prod_leg_runs_where_its_clusters_are_reachable() -> None:
     """A private prod endpoint is reachable only from inside its network: the leg's runner is the
     self-hosted one the stack's deployer names, never a GitHub-hosted one."""
@@ -461,32 +479,136 @@ def test_pull_requests_check_the_argocd_folders_and_run_the_policy_pack() -> Non
     assert any("python -m skyfleet preview --all" in r for r in runs)
 
 
-def test_the_rollback_workflow_runs_skyfleet_rollback_as_a_deploy_of_that_stack_would() -> None:
+class _Context(dict[str, Any]):
+    """A GitHub expression context (`inputs`, `matrix`, ...): `inputs.stack` reads a key."""
+
+    def __getattr__(self, name: str) -> Any:
+        value = self.get(name, "")
+        return _Context(value) if isinstance(value, dict) else value
+
+
+_EXPRESSION = re.compile(r"\$\{\{((?:(?!\}\}).)*)\}\}")
+
+
+def _evaluate(text: str, **contexts: Any) -> Any:
+    """`text` with each `${{ }}` evaluated (a text that is one expression: its value), for the
+    subset these workflows use (`==`, `!=`, `&&`, `||`, string literals, `format`, `fromJSON`,
+    context properties), where GitHub's semantics match Python's `and`/`or` on strings
+    (docs.github.com, "Evaluate expressions in workflows and actions")."""
+    scope = {name: _Context(value) for name, value in ({"vars": {}, "github": {}} | contexts).items()}
+    scope |= {"format": lambda f, *a: re.sub(r"\{(\d+)\}", lambda m: str(a[int(m.group(1))]), f),
+              "fromJSON": json.loads}
+
+    def value(expression: str) -> Any:
+        python = expression.replace("&&", " and ").replace("||", " or ")
+        return eval(python, {"__builtins__": {}}, scope)  # only the repository's own workflow text
+
+    whole = _EXPRESSION.fullmatch(text.strip())
+    return value(whole.group(1)) if whole else _EXPRESSION.sub(lambda m: str(value(m.group(1))), text)
+
+
+def _run_step(script: str, env: dict[str, str], tmp_path: Path) -> tuple[int, dict[str, str]]:
+    """A step's bash script run as on the runner: from a checkout (the repository's stacks and
+    Pulumi.yaml, linked into `tmp_path` so nothing is written in the repository), with `python`
+    the test's interpreter; and the GITHUB_OUTPUT it wrote."""
+    if shutil.which("jq") is None:
+        if os.environ.get("CI"):
+            pytest.fail("jq is not installed (.ci/run installs it)")
+        pytest.skip("jq is not installed: apt-get install jq")
+    checkout, bin_dir, output = tmp_path / "checkout", tmp_path / "bin", tmp_path / "output"
+    checkout.mkdir()
+    bin_dir.mkdir()
+    for name in ("stacks", "Pulumi.yaml"):
+        (checkout / name).symlink_to(ROOT / name)
+    (bin_dir / "python").write_text(f'#!/bin/sh\nexec {shlex.quote(sys.executable)} "$@"\n')
+    (bin_dir / "python").chmod(0o755)
+    output.touch()
+    path = f"{bin_dir}{os.pathsep}{os.environ['PATH']}"
+    done = subprocess.run(["bash", "-c", script], cwd=checkout, capture_output=True, text=True, check=False,
+                          env=dict(os.environ, **env, GITHUB_OUTPUT=str(output), PATH=path, PYTHONPATH=str(ROOT)))
+    outputs = dict(line.split("=", 1) for line in output.read_text().splitlines())
+    print(done.stdout, done.stderr)  # shown when the test fails
+    return done.returncode, outputs
+
+
+def _rollback_target(stack: str, tmp_path: Path) -> tuple[int, dict[str, str]]:
+    """What the rollback workflow's `target` job outputs for `stack`, by running its step."""
+    target = _load(GITHUB / "workflows" / "rollback.yml")["jobs"]["target"]
+    step = next(s for s in _steps(target) if s.get("id") == "stack")
+    env = {name: _evaluate(str(value), inputs={"stack": stack}) for name, value in step["env"].items()}
+    code, outputs = _run_step(step["run"], env, tmp_path)
+    return code, {name: _evaluate(value, steps={"stack": {"outputs": outputs}})
+                  for name, value in target["outputs"].items()}
+
+
+def _deploy_leg(stack: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The deploy.yml wave job whose matrix holds `stack` (all stacks changed), and the entry."""
+    waves = _every_stack_changed()["matrix"]["waves"]
+    [(number, entry)] = [(n, e) for n, m in waves.items() for e in m["include"] if e["stack"] == stack]
+    return _load(GITHUB / "workflows" / "deploy.yml")["jobs"][f"wave-{number}"], entry
+
+
+@pytest.mark.parametrize("stack", ["aws-dev", "aws-prod", "gcp-prod"])
+def test_a_rollback_runs_in_the_environment_and_on_the_runner_a_deploy_of_the_stack_uses(
+        stack: str, tmp_path: Path) -> None:
     rollback = _load(GITHUB / "workflows" / "rollback.yml")
-    inputs = rollback["on"]["workflow_dispatch"]["inputs"]
+    code, target = _rollback_target(stack, tmp_path)
+    assert code == 0
+    job = rollback["jobs"]["rollback"]
+    needs = {"target": {"outputs": target}}
+    wave, entry = _deploy_leg(stack)
+    assert _evaluate(job["environment"], needs=needs) == wave["with"]["environment"]
+    assert _evaluate(job["runs-on"], needs=needs) == entry["runner"]
+    login = next(s for s in _steps(job) if s.get("uses") == "./.github/actions/cloud-login")
+    assert _evaluate(login["with"]["clouds"], needs=needs) == entry["clouds"]
+    assert _evaluate(login["with"]["environment"], needs=needs) == wave["with"]["environment"]
+
+
+def test_a_rollback_of_a_stack_ci_never_runs_is_refused(tmp_path: Path) -> None:
+    code, target = _rollback_target("local", tmp_path)
+    assert code != 0 and target["environment"] == ""
+
+
+def test_a_rollback_shares_the_concurrency_group_of_a_deploy_of_the_same_stack() -> None:
+    rollback = _load(GITHUB / "workflows" / "rollback.yml")["jobs"]["rollback"]["concurrency"]
+    deploy = _load(GITHUB / "workflows" / "pulumi-stacks.yml")["jobs"]["stack"]["concurrency"]
+    github = {"ref": "refs/heads/main"}
+    for stack in ("aws-prod", "gcp-dev"):
+        group = _evaluate(rollback["group"], inputs={"stack": stack}, github=github)
+        assert group == _evaluate(deploy["group"], inputs={"command": "up"}, matrix={"stack": stack}, github=github)
+        assert group != _evaluate(deploy["group"], inputs={"command": "preview"}, matrix={"stack": stack},
+                                  github=github)
+    assert rollback["cancel-in-progress"] is False
+
+
+def test_the_rollback_workflow_deploys_the_dispatched_stack_and_ref_with_yes() -> None:
+    rollback = _load(GITHUB / "workflows" / "rollback.yml")
     assert set(rollback["on"]) == {"workflow_dispatch"}
+    inputs = rollback["on"]["workflow_dispatch"]["inputs"]
     assert {name for name, spec in inputs.items() if spec["required"]} == {"stack", "ref"}
-    target, job = rollback["jobs"]["target"], rollback["jobs"]["rollback"]
-    assert target["if"] == "github.ref == 'refs/heads/main'" and job["needs"] == "target"
-    # The GitHub environment, clouds and runner come from the stack's own config, as for a deploy.
-    resolve = next(s for s in _steps(target) if s.get("id") == "stack")["run"]
-    assert "python -m skyfleet waves --json waves.json" in resolve and ".githubEnvironment" in resolve
-    assert ".ci" in resolve  # a stack CI never runs (local) is refused
-    assert job["environment"] == "${{ needs.target.outputs.environment }}"
-    assert job["runs-on"] == "${{ fromJSON(needs.target.outputs.runner) }}"
-    # The same concurrency group as `pulumi up` of the stack in pulumi-stacks.yml.
-    stacks = _load(GITHUB / "workflows" / "pulumi-stacks.yml")
-    deploy_group = stacks["jobs"]["stack"]["concurrency"]["group"].replace(
-        "${{ inputs.command == 'up' && 'deploy' || format('preview-{0}', github.ref) }}", "deploy")
-    assert job["concurrency"]["group"].replace("inputs.stack", "S") == deploy_group.replace("matrix.stack", "S")
+    job = rollback["jobs"]["rollback"]
     steps = _steps(job)
-    runs = [str(s.get("run", "")) for s in steps]
-    command = next(r for r in runs if "skyfleet rollback" in r)
-    assert 'python -m skyfleet rollback --stack "$STACK" --to "$REF" --yes' in command
-    order = [i for i, r in enumerate(runs) if "skyfleet deploy-order" in r or "skyfleet rollback" in r]
-    assert len(order) == 2 and "deploy-order" in runs[order[0]], "the deploy-order check comes first"
-    assert any(str(s.get("uses", "")).startswith("pulumi/actions@") for s in steps)
-    assert any("policies/venv" in r for r in runs)
+    [index] = [i for i, s in enumerate(steps) if "skyfleet rollback" in str(s.get("run", ""))]
+    step = steps[index]
+    line = next(ln for ln in step["run"].splitlines() if "skyfleet rollback" in ln)
+    argv = shlex.split(line.split("|")[0].replace("\\", ""))
+    args = _parser().parse_args(argv[argv.index("skyfleet") + 1:])
+    assert args.command == "rollback" and args.yes
+    dispatched = {"stack": "aws-prod", "ref": "v1.8.0"}
+    env = {name: _evaluate(str(value), inputs=dispatched) for name, value in step["env"].items()}
+    shell = {**env, "STACK_NAME": _evaluate(job["env"]["STACK_NAME"], inputs=dispatched, vars={})}
+    assert (_expand(args.stack, shell), _expand(args.ref, shell)) == ("aws-prod", "v1.8.0")
+    assert _expand(args.stack_name, shell) == "aws-prod"
+    # The deploy-order check (never an older commit than the last deploy) runs before it.
+    order = [i for i, s in enumerate(steps) if "skyfleet deploy-order" in str(s.get("run", ""))]
+    assert order and order[0] < index
+    # Branch protection: only main's workflow file and code roll back.
+    assert "refs/heads/main" in rollback["jobs"]["target"]["if"] and job["needs"] == "target"
+
+
+def _expand(word: str, env: dict[str, str]) -> str:
+    """`$NAME` / `${NAME}` as the shell expands it (every variable must be set)."""
+    return re.sub(r"\$\{?(\w+)\}?", lambda m: env[m.group(1)], word)
 
 
 def test_a_weekly_run_deploys_every_stack_so_eks_nodes_get_patched() -> None:
