@@ -212,6 +212,10 @@ class ClusterArgs:
     """Default (): cluster admins (AWS: IAM ARNs; GCP: IAM members; Azure: Entra group ids)."""
     project: str | None = None
     """Default None (the `gcp:project` config value): the GCP project, for gcp only."""
+    resource_group_name: str | None = None
+    """Default None (`<cluster>-rg-<hash of project and stack>`): the resource group that holds
+    the cluster, for azure only. It is create-only: a stack deployed before that default set it
+    to its current group's name, or the group and everything in it are replaced."""
     existing: ExistingClusterArgs | None = None
     """Default None (ExistingClusterArgs() when cloud is existing): how to reach the cluster."""
     maintenance_window: MaintenanceWindowArgs | None = None

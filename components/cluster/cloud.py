@@ -210,6 +210,8 @@ class CloudSpec:
     """How the cloud names a cluster admin principal."""
     takes_project: bool = False
     """Whether clusters name a project (`project` is refused elsewhere)."""
+    resource_group_rule: NameRule | None = None
+    """How a cluster's `resourceGroupName` must be spelled (None: the field is refused)."""
     existing_subnets: SubnetIds | None = None
     """The rule for `network.existingSubnetIds` (None: the cloud takes no existing subnets)."""
     cluster_type: str | None = None

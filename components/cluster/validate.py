@@ -51,6 +51,7 @@ def validate_cluster(args: ClusterArgs, problems: Problems) -> None:
     _check_tags(here, cloud, args)
     _check_admins(here, cloud, args.admins)
     _check_project(here, cloud, args.project)
+    _check_resource_group(here, cloud, args.resource_group_name)
     _check_maintenance(here, cloud, args)
     _check_login(here, cloud, args.kubeconfig_login)
     here.check(args.existing is None, "existing", "...", "is only for cloud: existing")
@@ -278,6 +279,16 @@ def _check_project(problems: Problems, cloud: CloudSpec, project: str | None) ->
         return
     takers = ", ".join(spec.name for spec in SPECS.values() if spec.takes_project)
     problems.check(project is None, "project", project, f"is only used on {takers}")
+
+
+def _check_resource_group(problems: Problems, cloud: CloudSpec, name: str | None) -> None:
+    if name is None:
+        return
+    if cloud.resource_group_rule is not None:
+        cloud.resource_group_rule.check(problems, "resourceGroupName", name)
+        return
+    takers = ", ".join(spec.name for spec in SPECS.values() if spec.resource_group_rule)
+    problems.check(False, "resourceGroupName", name, f"is only used on {takers}")
 
 
 def _cidr(problems: Problems, path: str, value: str) -> planning.Network | None:

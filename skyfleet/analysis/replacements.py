@@ -9,6 +9,7 @@ Kubernetes provider replaces every object it manages. The rules mirror the provi
 - a cloud resource is replaced when one of its create-only inputs changes (table below, taken
   from each provider's schema: the inputs documented as "Changing this forces a new resource");
 - any input listed in the resource's `replaceOnChanges` option;
+- an `import` id that is not the exact string the engine stored (an import-replacement);
 - a replacement cascades: when a create-only input (or a provider's `clusterIdentifier`) comes
   from a resource that is replaced (`propertyDependencies`), its new value is only known once
   the new resource exists, and `pulumi preview` reports the dependent as replaced too (a new
@@ -80,8 +81,21 @@ def replace_paths(resource: Mapping[str, Any]) -> list[str]:
     return paths + list((resource.get("options") or {}).get("replaceOnChanges", []))
 
 
+def _import_reason(old: Mapping[str, Any], new: Mapping[str, Any]) -> str | None:
+    """The engine re-imports a resource, replacing it, when its `import` id is not the exact
+    string it stored: the id it was imported with, else the id it was created with
+    (pulumi/pulumi pkg/resource/deploy/step_generator.go, `oldImportID != goal.ID`)."""
+    goal = (new.get("options") or {}).get("import")
+    stored = (old.get("options") or {}).get("import") or old.get("id")
+    if goal and goal != stored:
+        return f"import id {goal} is not the stored {stored}: re-imported and replaced"
+    return None
+
+
 def _own_reason(old: Mapping[str, Any], new: Mapping[str, Any]) -> str | None:
-    """Why `new` is replaced by its own inputs changing, if it is."""
+    """Why `new` is replaced by its own inputs or import id changing, if it is."""
+    if why := _import_reason(old, new):
+        return why
     changed = _changed(old.get("inputs") or {}, new.get("inputs") or {}, replace_paths(new))
     if not changed:
         return None

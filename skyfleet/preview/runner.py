@@ -79,6 +79,8 @@ def _resource_json(r: Recorded) -> dict[str, Any]:
         "protect": r.protect,
         "inputs": wire.redact(r.inputs),
     }
+    if r.custom and r.id:
+        entry["id"] = r.id  # what the engine compares an `import` id with
     if r.options:
         entry["options"] = wire.redact(r.options)
     if r.outputs is not None:

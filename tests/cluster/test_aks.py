@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 
 from components.cluster import NodePoolArgs
-from skyfleet.preview import wire
+from skyfleet.analysis.replacements import replacements
+from skyfleet.preview import emulators, wire
 from skyfleet.preview.clouds.azure import SUBSCRIPTION_ID
+from skyfleet.preview.emulators import CallFailed
 from skyfleet.preview.runner import Plan
 
 from .harness import bind_external_dns, cluster_args, dev_pools, inputs, one, preview, prod_args, state
@@ -127,12 +131,67 @@ def test_a_new_cluster_creates_its_first_system_pool_inline_only(dev: Plan) -> N
     assert [p for p in dev.by_type(AGENT_POOL) if p.name == "main-system"] == []
 
 
-def test_the_next_deploy_imports_the_inline_pool_as_an_agent_pool(dev: Plan) -> None:
+def test_the_next_deploy_imports_only_the_inline_pool_by_its_resource_id(dev: Plan) -> None:
     again = preview(cluster_args("azure", node_pools=dev_pools()), deployed=dev)
+    group = inputs(one(again, "azure-native:resources:ResourceGroup", "main-rg"))["resourceGroupName"]
     pool = one(again, AGENT_POOL, "main-system")
-    assert pool.options["import"] == pool.id
+    # The spelling of azure-native's `pulumi import` example, not the emulated GET's lower case.
+    assert pool.options["import"] == (
+        f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/{group}/providers/"
+        "Microsoft.ContainerService/managedClusters/main/agentPools/system"
+    )
     assert (inputs(pool)["agentPoolName"], inputs(pool)["mode"]) == ("system", "System")
-    assert one(again, AGENT_POOL, "main-general").options["import"] == one(dev, AGENT_POOL, "main-general").id
+    assert [p.name for p in again.by_type(AGENT_POOL) if p.options.get("import")] == ["main-system"]
+
+
+def test_no_later_deploy_re_imports_a_pool_however_aks_cases_its_id(dev: Plan) -> None:
+    """The engine replaces a resource whose import id is not the exact string it stored, and
+    AKS returns ids with `resourcegroups` lower-cased (the emulator does too)."""
+    second = preview(cluster_args("azure", node_pools=dev_pools()), deployed=dev)
+    third = preview(cluster_args("azure", node_pools=dev_pools()), deployed=second)
+    for before, after in ((dev, second), (second, third)):
+        assert [r.urn for r in replacements(before.to_json(), after.to_json())
+                if r.type == AGENT_POOL] == []
+
+
+def test_an_import_id_spelled_differently_is_reported_as_a_replacement(dev: Plan) -> None:
+    """The check above can fail: the id AKS's GET returns would replace a created pool."""
+    head = copy.deepcopy(dev.to_json())
+    [pool] = [r for r in head["resources"] if r["name"] == "main-general"]
+    pool["options"] = {**pool.get("options", {}),
+                       "import": pool["id"].replace("/resourceGroups/", "/resourcegroups/")}
+    [found] = replacements(dev.to_json(), head)
+    assert (found.urn, "re-imported and replaced" in found.reason) == (pool["urn"], True)
+
+
+def test_a_failed_cluster_read_other_than_not_found_stops_the_program(
+    dev: Plan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SubscriptionNotFound is a 404 too: read as "no cluster", the adopted pool would be planned away."""
+    def fail(call: object) -> dict:
+        raise CallFailed("RESPONSE 404: 404 Not Found ERROR CODE: SubscriptionNotFound: "
+                         f"The subscription '{SUBSCRIPTION_ID}' could not be found.")
+
+    monkeypatch.setitem(emulators._ANSWERS, "azure-native:containerservice:getManagedCluster", fail)
+    with pytest.raises(Exception, match="only ResourceNotFound or ResourceGroupNotFound") as raised:
+        preview(cluster_args("azure", node_pools=dev_pools()), deployed=dev)
+    assert "SubscriptionNotFound" in str(raised.value)
+
+
+def test_a_missing_resource_group_means_a_first_create() -> None:
+    """ResourceGroupNotFound: the group is created in the same deploy, so the cluster is new."""
+    plan = preview(cluster_args("azure", node_pools=dev_pools()))
+    assert [p["name"] for p in inputs(one(plan, CLUSTER, "main"))["agentPoolProfiles"]] == ["system"]
+
+
+def test_a_set_resource_group_name_is_used_exactly() -> None:
+    """Stacks deployed before the `<cluster>-rg-<hash>` default keep their group (create-only)."""
+    plan = preview(cluster_args("azure", node_pools=dev_pools(), resource_group_name="skyfleet-dev-rg1a2b3c4d"))
+    assert inputs(one(plan, "azure-native:resources:ResourceGroup", "main-rg"))["resourceGroupName"] == (
+        "skyfleet-dev-rg1a2b3c4d"
+    )
+    assert inputs(one(plan, CLUSTER, "main"))["resourceGroupName"] == "skyfleet-dev-rg1a2b3c4d"
+    assert {inputs(p)["resourceGroupName"] for p in plan.by_type(AGENT_POOL)} == {"skyfleet-dev-rg1a2b3c4d"}
 
 
 def test_the_first_system_pool_can_be_replaced_by_adding_one_and_removing_it() -> None:

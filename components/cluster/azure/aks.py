@@ -71,7 +71,9 @@ class AksCluster(ClusterComponent):
             f"{n}-azure", location=args.region, opts=pulumi.ResourceOptions(parent=self)
         )
         client = authorization.get_client_config_output(opts=self.invoke_options())
-        group_name = resource_group_name(n, pulumi.get_project(), pulumi.get_stack())
+        group_name = args.resource_group_name or resource_group_name(
+            n, pulumi.get_project(), pulumi.get_stack()
+        )
         group = resources.ResourceGroup(
             f"{n}-rg", resource_group_name=group_name, location=args.region, tags=resource_tags(args),
             opts=self.child(),

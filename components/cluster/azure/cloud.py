@@ -49,6 +49,14 @@ AZURE_TAG_KEY = NameRule(
 AZURE_TAG_VALUE = NameRule(
     lambda s: len(s) <= 256, "must be an Azure tag value: at most 256 characters"
 )
+# A resource group name: 1-90 alphanumerics (Unicode letters and digits too), '_', '-', '.', '(' or
+# ')', not ending in '.'.
+# https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules#microsoftresources
+AZURE_RESOURCE_GROUP = NameRule(
+    lambda s: re.fullmatch(r"[\w().-]{1,90}", s) is not None and not s.endswith("."),
+    "must be an Azure resource group name: 1-90 letters, digits, '_', '-', '.', '(' or ')', "
+    "not ending in '.'",
+)
 # Admins are Entra ID groups.
 AZURE_OBJECT_ID = pattern_rule(
     r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}", 36, "must be an Entra ID group object id (a GUID)"
@@ -137,6 +145,7 @@ CLOUD = AzureCloud(
     region_pattern=re.compile(r"[a-z][a-z0-9]{1,29}"), region_example="westeurope",
     zones=NumberedZones(("1", "2", "3")),
     tag_rules=(AZURE_TAG_KEY, AZURE_TAG_VALUE), admin_rule=AZURE_OBJECT_ID,
+    resource_group_rule=AZURE_RESOURCE_GROUP,
     kubeconfig_logins=KUBECONFIG_LOGINS,
     # AKS planned maintenance takes a window of at least 4 hours.
     # https://learn.microsoft.com/azure/aks/planned-maintenance#creating-a-maintenance-window

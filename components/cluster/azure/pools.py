@@ -12,25 +12,29 @@ new pool, then remove the old one" works for every pool.
 Adopting the inline pool: ARM's agentPools PUT is create-or-update, but azure-native GETs a
 resource before creating it and refuses one that exists ("cannot create already existing
 resource", pulumi-azure-native provider/pkg/provider/crud/crud.go `CanCreate`, called from
-provider.go `defaultCreate`). So each `pulumi up` reads the live pools first (a synchronous
-`getManagedCluster` and `getAgentPool`; not found means a first create) and gives every live
-pool's AgentPool the `import` option with the id AKS reports: the inline pool is imported into
-the stack on the first deploy after the cluster exists, then updated like any other (the engine
-reconciles an imported resource's differences with an update since pulumi/pulumi#19339; docs:
-pulumi/docs#16580, #18198). For a pool already in the stack, `import` with its own id changes
-nothing. On the first create the inline pool has no AgentPool yet, so nothing creates it twice.
+provider.go `defaultCreate`). So each `pulumi up` reads the live cluster first (a synchronous
+`getManagedCluster`; only ARM's ResourceNotFound / ResourceGroupNotFound mean a first create)
+and gives the bootstrap pool's AgentPool, and only it, the `import` option: it is imported into
+the stack on the first deploy after the cluster exists, then updated like any other (the
+engine reconciles an imported resource's differences with an update since pulumi/pulumi#19339;
+docs: pulumi/docs#16580, #18198). The engine re-imports, deleting the pool as an
+import-replacement, whenever the import ID is not the exact string it stored (pulumi/pulumi
+pkg/resource/deploy/step_generator.go, `oldImportID != goal.ID`), and ARM ids are
+case-insensitive: AKS may return `resourcegroups` lower-cased (terraform-provider-azurerm parses
+agent pool ids insensitively for this). So the id is built from one fixed template, never taken
+from a GET, and pools the program created itself get no `import` at all.
 One function describes a pool for both forms, so they cannot drift apart.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
-from pulumi_azure_native import containerservice
+from pulumi_azure_native import authorization, containerservice
 
 from ..args import NodePoolArgs, Taint, node_labels, node_taints
 from ..base import ClusterComponent
@@ -41,16 +45,30 @@ from .cloud import CLOUD
 SPOT_TAINT = Taint(key="kubernetes.azure.com/scalesetpriority", value="spot", effect="NoSchedule")
 # The cluster autoscaler owns the node count once a pool exists.
 AGENT_POOL_IGNORE_CHANGES = ["count"]
-# What an ARM GET of something absent fails with (ResourceNotFound, ResourceGroupNotFound, 404).
-NOT_FOUND = re.compile(r"NotFound|\b404\b")
+# The ARM error codes of a GET whose cluster or resource group does not exist; any other error
+# (SubscriptionNotFound, AuthorizationFailed, throttling, other 404s) stops the program.
+# https://learn.microsoft.com/azure/azure-resource-manager/troubleshooting/error-not-found
+NOT_FOUND = re.compile(r"\b(ResourceNotFound|ResourceGroupNotFound)\b")
+# The id azure-native gives an AgentPool (its `pulumi import` form, @pulumi/azure-native
+# containerservice/agentPool.d.ts "Import"): the same string on every deploy.
+AGENT_POOL_ID = (
+    "/subscriptions/{subscription}/resourceGroups/{group}/providers/"
+    "Microsoft.ContainerService/managedClusters/{cluster}/agentPools/{pool}"
+)
 
 
 @dataclass(frozen=True)
 class LivePools:
-    """What AKS has before this deploy: whether the cluster exists, and each live pool's id."""
+    """What AKS has before this deploy: whether the cluster exists, its pools' names, and the
+    import id of its bootstrap pool when that pool is live."""
 
     cluster_exists: bool = False
-    ids: Mapping[str, str] = field(default_factory=dict)
+    names: frozenset[str] = frozenset()
+    bootstrap_id: str | None = None
+
+
+class LiveReadError(RuntimeError):
+    """Reading the live cluster failed for a reason other than its absence."""
 
 
 def _absent(exc: Exception) -> bool:
@@ -58,8 +76,8 @@ def _absent(exc: Exception) -> bool:
 
 
 def live_pools(c: ClusterComponent, resource_group: str, cluster: str) -> LivePools:
-    """The cluster's live pools by name (none before its first `pulumi up`); any failure other
-    than "not found" (credentials, throttling) stops the program rather than guess."""
+    """The cluster's live pools (none before its first `pulumi up`); any failure other than
+    "cluster or group not found" stops the program rather than plan the adopted pool away."""
     opts = pulumi.InvokeOptions(parent=c, provider=c.cloud_provider)
     try:
         live = containerservice.get_managed_cluster(
@@ -68,20 +86,20 @@ def live_pools(c: ClusterComponent, resource_group: str, cluster: str) -> LivePo
     except Exception as exc:
         if _absent(exc):
             return LivePools()
-        raise
-    ids: dict[str, str] = {}
-    for profile in live.agent_pool_profiles or []:
-        try:
-            pool = containerservice.get_agent_pool(
-                agent_pool_name=profile.name, resource_group_name=resource_group,
-                resource_name=cluster, opts=opts,
-            )
-        except Exception as exc:
-            if _absent(exc):
-                continue  # deleted since the cluster was read
-            raise
-        ids[profile.name] = pool.id
-    return LivePools(cluster_exists=True, ids=ids)
+        raise LiveReadError(
+            f"cluster {c.args.name!r}: reading AKS cluster {cluster!r} in resource group "
+            f"{resource_group!r} failed, and only ResourceNotFound or ResourceGroupNotFound "
+            f"means it does not exist yet; fix access and run again: {exc}"
+        ) from exc
+    names = frozenset(str(p.name) for p in live.agent_pool_profiles or [])
+    first = bootstrap_pool(c)
+    bootstrap_id = None
+    if first in names:
+        subscription = authorization.get_client_config(opts=opts).subscription_id
+        bootstrap_id = AGENT_POOL_ID.format(
+            subscription=subscription, group=resource_group, cluster=cluster, pool=first
+        )
+    return LivePools(cluster_exists=True, names=names, bootstrap_id=bootstrap_id)
 
 
 def pool_fields(
@@ -141,8 +159,9 @@ def agent_pools(
     live: LivePools,
     depends_on: Sequence[pulumi.Resource] = (),
 ) -> list[containerservice.AgentPool]:
-    """Every pool as its own resource (system pools in mode System); a live pool is imported
-    (a no-op once it is in the stack); the inline pool of a cluster being created waits."""
+    """Every pool as its own resource (system pools in mode System); the live bootstrap pool is
+    imported (a no-op once it is in the stack: the same id every time); the inline pool of a
+    cluster being created waits."""
     first = bootstrap_pool(c)
     return [
         containerservice.AgentPool(
@@ -159,7 +178,7 @@ def agent_pools(
                     ignore_changes=AGENT_POOL_IGNORE_CHANGES,
                     delete_before_replace=True,
                 ),
-                pulumi.ResourceOptions(import_=live.ids.get(name)),
+                pulumi.ResourceOptions(import_=live.bootstrap_id if name == first else None),
             ),
         )
         for name, pool in c.args.node_pools.items()

@@ -26,6 +26,7 @@ class ExistingCloud(CloudSpec):
         problems.check(not args.node_pools, "nodePools", sorted(args.node_pools), unused)
         problems.check(not args.admins, "admins", list(args.admins), unused)
         problems.check(args.project is None, "project", args.project, unused)
+        problems.check(args.resource_group_name is None, "resourceGroupName", args.resource_group_name, unused)
         problems.check(not args.region, "region", args.region, unused)
         problems.check(not args.zones, "zones", list(args.zones), unused)
         problems.check(args.maintenance_window is None, "maintenanceWindow", "...", unused)

@@ -197,15 +197,19 @@ def _live_pools(call: Answer) -> list[str] | None:
     return sorted(names)
 
 
-def _not_found(what: str) -> CallFailed:
+def _not_found(what: str, code: str = "ResourceNotFound") -> CallFailed:
     """How ARM answers a GET of something absent (the program tells it from other failures)."""
-    return CallFailed(f"RESPONSE 404: 404 Not Found ERROR CODE: ResourceNotFound: {what}")
+    return CallFailed(f"RESPONSE 404: 404 Not Found ERROR CODE: {code}: {what}")
 
 
 @answers("azure-native:containerservice:getManagedCluster")
 def _get_managed_cluster(call: Answer) -> dict[str, Any]:
     """GET managedClusters/{name}: its `agentPoolProfiles` list every pool, however created."""
     pools = _live_pools(call)
+    group = call.args.get("resourceGroupName")
+    if not [g for g in call.deployed.of_type("azure-native:resources:ResourceGroup")
+            if g.get("resourceGroupName") == group]:
+        raise _not_found(f"resourceGroups/{group}", code="ResourceGroupNotFound")
     if pools is None:
         raise _not_found(f"managedClusters/{call.args.get('resourceName')}")
     return {"name": call.args.get("resourceName"), "agentPoolProfiles": [{"name": p} for p in pools]}
@@ -213,10 +217,13 @@ def _get_managed_cluster(call: Answer) -> dict[str, Any]:
 
 @answers("azure-native:containerservice:getAgentPool")
 def _get_agent_pool(call: Answer) -> dict[str, Any]:
+    """The id comes back with `resourcegroups` lower-cased, as AKS returns it (ARM ids are
+    case-insensitive; terraform-provider-azurerm parses agent pool ids insensitively for this):
+    never a string to compare with the one a resource was created or imported with."""
     group, cluster, name = (call.args.get(k) for k in ("resourceGroupName", "resourceName", "agentPoolName"))
     if name not in (_live_pools(call) or []):
         raise _not_found(f"agentPools/{name}")
-    return {"id": f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/{group}/providers/"
+    return {"id": f"/subscriptions/{SUBSCRIPTION_ID}/resourcegroups/{group}/providers/"
                   f"Microsoft.ContainerService/managedClusters/{cluster}/agentPools/{name}", "name": name}
 
 
