@@ -14,6 +14,7 @@ compare a deployed plan with the next one (`check_change`): what the cloud refus
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -46,6 +47,16 @@ def dig(value: Any, path: str, default: Any = None) -> Any:
             return default
         value = value[part]
     return value
+
+
+def is_ip_address(name: str, *, v4_only: bool = False) -> bool:
+    """Whether `name` parses as an IP address: bucket names must not (S3 refuses the IPv4 form,
+    Cloud Storage any address)."""
+    try:
+        (ipaddress.IPv4Address if v4_only else ipaddress.ip_address)(name)
+    except ValueError:
+        return False
+    return True
 
 
 def outside(name: str, value: Any, low: int, high: int) -> Iterator[str]:

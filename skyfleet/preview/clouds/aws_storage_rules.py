@@ -7,11 +7,10 @@ every AWS account), account bucket quotas.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Iterator
 
-from ..cloud_rules import Plan, Resource, refuses
+from ..cloud_rules import Plan, Resource, is_ip_address, refuses
 
 BUCKET = "aws:s3/bucket:Bucket"
 LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
@@ -35,11 +34,8 @@ def _bucket_name(res: Resource, plan: Plan) -> Iterator[str]:
         yield f"bucket name {name!r} must not contain two adjacent periods"
     if name.startswith(RESERVED_PREFIXES) or name.endswith(RESERVED_SUFFIXES):
         yield f"bucket name {name!r} uses a prefix or suffix S3 reserves"
-    try:
-        ipaddress.IPv4Address(name)
+    if is_ip_address(name, v4_only=True):
         yield f"bucket name {name!r} must not be formatted as an IP address"
-    except ValueError:
-        pass
 
 
 # The provider refuses a `bucket_prefix` longer than 37 characters (it appends a 26-character

@@ -8,11 +8,10 @@ domain-named buckets (a name with dots must be a verified domain).
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Iterator
 
-from ..cloud_rules import Plan, Resource, refuses
+from ..cloud_rules import Plan, Resource, is_ip_address, refuses
 
 BUCKET = "gcp:storage/bucket:Bucket"
 # Lifecycle actions Cloud Storage knows (SetStorageClass also needs a storage class).
@@ -34,11 +33,8 @@ def _bucket_name(res: Resource, plan: Plan) -> Iterator[str]:
         yield f"bucket name {name!r}: each dot-separated part has at most 63 characters"
     if name.startswith("goog") or re.search(r"g[o0]{2,}g[l1]e", name):
         yield f"bucket name {name!r} must not start with 'goog' or contain 'google' or a misspelling of it"
-    try:
-        ipaddress.ip_address(name)
+    if is_ip_address(name):
         yield f"bucket name {name!r} must not be an IP address"
-    except ValueError:
-        pass
 
 
 # Soft delete: a retention duration of 0 (off) or 7-90 days, in seconds.
